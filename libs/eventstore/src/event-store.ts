@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  AppendResult,
+  EventStoreAdapter,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from './event-store.port';
+import { EventTooLarge, InvalidEvent } from './errors';
+import { UpcasterRegistry } from './upcasting';
+
+export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const STREAM = /^[A-Za-z][A-Za-z0-9]*-[^\s]+$/;
+
+export interface EventStoreOptions {
+  maxEventBytes?: number;
+  upcasters?: UpcasterRegistry;
+}
+
+/**
+ * What the application talks to: one adapter plus the rules every adapter shares
+ * (envelope checks, the size limit, upcasting on read).
+ */
+export class EventStore {
+  readonly maxEventBytes: number;
+  readonly upcasters: UpcasterRegistry;
+
+  constructor(
+    readonly adapter: EventStoreAdapter,
+    options: EventStoreOptions = {},
+  ) {
+    this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
+    this.upcasters = options.upcasters ?? new UpcasterRegistry();
+  }
+
+  get kind(): EventStoreAdapter['kind'] {
+    return this.adapter.kind;
+  }
+
+  async appendToStream(
+    stream: string,
+    events: readonly NewEvent[],
+    options: { expectedRevision?: ExpectedRevision } = {},
+  ): Promise<AppendResult> {
+    if (!STREAM.test(stream)) throw new InvalidEvent('stream', `must be <category>-<id>, got "${stream}"`);
+    if (events.length === 0) throw new InvalidEvent('events', 'must not be empty');
+    const checked = events.map((e) => this.check(e));
+    return this.adapter.appendToStream(stream, checked, options);
+  }
+
+  async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    const events = await this.adapter.readStream(stream, options);
+    return events.map((e) => this.upcasters.apply(e));
+  }
+
+  async *readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {
+    for await (const e of this.adapter.readAll(options)) yield this.upcasters.apply(e);
+  }
+
+  subscribe(options?: SubscribeOptions): Subscription {
+    const inner = this.adapter.subscribe(options);
+    const upcasters = this.upcasters;
+    return {
+      close: () => inner.close(),
+      async *[Symbol.asyncIterator]() {
+        for await (const e of inner) yield upcasters.apply(e);
+      },
+    };
+  }
+
+  headPosition(): Promise<number> {
+    return this.adapter.headPosition();
+  }
+
+  close(): Promise<void> {
+    return this.adapter.close();
+  }
+
+  private check(event: NewEvent): NewEvent {
+    if (!event.type || typeof event.type !== 'string') throw new InvalidEvent('type', 'is required');
+    if (event.id !== undefined && !UUID.test(event.id)) {
+      throw new InvalidEvent('id', `must be a uuid, got "${event.id}"`);
+    }
+    const m = event.metadata;
+    if (!m || typeof m !== 'object') throw new InvalidEvent('metadata', 'is required');
+    for (const field of ['workspaceId', 'actor', 'correlationId', 'occurredAt'] as const) {
+      if (typeof m[field] !== 'string' || m[field] === '') {
+        throw new InvalidEvent(`metadata.${field}`, 'is required');
+      }
+    }
+    if (!Number.isInteger(m.schemaVersion) || m.schemaVersion < 1) {
+      throw new InvalidEvent('metadata.schemaVersion', 'must be a positive integer');
+    }
+    const size =
+      Buffer.byteLength(JSON.stringify(event.data ?? null)) +
+      Buffer.byteLength(JSON.stringify(m));
+    if (size > this.maxEventBytes) throw new EventTooLarge(event.type, size, this.maxEventBytes);
+    return event.id ? event : { ...event, id: randomUUID() };
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The read-model store port: collections of JSON documents keyed by `id`. Adapters: sqlite
+ * (default) and mongodb. Queries may only filter and sort on `id` and on the fields a
+ * collection declares as indexed, so that every adapter can answer them from an index.
+ */
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+export interface Document {
+  id: string;
+  [field: string]: unknown;
+}
+
+export interface CollectionSpec {
+  name: string;
+  /** Fields (dotted paths allowed, e.g. `identity.id`) usable in `where` and `sort`. */
+  indexes: readonly string[];
+}
+
+export type Scalar = string | number | boolean | null;
+
+export interface RangeCondition {
+  gt?: string | number;
+  gte?: string | number;
+  lt?: string | number;
+  lte?: string | number;
+}
+
+/** Equality (`{ tab: 'unmatched' }`), membership (`{ tab: { in: [...] } }`), or a range. */
+export type Condition = Scalar | { in: readonly Scalar[] } | RangeCondition;
+
+export type Where = Record<string, Condition>;
+
+export interface SortKey {
+  field: string;
+  direction?: 'asc' | 'desc';
+}
+
+export interface FindOptions {
+  where?: Where;
+  /** `id` is always added last as a tie-breaker so that cursors are stable. */
+  sort?: readonly SortKey[];
+  limit?: number;
+  /** Opaque; the `nextCursor` of the previous page with the same where/sort. */
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Collection<T extends Document = Document> {
+  readonly name: string;
+  get(id: string): Promise<T | null>;
+  getMany(ids: readonly string[]): Promise<T[]>;
+  /** Replaces the whole document. */
+  upsert(doc: T): Promise<void>;
+  /** Shallow-merges the given fields into an existing document; false when there is none. */
+  patch(id: string, fields: Partial<T>): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+  find(options?: FindOptions): Promise<Page<T>>;
+  count(where?: Where): Promise<number>;
+  /** Streams every document in id order (for digests and comparisons). */
+  scan(): AsyncIterable<T>;
+}
+
+/** A projection's or a saga's checkpoint: the global position of the last event it applied. */
+export interface Checkpoint {
+  name: string;
+  position: number;
+  updatedAt: string;
+}
+
+export interface ReadModelStore {
+  readonly kind: 'sqlite' | 'mongodb';
+  /** Creates the collection and its indexes if missing (idempotent). */
+  ensureCollection(spec: CollectionSpec): Promise<void>;
+  collection<T extends Document = Document>(name: string): Collection<T>;
+  dropCollection(name: string): Promise<void>;
+  listCollections(): Promise<string[]>;
+  getCheckpoint(name: string): Promise<Checkpoint | null>;
+  /**
+   * Runs `work` so that all its writes through `tx` and the checkpoint move together:
+   * a crash leaves either all of them or none (sqlite: one transaction; mongodb: a
+   * transaction on a replica set).
+   */
+  transaction<R>(work: (tx: ReadModelTransaction) => Promise<R>): Promise<R>;
+  close(): Promise<void>;
+}
+
+export interface ReadModelTransaction {
+  collection<T extends Document = Document>(name: string): Collection<T>;
+  setCheckpoint(name: string, position: number): Promise<void>;
+  deleteCheckpoint(name: string): Promise<void>;
+}
+
+export class UnknownField extends Error {
+  override readonly name = 'UnknownField';
+  constructor(
+    readonly collection: string,
+    readonly field: string,
+  ) {
+    super(`collection ${collection}: "${field}" is not an indexed field`);
+  }
+}
+
+export class InvalidCursor extends Error {
+  override readonly name = 'InvalidCursor';
+  constructor() {
+    super('cursor is not valid for this query');
+  }
+}
