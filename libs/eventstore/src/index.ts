@@ -2,3 +2,4 @@ export * from './event-store.port';
 export * from './errors';
 export * from './event-store';
 export * from './upcasting';
+export * from './factory';

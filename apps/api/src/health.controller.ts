@@ -1,0 +1,26 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { EventStore } from '@app/eventstore';
+import { ProjectionRunner } from '@app/projections';
+import { READ_MODEL_STORE } from '@app/infrastructure';
+import type { ReadModelStore } from '@app/readmodels';
+
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly events: EventStore,
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    private readonly projections: ProjectionRunner,
+  ) {}
+
+  /** Liveness plus what an operator checks first: which stores, how far behind each projection is. */
+  @Get('health')
+  async health() {
+    return {
+      status: 'ok',
+      eventStore: this.events.kind,
+      readModelStore: this.readModels.kind,
+      headPosition: await this.events.headPosition(),
+      projections: await this.projections.status(),
+    };
+  }
+}

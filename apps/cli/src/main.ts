@@ -1,0 +1,119 @@
+import { parseArgs } from 'node:util';
+import { allProjections, loadEnvironment, openEventStore, openReadModelStore } from '@app/infrastructure';
+import { ProjectionRunner } from '@app/projections';
+import { createReadModelStore } from '@app/readmodels';
+import { eventsCommand } from './commands/events.command';
+import {
+  projectionsRebuildCommand,
+  projectionsStatusCommand,
+  projectionsVerifyCommand,
+} from './commands/projections.command';
+import { pinterestSnapshotCommand } from './commands/pinterest-snapshot';
+
+const USAGE = `usage: npm run cli -- <command>
+  events [--from POS] [--category C] [--type T] [--stream S] [--limit N]
+  projections status
+  projections rebuild <name|all>
+  projections verify
+  pinterest snapshot --base-url URL --business-id ID --email E --password-env VAR`;
+
+const out = (line: string): void => void process.stdout.write(line + '\n');
+
+function positiveInt(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a non-negative integer, got "${value}"`);
+  return Number(value);
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  if (command === 'pinterest' && sub === 'snapshot') {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        'base-url': { type: 'string' },
+        'business-id': { type: 'string' },
+        email: { type: 'string' },
+        'password-env': { type: 'string' },
+      },
+    });
+    for (const required of ['base-url', 'business-id', 'email', 'password-env'] as const) {
+      if (!values[required]) throw new UsageError(`--${required} is required`);
+    }
+    return pinterestSnapshotCommand(
+      {
+        baseUrl: values['base-url'] as string,
+        businessId: values['business-id'] as string,
+        email: values.email as string,
+        passwordEnv: values['password-env'] as string,
+      },
+      out,
+    );
+  }
+  if (command !== 'events' && command !== 'projections') throw new UsageError(`unknown command "${command ?? ''}"`);
+
+  const env = loadEnvironment();
+  const events = openEventStore(env);
+  const readModels = await openReadModelStore(env);
+  try {
+    if (command === 'events') {
+      const { values } = parseArgs({
+        args: argv.slice(1),
+        options: {
+          from: { type: 'string' },
+          category: { type: 'string' },
+          type: { type: 'string' },
+          stream: { type: 'string' },
+          limit: { type: 'string' },
+        },
+      });
+      return await eventsCommand(
+        events,
+        {
+          from: positiveInt('from', values.from),
+          limit: positiveInt('limit', values.limit),
+          category: values.category,
+          type: values.type,
+          stream: values.stream,
+        },
+        out,
+      );
+    }
+    const projections = allProjections();
+    const runner = new ProjectionRunner(events, readModels, projections, { batchSize: env.PROJECTION_BATCH_SIZE });
+    switch (sub) {
+      case 'status':
+        return await projectionsStatusCommand(runner, out);
+      case 'rebuild':
+        if (!rest[0]) throw new UsageError('projections rebuild needs a projection name or "all"');
+        return await projectionsRebuildCommand(runner, readModels, rest[0], out);
+      case 'verify':
+        return await projectionsVerifyCommand(
+          events,
+          readModels,
+          (file) => createReadModelStore({ dataDir: env.DATA_DIR, file }),
+          projections,
+          out,
+        );
+      default:
+        throw new UsageError(`unknown projections command "${sub ?? ''}"`);
+    }
+  } finally {
+    await readModels.close();
+    await events.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${message}\n`);
+    if (error instanceof UsageError) process.stderr.write(`${USAGE}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,29 @@
+import { InvalidEnvironment, validateEnvironment } from './environment';
+
+describe('validateEnvironment', () => {
+  it('given no variables, when validated, then the embedded defaults apply', () => {
+    const env = validateEnvironment({});
+    expect(env.PORT).toBe(3000);
+    expect(env.DATA_DIR).toBe('./data');
+    expect(env.EVENTSTORE_URL).toBeUndefined();
+    expect(env.MONGO_URL).toBeUndefined();
+    expect(env.MAX_EVENT_BYTES).toBe(1048576);
+  });
+
+  it('given numeric strings, when validated, then they become numbers', () => {
+    expect(validateEnvironment({ PORT: '8080' }).PORT).toBe(8080);
+  });
+
+  it('given a bad PORT, when validated, then the error names PORT and its value', () => {
+    expect(() => validateEnvironment({ PORT: 'eighty' })).toThrow(InvalidEnvironment);
+    expect(() => validateEnvironment({ PORT: 'eighty' })).toThrow(/PORT="eighty"/);
+  });
+
+  it('given a MONGO_URL that is not a connection string, when validated, then it is refused by name', () => {
+    expect(() => validateEnvironment({ MONGO_URL: 'localhost' })).toThrow(/MONGO_URL/);
+  });
+
+  it('given an empty EVENTSTORE_URL, when validated, then it counts as unset', () => {
+    expect(validateEnvironment({ EVENTSTORE_URL: '' }).EVENTSTORE_URL).toBeUndefined();
+  });
+});

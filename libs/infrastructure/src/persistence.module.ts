@@ -1,0 +1,54 @@
+import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Environment } from '@app/config';
+import { createEventStore, EventStore } from '@app/eventstore';
+import { createReadModelStore, type ReadModelStore } from '@app/readmodels';
+import { upcasters } from './event-catalogue';
+
+export const READ_MODEL_STORE = Symbol('ReadModelStore');
+
+export function openEventStore(env: Environment): EventStore {
+  return createEventStore({
+    dataDir: env.DATA_DIR,
+    eventstoreUrl: env.EVENTSTORE_URL,
+    maxEventBytes: env.MAX_EVENT_BYTES,
+    upcasters: upcasters(),
+  });
+}
+
+export function openReadModelStore(env: Environment, file?: string): Promise<ReadModelStore> {
+  return createReadModelStore({
+    dataDir: env.DATA_DIR,
+    file,
+    mongoUrl: env.MONGO_URL,
+    mongoDb: env.MONGO_DB,
+  });
+}
+
+@Injectable()
+class PersistenceShutdown implements OnApplicationShutdown {
+  constructor(
+    private readonly events: EventStore,
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.readModels.close();
+    await this.events.close();
+  }
+}
+
+/** The event store and the read-model store, picked by configuration (embedded SQLite by default). */
+@Global()
+@Module({
+  providers: [
+    { provide: EventStore, inject: [Environment], useFactory: openEventStore },
+    {
+      provide: READ_MODEL_STORE,
+      inject: [Environment],
+      useFactory: (env: Environment) => openReadModelStore(env),
+    },
+    PersistenceShutdown,
+  ],
+  exports: [EventStore, READ_MODEL_STORE],
+})
+export class PersistenceModule {}

@@ -1,0 +1,284 @@
+import type { EventStore, RecordedEvent } from '@app/eventstore';
+import type { ReadModelStore } from '@app/readmodels';
+import { batches } from './batches';
+import type { Projection } from './projection';
+import { UnitOfWork } from './unit-of-work';
+
+export interface ProjectionLag {
+  name: string;
+  version: number;
+  state: 'stopped' | 'catching_up' | 'live' | 'retrying';
+  checkpoint: number;
+  headPosition: number;
+  /** Matching events after the checkpoint (capped at `LAG_COUNT_CAP`). */
+  eventsBehind: number;
+  /** How long the oldest unapplied event has waited; 0 when caught up. */
+  msBehind: number;
+  lastError: string | null;
+}
+
+export interface RunnerLogger {
+  log(message: string): void;
+  error(message: string): void;
+}
+
+const LAG_COUNT_CAP = 100_000;
+const META = '_projections';
+
+interface Running {
+  stopRequested: boolean;
+  close: (() => Promise<void>) | null;
+  done: Promise<void>;
+  state: ProjectionLag['state'];
+  lastError: string | null;
+  /** Cuts a retry back-off short when the projection is stopped. */
+  wake: (() => void) | null;
+}
+
+export function checkpointName(projection: Pick<Projection, 'name'>): string {
+  return `projection:${projection.name}`;
+}
+
+/**
+ * Feeds projections from the event store into the read-model store. Each projection has its
+ * own checkpoint, written in the same transaction as the batch's read-model writes, so a crash
+ * at any moment leaves read models that a restart continues from without loss or double count.
+ */
+export class ProjectionRunner {
+  private readonly running = new Map<string, Running>();
+  private readonly byName: Map<string, Projection>;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly readModels: ReadModelStore,
+    readonly projections: readonly Projection[],
+    private readonly options: { batchSize?: number; logger?: RunnerLogger } = {},
+  ) {
+    this.byName = new Map(projections.map((p) => [p.name, p]));
+    if (this.byName.size !== projections.length) throw new Error('projection names must be unique');
+  }
+
+  get(name: string): Projection {
+    const projection = this.byName.get(name);
+    if (!projection) {
+      throw new Error(`unknown projection "${name}"; known: ${[...this.byName.keys()].join(', ')}`);
+    }
+    return projection;
+  }
+
+  /** Prepares every projection (a changed version drops and rebuilds it) and runs them live. */
+  async start(): Promise<void> {
+    for (const projection of this.projections) {
+      await this.prepare(projection);
+      this.launch(projection);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((name) => this.stopOne(name)));
+  }
+
+  /** Drops the projection's collections and checkpoint and replays the whole log into it. */
+  async rebuild(name: string): Promise<number> {
+    const projection = this.get(name);
+    const wasRunning = this.running.has(name);
+    await this.stopOne(name);
+    await this.reset(projection);
+    const applied = await this.catchUp(projection);
+    if (wasRunning) this.launch(projection);
+    return applied;
+  }
+
+  /**
+   * Applies every matching event after the checkpoint, up to `untilPosition` (default: the
+   * head when called), in batches. Returns how many events were applied.
+   */
+  async catchUp(projection: Projection, untilPosition?: number): Promise<number> {
+    await this.ensureCollections(projection);
+    const until = untilPosition ?? (await this.events.headPosition());
+    const from = ((await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0) + 1;
+    if (from > until) return 0;
+    let applied = 0;
+    const source = this.events.readAll({ fromPosition: from, filter: projection.filter });
+    for await (const batch of batches(takeUntil(source, until), this.batchSize)) {
+      applied += await this.apply(projection, batch);
+    }
+    return applied;
+  }
+
+  /** Resolves once every projection has applied all matching events up to `position`. */
+  async waitFor(position: number, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const behind = await Promise.all(this.projections.map((p) => this.isBehind(p, position)));
+      if (!behind.some(Boolean)) return;
+      if (Date.now() > deadline) {
+        const names = this.projections.filter((_, i) => behind[i]).map((p) => p.name);
+        throw new Error(`projections not caught up to ${position} after ${timeoutMs} ms: ${names.join(', ')}`);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  async status(): Promise<ProjectionLag[]> {
+    const head = await this.events.headPosition();
+    const result: ProjectionLag[] = [];
+    for (const projection of this.projections) {
+      const checkpoint = (await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0;
+      let eventsBehind = 0;
+      let oldest: RecordedEvent | null = null;
+      for await (const e of this.events.readAll({
+        fromPosition: checkpoint + 1,
+        filter: projection.filter,
+        maxCount: LAG_COUNT_CAP,
+      })) {
+        oldest ??= e;
+        eventsBehind += 1;
+      }
+      const running = this.running.get(projection.name);
+      result.push({
+        name: projection.name,
+        version: projection.version,
+        state: running?.state ?? 'stopped',
+        checkpoint,
+        headPosition: head,
+        eventsBehind,
+        msBehind: oldest ? Math.max(0, Date.now() - Date.parse(oldest.recordedAt)) : 0,
+        lastError: running?.lastError ?? null,
+      });
+    }
+    return result;
+  }
+
+  private get batchSize(): number {
+    return this.options.batchSize ?? 1000;
+  }
+
+  private async isBehind(projection: Projection, position: number): Promise<boolean> {
+    const checkpoint = (await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0;
+    if (checkpoint >= position) return false;
+    for await (const e of this.events.readAll({
+      fromPosition: checkpoint + 1,
+      filter: projection.filter,
+      maxCount: 1,
+    })) {
+      return e.position <= position;
+    }
+    return false;
+  }
+
+  private async prepare(projection: Projection): Promise<void> {
+    await this.readModels.ensureCollection({ name: META, indexes: [] });
+    const meta = await this.readModels.collection(META).get(projection.name);
+    if (meta && meta['version'] !== projection.version) {
+      this.options.logger?.log(
+        `projection ${projection.name}: version ${String(meta['version'])} → ${projection.version}, rebuilding`,
+      );
+      await this.reset(projection);
+    } else if (!meta) {
+      await this.readModels.collection(META).upsert({ id: projection.name, version: projection.version });
+    }
+    await this.ensureCollections(projection);
+  }
+
+  private async ensureCollections(projection: Projection): Promise<void> {
+    for (const spec of projection.collections) await this.readModels.ensureCollection(spec);
+  }
+
+  private async reset(projection: Projection): Promise<void> {
+    for (const spec of projection.collections) await this.readModels.dropCollection(spec.name);
+    await this.readModels.ensureCollection({ name: META, indexes: [] });
+    await this.readModels.transaction(async (tx) => {
+      await tx.deleteCheckpoint(checkpointName(projection));
+      await tx.collection(META).upsert({ id: projection.name, version: projection.version });
+    });
+    await this.ensureCollections(projection);
+  }
+
+  private async apply(projection: Projection, batch: readonly RecordedEvent[]): Promise<number> {
+    const owned = new Set(projection.collections.map((c) => c.name));
+    return this.readModels.transaction(async (tx) => {
+      // Another process (the CLI, a second worker) may have moved the checkpoint since this
+      // batch was read: skipping what it already applied keeps counters exact.
+      const stored = (await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0;
+      const fresh = batch.filter((e) => e.position > stored);
+      if (fresh.length === 0) return 0;
+      const work = new UnitOfWork(tx, owned);
+      for (const event of fresh) await projection.handle(event, work);
+      await work.flush();
+      await tx.setCheckpoint(checkpointName(projection), fresh[fresh.length - 1].position);
+      return fresh.length;
+    });
+  }
+
+  private launch(projection: Projection): void {
+    const running: Running = {
+      stopRequested: false,
+      close: null,
+      done: Promise.resolve(),
+      state: 'catching_up',
+      lastError: null,
+      wake: null,
+    };
+    running.done = this.loop(projection, running);
+    this.running.set(projection.name, running);
+  }
+
+  private async loop(projection: Projection, running: Running): Promise<void> {
+    let failures = 0;
+    while (!running.stopRequested) {
+      try {
+        running.state = 'catching_up';
+        await this.catchUp(projection);
+        if (running.stopRequested) return;
+        const from = (await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0;
+        const subscription = this.events.subscribe({
+          fromPosition: from,
+          filter: projection.filter,
+          batchSize: this.batchSize,
+        });
+        running.close = () => subscription.close();
+        running.state = 'live';
+        for await (const batch of batches(subscription, this.batchSize)) {
+          await this.apply(projection, batch);
+          failures = 0;
+          running.lastError = null;
+          if (running.stopRequested) break;
+        }
+        await subscription.close();
+      } catch (error) {
+        if (running.stopRequested) return;
+        failures += 1;
+        running.state = 'retrying';
+        running.lastError = error instanceof Error ? error.message : String(error);
+        this.options.logger?.error(`projection ${projection.name} failed (attempt ${failures}): ${running.lastError}`);
+        const delay = Math.min(60_000, 250 * 2 ** Math.min(failures, 8));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          running.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        running.wake = null;
+      }
+    }
+  }
+
+  private async stopOne(name: string): Promise<void> {
+    const running = this.running.get(name);
+    if (!running) return;
+    running.stopRequested = true;
+    running.wake?.();
+    await running.close?.();
+    await running.done;
+    this.running.delete(name);
+  }
+}
+
+async function* takeUntil(source: AsyncIterable<RecordedEvent>, until: number): AsyncIterable<RecordedEvent> {
+  for await (const e of source) {
+    if (e.position > until) return;
+    yield e;
+  }
+}
