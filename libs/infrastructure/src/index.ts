@@ -3,3 +3,4 @@ export * from './persistence.module';
 export * from './projections.module';
 export * from './projections.registry';
 export * from './event-catalogue';
+export * from './command-executor';

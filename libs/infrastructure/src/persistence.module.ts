@@ -2,6 +2,7 @@ import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nest
 import { Environment } from '@app/config';
 import { createEventStore, EventStore } from '@app/eventstore';
 import { createReadModelStore, type ReadModelStore } from '@app/readmodels';
+import { CommandExecutor } from './command-executor';
 import { upcasters } from './event-catalogue';
 
 export const READ_MODEL_STORE = Symbol('ReadModelStore');
@@ -48,7 +49,8 @@ class PersistenceShutdown implements OnApplicationShutdown {
       useFactory: (env: Environment) => openReadModelStore(env),
     },
     PersistenceShutdown,
+    CommandExecutor,
   ],
-  exports: [EventStore, READ_MODEL_STORE],
+  exports: [EventStore, READ_MODEL_STORE, CommandExecutor],
 })
 export class PersistenceModule {}

@@ -1,0 +1,4 @@
+export * from './shared/decider';
+export * from './shared/errors';
+export * from './shared/ids';
+export * from './workspace';

@@ -1,0 +1,2 @@
+export * from './workspace.events';
+export * from './workspace.decider';

@@ -1,0 +1,90 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { deterministicId, workspaceDecider, workspaceStream, type CredentialKind } from '@app/domain';
+import { EventStore } from '@app/eventstore';
+import { CommandExecutor, READ_MODEL_STORE } from '@app/infrastructure';
+import { ProjectionRunner } from '@app/projections';
+import type { ReadModelStore } from '@app/readmodels';
+import { CREDENTIALS, type CredentialDoc } from './credentials.projection';
+
+export const DEFAULT_WORKSPACE_ID = 'default';
+
+export interface Caller {
+  workspaceId: string;
+  /** The credential's name: what every event of the request records as its actor. */
+  actor: string;
+  credentialId: string;
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/**
+ * Workspaces and their credentials. Secrets are only ever compared by hash; a generated
+ * secret is shown once, at the start that created it.
+ */
+@Injectable()
+export class AccessService {
+  private readonly logger = new Logger('Access');
+
+  constructor(
+    private readonly commands: CommandExecutor,
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    private readonly projections: ProjectionRunner,
+    private readonly events: EventStore,
+  ) {}
+
+  /**
+   * The embedded default: one workspace with an admin API key (ADMIN_API_KEY, else generated
+   * and printed once) and a SCIM token (SCIM_TOKEN, else generated and printed once).
+   */
+  async bootstrap(options: { adminApiKey?: string; scimToken?: string; announce?: (line: string) => void }): Promise<void> {
+    const ctx = { workspaceId: DEFAULT_WORKSPACE_ID, actor: 'system' };
+    const stream = workspaceStream(DEFAULT_WORKSPACE_ID);
+    const { state } = await this.commands.execute(
+      stream,
+      workspaceDecider,
+      { type: 'CreateWorkspace', workspaceId: DEFAULT_WORKSPACE_ID, name: 'Default workspace' },
+      ctx,
+      { eventId: () => deterministicId(stream, 'created') },
+    );
+    const hasKind = (kind: CredentialKind) => [...state.credentials.values()].some((c) => c.kind === kind);
+    const announce = options.announce ?? ((line: string) => this.logger.warn(line));
+
+    const issue = async (kind: CredentialKind, name: string, secret: string) => {
+      const secretHash = hashSecret(secret);
+      await this.commands.execute(
+        stream,
+        workspaceDecider,
+        { type: 'IssueCredential', credentialId: deterministicId('credential', secretHash), kind, name, secretHash },
+        ctx,
+        { eventId: () => deterministicId(stream, 'credential', secretHash) },
+      );
+    };
+    if (options.adminApiKey) await issue('api_key', 'admin', options.adminApiKey);
+    else if (!hasKind('api_key')) {
+      const key = `pak_${randomBytes(24).toString('base64url')}`;
+      await issue('api_key', 'admin', key);
+      announce(`Admin API key (shown once, store it now): ${key}`);
+    }
+    if (options.scimToken) await issue('scim_token', 'scim', options.scimToken);
+    else if (!hasKind('scim_token')) {
+      const token = `scim_${randomBytes(24).toString('base64url')}`;
+      await issue('scim_token', 'scim', token);
+      announce(`SCIM bearer token (shown once, store it now): ${token}`);
+    }
+  }
+
+  async authenticate(secret: string, kind: CredentialKind): Promise<Caller | null> {
+    const hash = hashSecret(secret);
+    let doc = await this.readModels.collection<CredentialDoc>(CREDENTIALS).get(hash);
+    if (!doc) {
+      // A credential issued a moment ago may not be projected yet.
+      await this.projections.waitFor(await this.events.headPosition(), 2_000).catch(() => undefined);
+      doc = await this.readModels.collection<CredentialDoc>(CREDENTIALS).get(hash);
+    }
+    if (!doc || doc.kind !== kind) return null;
+    return { workspaceId: doc.workspaceId, actor: doc.name, credentialId: doc.credentialId };
+  }
+}

@@ -1,0 +1,55 @@
+import {
+  type CanActivate,
+  createParamDecorator,
+  type ExecutionContext,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import type { CredentialKind } from '@app/domain';
+import { AccessService, type Caller } from './access.service';
+
+interface AuthenticatedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  caller?: Caller;
+}
+
+function bearer(request: AuthenticatedRequest): string | null {
+  const header = request.headers['authorization'];
+  const value = Array.isArray(header) ? header[0] : header;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(value ?? '');
+  return match ? match[1] : null;
+}
+
+abstract class BearerGuard implements CanActivate {
+  protected abstract readonly kind: CredentialKind;
+  constructor(private readonly access: AccessService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const token = bearer(request);
+    if (!token) throw new UnauthorizedException('Authorization: Bearer <token> is required');
+    const caller = await this.access.authenticate(token, this.kind);
+    if (!caller) throw new UnauthorizedException('the bearer token is not valid');
+    request.caller = caller;
+    return true;
+  }
+}
+
+/** Every /api route: a workspace's API key. */
+@Injectable()
+export class ApiKeyGuard extends BearerGuard {
+  protected readonly kind = 'api_key' as const;
+}
+
+/** /scim/v2: the workspace's SCIM token. */
+@Injectable()
+export class ScimTokenGuard extends BearerGuard {
+  protected readonly kind = 'scim_token' as const;
+}
+
+/** The authenticated caller (workspace and actor) of the request. */
+export const CurrentCaller = createParamDecorator((_data: unknown, context: ExecutionContext): Caller => {
+  const caller = context.switchToHttp().getRequest<AuthenticatedRequest>().caller;
+  if (!caller) throw new UnauthorizedException('not authenticated');
+  return caller;
+});

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Conflict, type Decider, type DomainEvent } from '@app/domain';
+import {
+  type AppendResult,
+  type EventMetadata,
+  EventStore,
+  type RecordedEvent,
+  WrongExpectedRevision,
+} from '@app/eventstore';
+
+/** Who asks, on whose behalf, and why: the metadata every event of a command carries. */
+export interface CommandContext {
+  workspaceId: string;
+  actor: string;
+  correlationId?: string;
+  causationId?: string | null;
+  /** When the fact happened, if not now (e.g. when Pinterest was observed). */
+  occurredAt?: string;
+}
+
+export function metadataFor(ctx: CommandContext, schemaVersion = 1): EventMetadata {
+  return {
+    workspaceId: ctx.workspaceId,
+    actor: ctx.actor,
+    correlationId: ctx.correlationId ?? randomUUID(),
+    causationId: ctx.causationId ?? null,
+    occurredAt: ctx.occurredAt ?? new Date().toISOString(),
+    schemaVersion,
+  };
+}
+
+export function toDomainEvent(e: RecordedEvent): DomainEvent {
+  return { type: e.type, data: e.data };
+}
+
+export interface ExecuteOptions<E> {
+  /** Deterministic ids make a retried command a no-op instead of a duplicate. */
+  eventId?: (event: E, index: number, revision: number) => string;
+  /** Version conflicts are retried (reload, decide again) this many times, then → Conflict. */
+  retries?: number;
+}
+
+export interface ExecuteResult<S> {
+  state: S;
+  appended: number;
+  append: AppendResult | null;
+}
+
+/**
+ * The command-handling pattern: load the stream, fold, decide, append with the expected
+ * revision. A concurrent writer makes the append fail; the command is decided again on the
+ * new state, so a conflicting action gets the domain's answer, not a lost update.
+ */
+@Injectable()
+export class CommandExecutor {
+  constructor(private readonly events: EventStore) {}
+
+  async load<C, E extends DomainEvent, S>(
+    stream: string,
+    decider: Decider<C, E, S>,
+  ): Promise<{ state: S; revision: number | null }> {
+    const recorded = await this.events.readStream(stream);
+    let state = decider.initialState;
+    for (const e of recorded) state = decider.evolve(state, toDomainEvent(e) as E);
+    return { state, revision: recorded.length ? recorded[recorded.length - 1].revision : null };
+  }
+
+  async execute<C, E extends DomainEvent, S>(
+    stream: string,
+    decider: Decider<C, E, S>,
+    command: C,
+    ctx: CommandContext,
+    options: ExecuteOptions<E> = {},
+  ): Promise<ExecuteResult<S>> {
+    const retries = options.retries ?? 3;
+    for (let attempt = 0; ; attempt += 1) {
+      const { state, revision } = await this.load(stream, decider);
+      const decided = decider.decide(command, state);
+      if (decided.length === 0) return { state, appended: 0, append: null };
+      const metadata = metadataFor(ctx);
+      try {
+        const append = await this.events.appendToStream(
+          stream,
+          decided.map((e, i) => ({
+            id: options.eventId?.(e, i, revision ?? -1),
+            type: e.type,
+            data: e.data,
+            metadata,
+          })),
+          { expectedRevision: revision ?? 'no_stream' },
+        );
+        const next = decided.reduce((s, e) => decider.evolve(s, e), state);
+        return { state: next, appended: decided.length, append };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevision)) throw error;
+        if (attempt >= retries) {
+          throw new Conflict(`${stream} was changed concurrently; try again`, { stream });
+        }
+      }
+    }
+  }
+}
