@@ -61,6 +61,54 @@ export class Environment {
   @Max(10000)
   PROJECTION_BATCH_SIZE = 1000;
 
+  /** 32 bytes as 64 hex characters or base64; unset → a key file under DATA_DIR (mode 0600). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, {
+    message: 'VAULT_KEY must be 32 bytes as 64 hex characters or 44 base64 characters',
+  })
+  VAULT_KEY?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'ADMIN_API_KEY must be at least 16 characters' })
+  ADMIN_API_KEY?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'SCIM_TOKEN must be at least 16 characters' })
+  SCIM_TOKEN?: string;
+
+  /** When set, the service drives this Business Manager and starts no simulator. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/.+/, { message: 'PINTEREST_BASE_URL must be an http(s) URL' })
+  PINTEREST_BASE_URL?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  SIM_PORT = 3100;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  PLAYWRIGHT_CHROMIUM_PATH?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  RPA_CONCURRENCY = 2;
+
+  /** Cron expression (with seconds) of the daily automatic check. */
+  @IsString()
+  @Matches(/^\S+( \S+){4,5}$/, { message: 'CHECK_CRON must be a cron expression, e.g. "0 0 3 * * *"' })
+  CHECK_CRON = '0 0 3 * * *';
+
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }

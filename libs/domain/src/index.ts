@@ -2,3 +2,8 @@ export * from './shared/decider';
 export * from './shared/errors';
 export * from './shared/ids';
 export * from './workspace';
+export * from './pinterest';
+export * from './member';
+export * from './integration';
+export * from './automation';
+export * from './business';

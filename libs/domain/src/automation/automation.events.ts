@@ -1,0 +1,77 @@
+import type { DomainEvent } from '../shared/decider';
+import type { TaskTrigger } from '../integration/integration.events';
+
+export type TaskKind = 'syncing_users' | 'removing_users' | 'adding_users' | 'updating_user_roles';
+export type TaskStatus = 'queued' | 'running' | 'retrying' | 'not_completed' | 'completed';
+
+export interface CheckSummary {
+  membersAdded: number;
+  membersChanged: number;
+  membersGone: number;
+  membersMatched: number;
+  assets: number;
+  partners: number;
+  invites: number;
+}
+
+export interface TaskFailure {
+  /** The gateway's error kind: invalid_credentials, transient, permission_denied, … */
+  kind: string;
+  message: string;
+  evidence: string[];
+}
+
+export type AutomationTaskQueued = DomainEvent<
+  'AutomationTaskQueued',
+  { taskId: string; integrationId: string; kind: TaskKind; trigger: TaskTrigger; requestedBy: string }
+>;
+export type AutomationTaskStarted = DomainEvent<'AutomationTaskStarted', { taskId: string; attempt: number }>;
+export type AutomationTaskProgressed = DomainEvent<
+  'AutomationTaskProgressed',
+  { taskId: string; done: number; total: number }
+>;
+export type AutomationTaskRetrying = DomainEvent<
+  'AutomationTaskRetrying',
+  { taskId: string; attempt: number; failure: TaskFailure; retryAt: string }
+>;
+export type AutomationTaskCompleted = DomainEvent<
+  'AutomationTaskCompleted',
+  { taskId: string; summary: CheckSummary | Record<string, unknown> }
+>;
+export type AutomationTaskNotCompleted = DomainEvent<
+  'AutomationTaskNotCompleted',
+  { taskId: string; attempts: number; failure: TaskFailure }
+>;
+
+export type AutomationTaskEvent =
+  | AutomationTaskQueued
+  | AutomationTaskStarted
+  | AutomationTaskProgressed
+  | AutomationTaskRetrying
+  | AutomationTaskCompleted
+  | AutomationTaskNotCompleted;
+
+export const automationTaskStream = (taskId: string): string => `automationTask-${taskId}`;
+
+/** The account the service logs in with; its password lives in the vault, only the ref here. */
+export type AutomationAccountAdded = DomainEvent<
+  'AutomationAccountAdded',
+  { accountId: string; label: string; email: string; phone: string | null; passwordRef: string | null }
+>;
+export type AutomationAccountCredentialsChanged = DomainEvent<
+  'AutomationAccountCredentialsChanged',
+  { accountId: string; email: string; passwordRef: string }
+>;
+export type AutomationAccountLoginSucceeded = DomainEvent<'AutomationAccountLoginSucceeded', { accountId: string }>;
+export type AutomationAccountLoginFailed = DomainEvent<
+  'AutomationAccountLoginFailed',
+  { accountId: string; reason: string }
+>;
+
+export type AutomationAccountEvent =
+  | AutomationAccountAdded
+  | AutomationAccountCredentialsChanged
+  | AutomationAccountLoginSucceeded
+  | AutomationAccountLoginFailed;
+
+export const automationAccountStream = (accountId: string): string => `automationAccount-${accountId}`;

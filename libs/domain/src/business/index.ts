@@ -1,0 +1,2 @@
+export * from './catalog.events';
+export * from './catalog.decider';

@@ -1,0 +1,38 @@
+import type { DomainEvent } from '../shared/decider';
+
+export type LoginMethod = 'sso' | 'password';
+export type IntegrationHealth = 'healthy' | 'requires_sync' | 'review_service_account' | 'review_configuration';
+export type TaskTrigger = 'web_app' | 'workspace_policy' | 'scim';
+
+export type IntegrationConnected = DomainEvent<
+  'IntegrationConnected',
+  {
+    integrationId: string;
+    label: string;
+    businessId: string;
+    loginMethod: LoginMethod;
+    automationAccountId: string;
+  }
+>;
+export type IntegrationDisconnected = DomainEvent<'IntegrationDisconnected', { integrationId: string }>;
+export type CheckForUpdatesRequested = DomainEvent<
+  'CheckForUpdatesRequested',
+  { integrationId: string; taskId: string; trigger: TaskTrigger }
+>;
+export type CheckForUpdatesFinished = DomainEvent<
+  'CheckForUpdatesFinished',
+  { integrationId: string; taskId: string; result: 'completed' | 'not_completed' }
+>;
+export type IntegrationHealthChanged = DomainEvent<
+  'IntegrationHealthChanged',
+  { integrationId: string; from: IntegrationHealth; to: IntegrationHealth; reason: string }
+>;
+
+export type IntegrationEvent =
+  | IntegrationConnected
+  | IntegrationDisconnected
+  | CheckForUpdatesRequested
+  | CheckForUpdatesFinished
+  | IntegrationHealthChanged;
+
+export const integrationStream = (integrationId: string): string => `integration-${integrationId}`;

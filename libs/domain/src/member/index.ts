@@ -1,0 +1,2 @@
+export * from './member.events';
+export * from './member.decider';
