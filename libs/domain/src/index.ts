@@ -7,3 +7,4 @@ export * from './member';
 export * from './integration';
 export * from './automation';
 export * from './business';
+export * from './identity';
