@@ -3,7 +3,8 @@
  * it, kills it with SIGKILL at a random moment and checks the read models afterwards.
  */
 import { randomUUID } from 'node:crypto';
-import { allProjections, loadEnvironment, openEventStore, openReadModelStore } from '@app/infrastructure';
+import { allProjections } from '@app/governance';
+import { loadEnvironment, openEventStore, openReadModelStore } from '@app/infrastructure';
 import { ProjectionRunner } from '@app/projections';
 
 async function main(): Promise<void> {

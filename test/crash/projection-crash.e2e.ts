@@ -2,7 +2,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { allProjections, loadEnvironment, openEventStore, openReadModelStore } from '@app/infrastructure';
+import { allProjections } from '@app/governance';
+import { loadEnvironment, openEventStore, openReadModelStore } from '@app/infrastructure';
 import { verifyProjections } from '@app/projections';
 import { createReadModelStore } from '@app/readmodels';
 

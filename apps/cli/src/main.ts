@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { allProjections, loadEnvironment, openEventStore, openReadModelStore } from '@app/infrastructure';
+import { allProjections } from '@app/governance';
+import { loadEnvironment, openEventStore, openReadModelStore } from '@app/infrastructure';
 import { ProjectionRunner } from '@app/projections';
 import { createReadModelStore } from '@app/readmodels';
 import { eventsCommand } from './commands/events.command';

@@ -70,7 +70,7 @@ export class CommandExecutor {
     stream: string,
     decider: Decider<C, E, S>,
     command: C,
-    ctx: CommandContext,
+    ctx: CommandContext | ((state: S) => CommandContext),
     options: ExecuteOptions<E> = {},
   ): Promise<ExecuteResult<S>> {
     const retries = options.retries ?? 3;
@@ -78,7 +78,7 @@ export class CommandExecutor {
       const { state, revision } = await this.load(stream, decider);
       const decided = decider.decide(command, state);
       if (decided.length === 0) return { state, appended: 0, append: null };
-      const metadata = metadataFor(ctx);
+      const metadata = metadataFor(typeof ctx === 'function' ? ctx(state) : ctx);
       try {
         const append = await this.events.appendToStream(
           stream,

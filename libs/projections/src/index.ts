@@ -5,3 +5,4 @@ export * from './unit-of-work';
 export * from './digest';
 export * from './verify';
 export * from './core/streams.projection';
+export * from './durable-consumer';

@@ -1,0 +1,103 @@
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { EventStore } from '@app/eventstore';
+import { READ_MODEL_STORE } from '@app/infrastructure';
+import { DurableConsumerRunner, type EventConsumer } from '@app/projections';
+import type { ReadModelStore } from '@app/readmodels';
+import { AccessModule } from './access/access.module';
+import {
+  AutomationAccountsController,
+  AutomationTasksController,
+  IntegrationsController,
+} from './integrations/integrations.controller';
+import { IntegrationsService } from './integrations/integrations.service';
+import { MembersQuery } from './integrations/members.query';
+import {
+  CHECK_RETRY_POLICY,
+  CheckForUpdatesProcess,
+  type CheckRetryPolicy,
+  defaultCheckRetryPolicy,
+} from './sync/check-for-updates.process';
+import { DailyCheckScheduler } from './sync/daily-check.scheduler';
+import { IdentityCandidates } from './sync/identity-candidates';
+import { IdentityMatchingProcess } from './sync/identity-matching.process';
+import { SnapshotImporter } from './sync/snapshot-importer';
+import { TaskRecorder } from './sync/task-recorder';
+
+const RUN_WORKERS = Symbol('RunWorkers');
+
+/** Runs the process managers from the store, each with its own checkpoint. */
+@Injectable()
+export class ProcessManagers implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly runners: DurableConsumerRunner[];
+
+  constructor(
+    events: EventStore,
+    @Inject(READ_MODEL_STORE) readModels: ReadModelStore,
+    check: CheckForUpdatesProcess,
+    matching: IdentityMatchingProcess,
+    @Inject(RUN_WORKERS) private readonly run: boolean,
+  ) {
+    const logger = new Logger('ProcessManagers');
+    const log = { log: (m: string) => logger.log(m), error: (m: string) => logger.error(m) };
+    const consumers: EventConsumer[] = [check, matching];
+    this.runners = consumers.map((c) => new DurableConsumerRunner(events, readModels, c, log));
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.run) for (const runner of this.runners) runner.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.runners.map((r) => r.stop()));
+  }
+
+  runner(name: string): DurableConsumerRunner {
+    const runner = this.runners.find((r) => r.consumer.name === name);
+    if (!runner) throw new Error(`no process manager ${name}`);
+    return runner;
+  }
+}
+
+export interface GovernanceOptions {
+  /** Run the process managers and the daily check in this process (the worker's job). */
+  runWorkers: boolean;
+  /** The BUSINESS_READER provider (the Playwright gateway, or a stand-in in benchmarks). */
+  businessReader: Provider;
+  checkRetryPolicy?: CheckRetryPolicy;
+}
+
+@Module({})
+export class GovernanceModule {
+  static forRoot(options: GovernanceOptions): DynamicModule {
+    return {
+      module: GovernanceModule,
+      imports: [AccessModule, ScheduleModule.forRoot()],
+      controllers: [IntegrationsController, AutomationAccountsController, AutomationTasksController],
+      providers: [
+        { provide: RUN_WORKERS, useValue: options.runWorkers },
+        { provide: CHECK_RETRY_POLICY, useValue: options.checkRetryPolicy ?? defaultCheckRetryPolicy },
+        options.businessReader,
+        IntegrationsService,
+        MembersQuery,
+        TaskRecorder,
+        SnapshotImporter,
+        IdentityCandidates,
+        CheckForUpdatesProcess,
+        IdentityMatchingProcess,
+        ProcessManagers,
+        ...(options.runWorkers ? [DailyCheckScheduler] : []),
+      ],
+      exports: [IntegrationsService, SnapshotImporter, ProcessManagers, AccessModule],
+    };
+  }
+}

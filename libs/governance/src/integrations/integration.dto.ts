@@ -1,0 +1,119 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+
+const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+
+/** Either an existing account (`{ id }`) or a new one (`{ label, email, password, phone }`). */
+export class AutomationAccountInput {
+  @IsOptional()
+  @IsUUID('4', { message: 'automationAccount.id must be the id of an automation account' })
+  id?: string;
+
+  @ValidateIf((o: AutomationAccountInput) => o.id === undefined)
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  label?: string;
+
+  @ValidateIf((o: AutomationAccountInput) => o.id === undefined)
+  @Transform(trim)
+  @IsEmail({}, { message: 'email must be an email address' })
+  email?: string;
+
+  @ValidateIf((o: AutomationAccountInput) => o.id === undefined)
+  @IsString()
+  @MinLength(1, { message: 'password must not be empty' })
+  @MaxLength(1024)
+  password?: string;
+
+  @IsOptional()
+  @Transform(trim)
+  @Matches(/^\+?[0-9 ()-]{5,20}$/, { message: 'phone must be a phone number' })
+  phone?: string;
+}
+
+export class ConnectIntegrationDto {
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'label must not be empty' })
+  @MaxLength(100)
+  label!: string;
+
+  @IsString({ message: 'businessId must be a string of 1-20 digits' })
+  @Matches(/^\d{1,20}$/, { message: 'businessId must be 1-20 digits' })
+  businessId!: string;
+
+  @IsIn(['sso', 'password'], { message: 'loginMethod must be "sso" or "password"' })
+  loginMethod!: 'sso' | 'password';
+
+  @IsObject({ message: 'automationAccount must be { id } or { label, email, password, phone }' })
+  @IsNotEmpty()
+  @ValidateNested()
+  @Type(() => AutomationAccountInput)
+  automationAccount!: AutomationAccountInput;
+}
+
+export class ListMembersQuery {
+  @IsOptional()
+  @IsIn(['unmatched', 'onboarded', 'exempted'], { message: 'tab must be unmatched, onboarded or exempted' })
+  tab: 'unmatched' | 'onboarded' | 'exempted' = 'unmatched';
+
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  search?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  cursor?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer from 1 to 500' })
+  @Min(1)
+  @Max(500)
+  limit = 50;
+}
+
+export class ListTasksQuery {
+  @IsOptional()
+  @IsUUID('all', { message: 'integrationId must be an integration id' })
+  integrationId?: string;
+
+  @IsOptional()
+  @IsIn(['queued', 'running', 'retrying', 'not_completed', 'completed'], {
+    message: 'status must be queued, running, retrying, not_completed or completed',
+  })
+  status?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  cursor?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer from 1 to 500' })
+  @Min(1)
+  @Max(500)
+  limit = 50;
+}

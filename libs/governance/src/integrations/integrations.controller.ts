@@ -1,0 +1,110 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import type { Caller } from '../access/access.service';
+import { ApiKeyGuard, CurrentCaller } from '../access/auth.guard';
+import { ConnectIntegrationDto, ListMembersQuery, ListTasksQuery } from './integration.dto';
+import { IntegrationsService } from './integrations.service';
+import { MembersQuery } from './members.query';
+
+const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
+
+@Controller('api/integrations')
+@UseGuards(ApiKeyGuard)
+export class IntegrationsController {
+  constructor(
+    private readonly integrations: IntegrationsService,
+    private readonly membersQuery: MembersQuery,
+  ) {}
+
+  @Post()
+  connect(@CurrentCaller() caller: Caller, @Body() body: ConnectIntegrationDto) {
+    return this.integrations.connect(caller, body);
+  }
+
+  @Get()
+  async list(@CurrentCaller() caller: Caller) {
+    return { items: await this.integrations.list(caller) };
+  }
+
+  @Get(':id')
+  get(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string) {
+    return this.integrations.get(caller, id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async disconnect(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string): Promise<void> {
+    await this.integrations.disconnect(caller, id);
+  }
+
+  @Post(':id/check-for-updates')
+  @HttpCode(202)
+  async checkForUpdates(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string) {
+    const { taskId } = await this.integrations.checkForUpdates(caller, id, 'web_app');
+    return { taskId };
+  }
+
+  @Get(':id/members')
+  async members(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string, @Query() query: ListMembersQuery) {
+    await this.integrations.integration(caller, id);
+    return this.membersQuery.page(id, query);
+  }
+
+  @Get(':id/members/:memberId')
+  async member(
+    @CurrentCaller() caller: Caller,
+    @Param('id', uuid) id: string,
+    @Param('memberId', uuid) memberId: string,
+  ) {
+    await this.integrations.integration(caller, id);
+    return this.membersQuery.one(id, memberId);
+  }
+}
+
+@Controller('api/automation-accounts')
+@UseGuards(ApiKeyGuard)
+export class AutomationAccountsController {
+  constructor(private readonly integrations: IntegrationsService) {}
+
+  @Get()
+  async list(@CurrentCaller() caller: Caller) {
+    const items = await this.integrations.accounts(caller);
+    return {
+      items: items.map((a) => ({
+        id: a.id,
+        label: a.label,
+        email: a.email,
+        phone: a.phone,
+        status: a.status,
+        statusReason: a.statusReason,
+        updatedAt: a.updatedAt,
+      })),
+    };
+  }
+}
+
+@Controller('api/automation-tasks')
+@UseGuards(ApiKeyGuard)
+export class AutomationTasksController {
+  constructor(private readonly integrations: IntegrationsService) {}
+
+  @Get()
+  list(@CurrentCaller() caller: Caller, @Query() query: ListTasksQuery) {
+    return this.integrations.tasksOf(caller, query);
+  }
+
+  @Get(':id')
+  get(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string) {
+    return this.integrations.task(caller, id);
+  }
+}

@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  type AutomationAccountEvent,
+  automationAccountStream,
+  Conflict,
+  integrationDecider,
+  integrationIdFor,
+  integrationStream,
+  InvalidCommand,
+  NotFound,
+  type TaskTrigger,
+} from '@app/domain';
+import { EventStore, type AppendResult } from '@app/eventstore';
+import { CommandExecutor, type CommandContext, metadataFor, READ_MODEL_STORE } from '@app/infrastructure';
+import { ProjectionRunner } from '@app/projections';
+import type { ReadModelStore } from '@app/readmodels';
+import { Vault } from '@app/vault';
+import type { Caller } from '../access/access.service';
+import { AUTOMATION_ACCOUNTS, type AutomationAccountDoc } from '../read-models/automation-accounts.projection';
+import { AUTOMATION_TASKS, type AutomationTaskDoc } from '../read-models/automation-tasks.projection';
+import { INTEGRATIONS, type IntegrationDoc } from '../read-models/integrations.projection';
+import { MEMBERS } from '../read-models/members.projection';
+import { TaskRecorder } from '../sync/task-recorder';
+import type { ConnectIntegrationDto } from './integration.dto';
+
+export interface IntegrationCard {
+  id: string;
+  label: string;
+  businessId: string;
+  loginMethod: 'sso' | 'password';
+  automationAccountId: string;
+  health: IntegrationDoc['health'];
+  healthReason: string | null;
+  connected: boolean;
+  activeTaskId: string | null;
+  lastCheck: IntegrationDoc['lastCheck'];
+  memberCounts: { unmatched: number; onboarded: number; exempted: number };
+  connectedAt: string;
+}
+
+const ctxOf = (caller: Caller): CommandContext => ({ workspaceId: caller.workspaceId, actor: caller.actor });
+
+@Injectable()
+export class IntegrationsService {
+  constructor(
+    private readonly commands: CommandExecutor,
+    private readonly events: EventStore,
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    private readonly projections: ProjectionRunner,
+    private readonly vault: Vault,
+    private readonly tasks: TaskRecorder,
+  ) {}
+
+  async connect(caller: Caller, input: ConnectIntegrationDto): Promise<IntegrationCard> {
+    const ctx = ctxOf(caller);
+    const integrationId = integrationIdFor(caller.workspaceId, input.businessId);
+    const { state } = await this.commands.load(integrationStream(integrationId), integrationDecider);
+    if (state.connected) {
+      throw new Conflict(`business ${input.businessId} is already connected in this workspace`, { integrationId });
+    }
+    const accountId = input.automationAccount.id
+      ? await this.existingAccount(caller, input.automationAccount.id)
+      : await this.addAccount(ctx, input.automationAccount as Required<ConnectIntegrationDto['automationAccount']>);
+    const result = await this.commands.execute(
+      integrationStream(integrationId),
+      integrationDecider,
+      {
+        type: 'ConnectIntegration',
+        integrationId,
+        label: input.label,
+        businessId: input.businessId,
+        loginMethod: input.loginMethod,
+        automationAccountId: accountId,
+      },
+      ctx,
+    );
+    await this.settle(result.append);
+    return this.get(caller, integrationId);
+  }
+
+  async list(caller: Caller): Promise<IntegrationCard[]> {
+    const page = await this.readModels
+      .collection<IntegrationDoc>(INTEGRATIONS)
+      .find({ where: { workspaceId: caller.workspaceId, connected: true }, limit: 1000 });
+    return Promise.all(page.items.map((doc) => this.card(doc)));
+  }
+
+  async get(caller: Caller, integrationId: string): Promise<IntegrationCard> {
+    return this.card(await this.integration(caller, integrationId));
+  }
+
+  async disconnect(caller: Caller, integrationId: string): Promise<void> {
+    await this.integration(caller, integrationId);
+    const result = await this.commands.execute(
+      integrationStream(integrationId),
+      integrationDecider,
+      { type: 'DisconnectIntegration' },
+      ctxOf(caller),
+    );
+    await this.settle(result.append);
+  }
+
+  /** Queues a check; while one is queued or running, that one is the answer. */
+  async checkForUpdates(caller: Caller, integrationId: string, trigger: TaskTrigger): Promise<{ taskId: string; created: boolean }> {
+    await this.integration(caller, integrationId);
+    const stream = integrationStream(integrationId);
+    const { state } = await this.commands.load(stream, integrationDecider);
+    if (state.activeCheckTaskId) return { taskId: state.activeCheckTaskId, created: false };
+    const ctx = ctxOf(caller);
+    const taskId = randomUUID();
+    await this.tasks.queued(ctx, { taskId, integrationId, kind: 'syncing_users', trigger });
+    const result = await this.commands.execute(stream, integrationDecider, { type: 'CheckForUpdates', taskId, trigger }, ctx);
+    if (result.appended === 0) {
+      // Another request won the race: this task never runs, and says why.
+      await this.tasks.notCompleted(ctx, taskId, 0, {
+        kind: 'superseded',
+        message: `check ${result.state.activeCheckTaskId ?? ''} was already running`,
+        evidence: [],
+      });
+      return { taskId: result.state.activeCheckTaskId ?? taskId, created: false };
+    }
+    await this.settle(result.append);
+    return { taskId, created: true };
+  }
+
+  /** Every connected integration of every workspace: what the daily check runs over. */
+  async allConnected(): Promise<{ workspaceId: string; id: string }[]> {
+    const out: { workspaceId: string; id: string }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.readModels
+        .collection<IntegrationDoc>(INTEGRATIONS)
+        .find({ where: { connected: true }, limit: 500, cursor });
+      out.push(...page.items.map((d) => ({ workspaceId: d.workspaceId, id: d.id })));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return out;
+  }
+
+  async accounts(caller: Caller): Promise<AutomationAccountDoc[]> {
+    const page = await this.readModels
+      .collection<AutomationAccountDoc>(AUTOMATION_ACCOUNTS)
+      .find({ where: { workspaceId: caller.workspaceId }, limit: 1000 });
+    return page.items;
+  }
+
+  async tasksOf(
+    caller: Caller,
+    query: { integrationId?: string; status?: string; cursor?: string; limit: number },
+  ): Promise<{ items: AutomationTaskDoc[]; nextCursor: string | null }> {
+    return this.readModels.collection<AutomationTaskDoc>(AUTOMATION_TASKS).find({
+      where: {
+        workspaceId: caller.workspaceId,
+        ...(query.integrationId ? { integrationId: query.integrationId } : {}),
+        ...(query.status ? { status: query.status } : {}),
+      },
+      sort: [{ field: 'createdAt', direction: 'desc' }],
+      limit: query.limit,
+      cursor: query.cursor,
+    });
+  }
+
+  async task(caller: Caller, taskId: string): Promise<AutomationTaskDoc> {
+    const doc = await this.readModels.collection<AutomationTaskDoc>(AUTOMATION_TASKS).get(taskId);
+    if (!doc || doc.workspaceId !== caller.workspaceId) throw new NotFound(`automation task ${taskId} not found`);
+    return doc;
+  }
+
+  async integration(caller: Caller, integrationId: string): Promise<IntegrationDoc> {
+    const doc = await this.readModels.collection<IntegrationDoc>(INTEGRATIONS).get(integrationId);
+    if (!doc || doc.workspaceId !== caller.workspaceId || !doc.connected) {
+      throw new NotFound(`integration ${integrationId} not found`);
+    }
+    return doc;
+  }
+
+  /** Read-your-writes: the answer to a command reflects it. */
+  async settle(append: AppendResult | null): Promise<void> {
+    if (append) await this.projections.waitFor(append.position, 10_000);
+  }
+
+  private async card(doc: IntegrationDoc): Promise<IntegrationCard> {
+    const members = this.readModels.collection(MEMBERS);
+    const [unmatched, onboarded, exempted] = await Promise.all(
+      (['unmatched', 'onboarded', 'exempted'] as const).map((tab) => members.count({ integrationId: doc.id, tab })),
+    );
+    return {
+      id: doc.id,
+      label: doc.label,
+      businessId: doc.businessId,
+      loginMethod: doc.loginMethod,
+      automationAccountId: doc.automationAccountId,
+      health: doc.health,
+      healthReason: doc.healthReason,
+      connected: doc.connected,
+      activeTaskId: doc.activeTaskId,
+      lastCheck: doc.lastCheck,
+      memberCounts: { unmatched, onboarded, exempted },
+      connectedAt: doc.connectedAt,
+    };
+  }
+
+  private async existingAccount(caller: Caller, accountId: string): Promise<string> {
+    const history = await this.events.readStream(automationAccountStream(accountId), { maxCount: 1 });
+    if (history.length === 0 || history[0].metadata.workspaceId !== caller.workspaceId) {
+      throw new InvalidCommand(`automationAccount.id: no automation account ${accountId} in this workspace`);
+    }
+    return accountId;
+  }
+
+  private async addAccount(
+    ctx: CommandContext,
+    input: { label: string; email: string; password: string; phone?: string },
+  ): Promise<string> {
+    const accountId = randomUUID();
+    const passwordRef = await this.vault.put(input.password, {
+      workspaceId: ctx.workspaceId,
+      purpose: `automation-account:${accountId}`,
+    });
+    const event: AutomationAccountEvent = {
+      type: 'AutomationAccountAdded',
+      data: { accountId, label: input.label, email: input.email, phone: input.phone ?? null, passwordRef },
+    };
+    await this.events.appendToStream(
+      automationAccountStream(accountId),
+      [{ type: event.type, data: event.data, metadata: metadataFor(ctx) }],
+      { expectedRevision: 'no_stream' },
+    );
+    return accountId;
+  }
+}

@@ -1,0 +1,22 @@
+import { type Projection, streamsProjection } from '@app/projections';
+import { credentialsProjection } from './access/credentials.projection';
+import {
+  assetsProjection,
+  automationAccountsProjection,
+  automationTasksProjection,
+  integrationsProjection,
+  membersProjection,
+} from './read-models';
+
+/** Every projection the product runs; the CLI's rebuild and verify use the same list. */
+export function allProjections(): Projection[] {
+  return [
+    streamsProjection,
+    credentialsProjection,
+    integrationsProjection,
+    membersProjection,
+    assetsProjection,
+    automationTasksProjection,
+    automationAccountsProjection,
+  ];
+}

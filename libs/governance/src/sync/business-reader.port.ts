@@ -1,0 +1,48 @@
+import type { ObservedBusiness } from '@app/domain';
+
+/**
+ * What a check needs from Pinterest, in the domain's terms. The Playwright gateway is adapted
+ * to it (pinterest-business-reader.ts); the sync benchmark hands snapshots in directly.
+ */
+export interface BusinessReader {
+  readBusiness(
+    login: { email: string; password: string },
+    businessId: string,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<ObservedBusiness>;
+}
+
+export const BUSINESS_READER = Symbol('BusinessReader');
+
+export type PinterestFailureKind =
+  | 'invalid_credentials'
+  | 'challenge_required'
+  | 'rate_limited'
+  | 'permission_denied'
+  | 'business_not_found'
+  | 'member_not_found'
+  | 'transient'
+  | 'unexpected_page'
+  | 'internal';
+
+/** A failure on Pinterest, classified: whether to retry, and what it says about the integration. */
+export interface PinterestFailure {
+  kind: PinterestFailureKind;
+  retryable: boolean;
+  message: string;
+  evidence: string[];
+}
+
+export class PinterestOperationFailed extends Error {
+  override readonly name = 'PinterestOperationFailed';
+  constructor(readonly failure: PinterestFailure) {
+    super(failure.message);
+  }
+}
+
+/** Anything thrown while talking to Pinterest, as a failure the task can record. */
+export function failureOf(error: unknown): PinterestFailure {
+  if (error instanceof PinterestOperationFailed) return error.failure;
+  // An unclassified error is most likely a glitch (a closed page, a timeout): worth a retry.
+  return { kind: 'internal', retryable: true, message: error instanceof Error ? error.message : String(error), evidence: [] };
+}

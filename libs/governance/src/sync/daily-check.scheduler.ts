@@ -1,0 +1,42 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import { Environment } from '@app/config';
+import { IntegrationsService } from '../integrations/integrations.service';
+
+const JOB = 'daily-check-for-updates';
+
+/** The workspace policy: every connected integration is checked on CHECK_CRON (daily by default). */
+@Injectable()
+export class DailyCheckScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('DailyCheck');
+
+  constructor(
+    private readonly env: Environment,
+    private readonly registry: SchedulerRegistry,
+    private readonly integrations: IntegrationsService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const job = CronJob.from({ cronTime: this.env.CHECK_CRON, onTick: () => void this.runOnce(), start: true });
+    this.registry.addCronJob(JOB, job);
+  }
+
+  onApplicationShutdown(): void {
+    if (this.registry.doesExist('cron', JOB)) this.registry.deleteCronJob(JOB);
+  }
+
+  async runOnce(): Promise<string[]> {
+    const taskIds: string[] = [];
+    for (const integration of await this.integrations.allConnected()) {
+      try {
+        const caller = { workspaceId: integration.workspaceId, actor: 'workspace-policy', credentialId: 'scheduler' };
+        const { taskId } = await this.integrations.checkForUpdates(caller, integration.id, 'workspace_policy');
+        taskIds.push(taskId);
+      } catch (error) {
+        this.logger.error(`daily check of ${integration.id} not queued: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return taskIds;
+  }
+}

@@ -1,0 +1,67 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { deterministicId, memberDecider, memberStream, normalizeEmail } from '@app/domain';
+import type { RecordedEvent } from '@app/eventstore';
+import { CommandExecutor, READ_MODEL_STORE } from '@app/infrastructure';
+import { type EventConsumer, ProjectionRunner } from '@app/projections';
+import type { Document, ReadModelStore } from '@app/readmodels';
+import { MEMBERS, type MemberDoc } from '../read-models/members.projection';
+import { IdentityCandidates } from './identity-candidates';
+import { MATCH_RULE_EMAIL } from './snapshot-importer';
+
+/** The directory's identities collection (the directory projection owns it). */
+const IDENTITIES = 'identities';
+
+interface IdentityDoc extends Document {
+  workspaceId: string;
+  normalizedEmails?: string[];
+}
+
+/**
+ * When the directory provisions, updates or deprovisions an identity, unmatched members with
+ * one of its emails are matched again — without waiting for the next check.
+ */
+@Injectable()
+export class IdentityMatchingProcess implements EventConsumer {
+  readonly name = 'identity-matching';
+  readonly filter = { categories: ['identity'] };
+
+  constructor(
+    private readonly commands: CommandExecutor,
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    private readonly projections: ProjectionRunner,
+    private readonly candidates: IdentityCandidates,
+  ) {}
+
+  async handle(event: RecordedEvent): Promise<void> {
+    // The email index must include this very change before candidates are looked up.
+    await this.projections.waitFor(event.position, 60_000);
+    const identityId = event.stream.slice('identity-'.length);
+    await this.readModels.ensureCollection({ name: IDENTITIES, indexes: ['workspaceId'] });
+    const identity = await this.readModels.collection<IdentityDoc>(IDENTITIES).get(identityId);
+    const emails = [...new Set((identity?.normalizedEmails ?? []).map(normalizeEmail))];
+    const workspaceId = event.metadata.workspaceId;
+    if (emails.length === 0) return;
+    const byEmail = await this.candidates.forEmails(workspaceId, emails);
+    const members = this.readModels.collection<MemberDoc>(MEMBERS);
+    for (const email of emails) {
+      let cursor: string | undefined;
+      do {
+        const page = await members.find({
+          where: { workspaceId, emailNormalized: email, tab: 'unmatched' },
+          limit: 500,
+          cursor,
+        });
+        for (const member of page.items) {
+          await this.commands.execute(
+            memberStream(member.id),
+            memberDecider,
+            { type: 'AutoMatch', candidates: byEmail.get(email) ?? [], rule: MATCH_RULE_EMAIL },
+            { workspaceId, actor: 'scim', correlationId: event.metadata.correlationId, causationId: event.id },
+            { eventId: (_e, i, revision) => deterministicId(memberStream(member.id), revision, i) },
+          );
+        }
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+    }
+  }
+}

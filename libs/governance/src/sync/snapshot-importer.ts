@@ -1,0 +1,156 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  businessStream,
+  catalogDecider,
+  type CheckSummary,
+  deterministicId,
+  memberDecider,
+  memberIdFor,
+  type MemberState,
+  memberStream,
+  normalizeEmail,
+  type ObservedBusiness,
+} from '@app/domain';
+import { EventStore } from '@app/eventstore';
+import { CommandExecutor, type CommandContext, READ_MODEL_STORE } from '@app/infrastructure';
+import { ProjectionRunner } from '@app/projections';
+import type { ReadModelStore } from '@app/readmodels';
+import { MEMBERS, type MemberDoc } from '../read-models/members.projection';
+import { IdentityCandidates } from './identity-candidates';
+
+/** Changes nobody asked the service for are Pinterest's own: drift. */
+export const DRIFT_ACTOR = 'pinterest';
+export const MATCH_RULE_EMAIL = 'normalized_email';
+
+export interface ImportContext {
+  workspaceId: string;
+  integrationId: string;
+  /** Who asked for the check: recorded on what the check discovers. */
+  actor: string;
+  correlationId: string;
+  causationId: string | null;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Turns one observation of the business into events: only what changed, each decided on its
+ * own stream with optimistic concurrency. Running it twice on the same snapshot records
+ * nothing the second time, which is also what makes a re-run after a crash safe.
+ */
+@Injectable()
+export class SnapshotImporter {
+  constructor(
+    private readonly commands: CommandExecutor,
+    private readonly events: EventStore,
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    private readonly projections: ProjectionRunner,
+    private readonly candidates: IdentityCandidates,
+  ) {}
+
+  async import(snapshot: ObservedBusiness, ctx: ImportContext): Promise<CheckSummary> {
+    const base: CommandContext = {
+      workspaceId: ctx.workspaceId,
+      actor: ctx.actor,
+      correlationId: ctx.correlationId,
+      causationId: ctx.causationId,
+    };
+    const drift: CommandContext = { ...base, actor: DRIFT_ACTOR };
+    const summary: CheckSummary = {
+      membersAdded: 0,
+      membersChanged: 0,
+      membersGone: 0,
+      membersMatched: 0,
+      assets: snapshot.assets.length,
+      partners: snapshot.partners.length,
+      invites: snapshot.invites.length,
+    };
+
+    await this.commands.execute(
+      businessStream(ctx.integrationId),
+      catalogDecider,
+      {
+        type: 'ObserveCatalog',
+        integrationId: ctx.integrationId,
+        assets: snapshot.assets,
+        partners: snapshot.partners,
+        invites: snapshot.invites,
+      },
+      (state) => (state.assets.size === 0 && state.partners.size === 0 ? base : drift),
+    );
+
+    const states = new Map<string, MemberState>();
+    const total = snapshot.members.length;
+    let done = 0;
+    for (const observed of snapshot.members) {
+      const memberId = memberIdFor(ctx.integrationId, observed.pinterestUserId);
+      let wasPresent = false;
+      const result = await this.commands.execute(
+        memberStream(memberId),
+        memberDecider,
+        { type: 'ObserveMember', memberId, integrationId: ctx.integrationId, observed },
+        (state) => {
+          wasPresent = state.present;
+          return state.present ? drift : base;
+        },
+      );
+      if (result.appended > 0) {
+        if (wasPresent) summary.membersChanged += 1;
+        else summary.membersAdded += 1;
+      }
+      states.set(memberId, result.state);
+      done += 1;
+      if (done % 500 === 0) ctx.onProgress?.(done, total);
+    }
+
+    summary.membersGone = await this.recordGone(ctx.integrationId, states, drift);
+    summary.membersMatched = await this.autoMatch(ctx.workspaceId, states, base);
+    ctx.onProgress?.(total, total);
+    return summary;
+  }
+
+  /** Members seen before and absent now left the business without us. */
+  private async recordGone(integrationId: string, seen: Map<string, MemberState>, drift: CommandContext): Promise<number> {
+    await this.projections.waitFor(await this.events.headPosition(), 60_000);
+    const members = this.readModels.collection<MemberDoc>(MEMBERS);
+    let gone = 0;
+    let cursor: string | null = null;
+    const absent: string[] = [];
+    do {
+      const page: { items: MemberDoc[]; nextCursor: string | null } = await members.find({
+        where: { integrationId, tab: { in: ['unmatched', 'onboarded', 'exempted'] } },
+        limit: 1000,
+        cursor: cursor ?? undefined,
+      });
+      for (const doc of page.items) if (!seen.has(doc.id)) absent.push(doc.id);
+      cursor = page.nextCursor;
+    } while (cursor);
+    for (const memberId of absent) {
+      const result = await this.commands.execute(memberStream(memberId), memberDecider, { type: 'ObserveMemberGone', memberId }, drift);
+      gone += result.appended > 0 ? 1 : 0;
+    }
+    return gone;
+  }
+
+  private async autoMatch(workspaceId: string, states: Map<string, MemberState>, ctx: CommandContext): Promise<number> {
+    const open = [...states.entries()].filter(([, s]) => s.present && !s.match && !s.exempted);
+    if (open.length === 0) return 0;
+    const byEmail = await this.candidates.forEmails(
+      workspaceId,
+      open.map(([, s]) => normalizeEmail(s.email)),
+    );
+    let matched = 0;
+    for (const [memberId, state] of open) {
+      const candidates = byEmail.get(normalizeEmail(state.email)) ?? [];
+      if (candidates.length === 0 && !state.ambiguousCandidates) continue;
+      const result = await this.commands.execute(
+        memberStream(memberId),
+        memberDecider,
+        { type: 'AutoMatch', candidates, rule: MATCH_RULE_EMAIL },
+        ctx,
+        { eventId: (_e, i, revision) => deterministicId(memberStream(memberId), revision, i) },
+      );
+      if (result.state.match) matched += 1;
+    }
+    return matched;
+  }
+}
