@@ -1,0 +1,104 @@
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  NotFoundException,
+  Param,
+  Query,
+  UseGuards,
+  ValidationPipe,
+} from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { type IdentityEmail, type IdentityName, InvalidCommand } from '@app/domain';
+import { ApiKeyGuard, type Caller, CurrentCaller } from '../access';
+import type { IdentityDoc } from './identities.projection';
+import { IdentityDirectory, MAX_LIST_LIMIT } from './identity-directory.service';
+
+const toBoolean = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+const toInteger = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+
+export class ListIdentitiesQuery {
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  search?: string;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'active must be true or false' })
+  active?: boolean;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  cursor?: string;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LIST_LIMIT)
+  limit?: number;
+}
+
+/** The same id as the SCIM resource, so a member can be matched to it. */
+export interface IdentityItem {
+  id: string;
+  userName: string;
+  externalId: string | null;
+  name: IdentityName;
+  displayName: string | null;
+  emails: IdentityEmail[];
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function item(doc: IdentityDoc): IdentityItem {
+  return {
+    id: doc.id,
+    userName: doc.userName,
+    externalId: doc.externalId,
+    name: doc.name,
+    displayName: doc.displayName,
+    emails: doc.emails,
+    active: doc.active,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+/** The directory for the web app's "Match with" picker. */
+@Controller('api/identities')
+@UseGuards(ApiKeyGuard)
+export class IdentitiesController {
+  constructor(private readonly directory: IdentityDirectory) {}
+
+  @Get()
+  async list(
+    @CurrentCaller() caller: Caller,
+    // Whatever the app's global pipe, `active` and `limit` must arrive typed.
+    @Query(new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true }))
+    query: ListIdentitiesQuery,
+  ): Promise<{ items: IdentityItem[]; nextCursor: string | null }> {
+    await this.directory.catchUp();
+    try {
+      const page = await this.directory.list(caller.workspaceId, query);
+      return { items: page.items.map(item), nextCursor: page.nextCursor };
+    } catch (error) {
+      if (error instanceof InvalidCommand) throw new BadRequestException(error.message);
+      throw error;
+    }
+  }
+
+  @Get(':id')
+  async get(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<IdentityItem> {
+    await this.directory.catchUp();
+    const doc = await this.directory.get(caller.workspaceId, id);
+    if (!doc || doc.deleted) throw new NotFoundException(`identity ${id} not found`);
+    return item(doc);
+  }
+}

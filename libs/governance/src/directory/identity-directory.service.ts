@@ -1,0 +1,210 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InvalidCommand, normalizeEmail } from '@app/domain';
+import { EventStore } from '@app/eventstore';
+import { READ_MODEL_STORE } from '@app/infrastructure';
+import { checkpointName } from '@app/projections';
+import type { Collection, ReadModelStore, Where } from '@app/readmodels';
+import {
+  IDENTITIES,
+  IDENTITY_EMAILS,
+  identitiesProjection,
+  identityEmailId,
+  type IdentityDoc,
+  type IdentityEmailDoc,
+} from './identities.projection';
+
+export interface IdentityListQuery {
+  /** Every word must occur (case-insensitively) in a name, the userName or an email. */
+  search?: string;
+  active?: boolean;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+  /** 1–200, default 50. */
+  limit?: number;
+}
+
+export interface IdentityPage {
+  items: IdentityDoc[];
+  nextCursor: string | null;
+}
+
+export const DEFAULT_LIST_LIMIT = 50;
+export const MAX_LIST_LIMIT = 200;
+/**
+ * How many identities one search request may look at. The read-model port has no substring
+ * index, so a search walks the workspace's identities in list order and filters in memory;
+ * the budget keeps a request's cost bounded. When it runs out, the page comes back short with a
+ * cursor to continue from.
+ */
+export const SEARCH_SCAN_BUDGET = 5_000;
+const SCAN_PAGE = 500;
+
+const encodeCursor = (sortKey: string): string =>
+  Buffer.from(sortKey, 'utf8').toString('base64url');
+
+function decodeCursor(cursor: string): string {
+  const sortKey = /^[A-Za-z0-9_-]+$/.test(cursor)
+    ? Buffer.from(cursor, 'base64url').toString('utf8')
+    : '';
+  if (!sortKey.includes('\u0001'))
+    throw new InvalidCommand('cursor is not valid', { field: 'cursor' });
+  return sortKey;
+}
+
+/**
+ * The directory's read side: what the SCIM list, the "Match with" search and automatic
+ * matching ask. Everything is scoped to one workspace.
+ */
+@Injectable()
+export class IdentityDirectory {
+  constructor(
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    private readonly events: EventStore,
+  ) {}
+
+  private get identities(): Collection<IdentityDoc> {
+    return this.readModels.collection<IdentityDoc>(IDENTITIES);
+  }
+
+  /** The identity, deleted ones included (`deleted: true`); null if unknown in the workspace. */
+  async get(workspaceId: string, id: string): Promise<IdentityDoc | null> {
+    const doc = await this.identities.get(id);
+    return doc && doc.workspaceId === workspaceId ? doc : null;
+  }
+
+  /** Ids of the active identities having this email (normalised; secondary emails count). */
+  async findActiveByEmail(workspaceId: string, email: string): Promise<string[]> {
+    const doc = await this.readModels
+      .collection<IdentityEmailDoc>(IDENTITY_EMAILS)
+      .get(identityEmailId(workspaceId, email));
+    return doc?.activeIdentityIds ?? [];
+  }
+
+  /** Identities not deleted, active or not, having this email. */
+  async findByEmail(workspaceId: string, email: string): Promise<IdentityDoc[]> {
+    const doc = await this.readModels
+      .collection<IdentityEmailDoc>(IDENTITY_EMAILS)
+      .get(identityEmailId(workspaceId, normalizeEmail(email)));
+    if (!doc) return [];
+    const found = await this.identities.getMany(doc.identityIds);
+    return found.filter((d) => !d.deleted && d.workspaceId === workspaceId).sort(bySortKey);
+  }
+
+  /** The IdP's immutable id; exact match. */
+  async findByExternalId(workspaceId: string, externalId: string): Promise<IdentityDoc[]> {
+    return this.findAll({ workspaceId, externalId, deleted: false });
+  }
+
+  /** userName compares case-insensitively (RFC 7643: caseExact false). */
+  async findByUserName(workspaceId: string, userName: string): Promise<IdentityDoc[]> {
+    return this.findAll({
+      workspaceId,
+      userNameLower: userName.trim().toLowerCase(),
+      deleted: false,
+    });
+  }
+
+  async count(workspaceId: string): Promise<number> {
+    return this.identities.count({ workspaceId, deleted: false });
+  }
+
+  /** Identities not deleted, ordered by display name, paginated by cursor. */
+  async list(workspaceId: string, query: IdentityListQuery = {}): Promise<IdentityPage> {
+    const limit = Math.min(
+      Math.max(Math.trunc(query.limit ?? DEFAULT_LIST_LIMIT), 1),
+      MAX_LIST_LIMIT,
+    );
+    const terms = (query.search ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const where: Where = {
+      workspaceId,
+      deleted: false,
+      ...(query.active !== undefined ? { active: query.active } : {}),
+    };
+    const items: IdentityDoc[] = [];
+    let scanned = 0;
+    let last: string | undefined = after;
+    for (;;) {
+      const batch = terms.length === 0 ? limit + 1 - items.length : SCAN_PAGE;
+      const page = await this.identities.find({
+        where: last === undefined ? where : { ...where, sortKey: { gt: last } },
+        sort: [{ field: 'sortKey' }],
+        limit: batch,
+      });
+      for (const doc of page.items) {
+        scanned += 1;
+        if (terms.every((t) => doc.searchText.includes(t))) {
+          items.push(doc);
+          if (items.length > limit)
+            return {
+              items: items.slice(0, limit),
+              nextCursor: encodeCursor(items[limit - 1].sortKey),
+            };
+        }
+        last = doc.sortKey;
+        if (scanned >= SEARCH_SCAN_BUDGET) return { items, nextCursor: encodeCursor(last) };
+      }
+      if (page.items.length < batch) return { items, nextCursor: null };
+    }
+  }
+
+  /** Walks the workspace's identities in list order (SCIM's startIndex/count pagination). */
+  async *walk(workspaceId: string): AsyncIterable<IdentityDoc> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.identities.find({
+        where: { workspaceId, deleted: false },
+        sort: [{ field: 'sortKey' }],
+        limit: SCAN_PAGE,
+        cursor,
+      });
+      yield* page.items;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+
+  /**
+   * Waits until the directory projection has applied every identity event up to the current
+   * head, so that a read after a write sees it. False if it is still behind after `timeoutMs`.
+   */
+  async catchUp(timeoutMs = 5_000): Promise<boolean> {
+    const head = await this.events.headPosition();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const checkpoint =
+        (await this.readModels.getCheckpoint(checkpointName(identitiesProjection)))?.position ?? 0;
+      if (checkpoint >= head) return true;
+      let pending = false;
+      for await (const e of this.events.readAll({
+        fromPosition: checkpoint + 1,
+        filter: identitiesProjection.filter,
+        maxCount: 1,
+      })) {
+        pending = e.position <= head;
+      }
+      if (!pending) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  private async findAll(where: Where): Promise<IdentityDoc[]> {
+    const all: IdentityDoc[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.identities.find({
+        where,
+        sort: [{ field: 'sortKey' }],
+        limit: SCAN_PAGE,
+        cursor,
+      });
+      all.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return all;
+  }
+}
+
+function bySortKey(a: IdentityDoc, b: IdentityDoc): number {
+  return a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0;
+}
