@@ -1,0 +1,1 @@
+export { MongoReadModelStore, type MongoReadModelStoreOptions } from './mongo-read-model-store';

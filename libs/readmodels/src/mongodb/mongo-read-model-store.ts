@@ -1,0 +1,435 @@
+import {
+  MongoClient,
+  MongoServerError,
+  type ClientSession,
+  type Collection as MongoCollection,
+  type Db,
+  type Document as BsonDocument,
+  type Filter,
+} from 'mongodb';
+import type {
+  Checkpoint,
+  Collection,
+  CollectionSpec,
+  Document,
+  FindOptions,
+  Json,
+  Page,
+  ReadModelStore,
+  ReadModelTransaction,
+  Where,
+} from '../read-model-store.port';
+import { Mutex, TransactionScope, TxToken } from '../internal/concurrency';
+import { UnknownCollection } from '../internal/errors';
+import {
+  CHECKPOINTS,
+  ID,
+  checkCollectionName,
+  checkDocument,
+  checkPatch,
+  declaredFields,
+  encodeCursor,
+  inRequestedOrder,
+  namedFields,
+  normalizeFind,
+  normalizeWhere,
+  typeRank,
+  type FieldCondition,
+  type NormalizedFind,
+} from '../internal/query';
+
+export interface MongoReadModelStoreOptions {
+  url: string;
+  /** Defaults to the database named in the URL, else `readmodels`. */
+  database?: string;
+}
+
+const NAMESPACE_NOT_FOUND = 26;
+const NAMESPACE_EXISTS = 48;
+/** Our indexes are named after the field they serve; their names tell the declared fields. */
+const INDEX_PREFIX = 'rm:';
+const SCAN_BATCH = 500;
+/** `$type` aliases by rank (see `typeRank`); rank 0 is null, which `{ f: null }` matches with missing. */
+const TYPES_BY_RANK = [null, 'number', 'string', 'object', 'array', 'bool'] as const;
+
+interface StoredDocument {
+  _id: string;
+  [field: string]: unknown;
+}
+
+interface StoredCheckpoint {
+  _id: string;
+  position: number;
+  updatedAt: string;
+}
+
+function pathOf(field: string): string {
+  return field === ID ? '_id' : field;
+}
+
+function isServerError(error: unknown, code: number): boolean {
+  return error instanceof MongoServerError && error.code === code;
+}
+
+function databaseOf(url: string): string | undefined {
+  const match = /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]+)/.exec(url);
+  return match === null ? undefined : decodeURIComponent(match[1]);
+}
+
+function toStored(doc: Document): StoredDocument {
+  // A JSON round trip stores what the sqlite adapter stores: dates as strings, no undefined.
+  const { id, ...rest } = JSON.parse(JSON.stringify(doc)) as Document;
+  return { _id: id, ...rest };
+}
+
+function fromStored<T extends Document>(stored: StoredDocument): T {
+  const { _id, ...rest } = stored;
+  return { id: _id, ...rest } as T;
+}
+
+function conditionFilter(condition: FieldCondition): Filter<StoredDocument> {
+  if (condition.kind === 'never') return { _id: { $in: [] } };
+  const path = pathOf(condition.field);
+  switch (condition.kind) {
+    case 'eq':
+      return { [path]: { $eq: condition.value } };
+    case 'in':
+      return { [path]: { $in: condition.values } };
+    case 'range': {
+      const { gt, gte, lt, lte } = condition.bounds;
+      const range: BsonDocument = {};
+      if (gt !== undefined) range.$gt = gt;
+      if (gte !== undefined) range.$gte = gte;
+      if (lt !== undefined) range.$lt = lt;
+      if (lte !== undefined) range.$lte = lte;
+      return { [path]: range };
+    }
+  }
+}
+
+/**
+ * Values strictly after `value` in the sort order of `path`. MongoDB's comparison operators
+ * only match values of the operand's type, so the types ranked after (or before) it are
+ * added with `$type`; null is matched with `{ path: null }`, which also matches missing.
+ */
+function afterFilter(path: string, value: Json, desc: boolean): Filter<StoredDocument> | null {
+  const rank = typeRank(value);
+  const branches: Filter<StoredDocument>[] = [];
+  if (value !== null) branches.push({ [path]: { [desc ? '$lt' : '$gt']: value } });
+  const types = TYPES_BY_RANK.filter((type, r) => type !== null && (desc ? r < rank : r > rank));
+  if (types.length > 0) branches.push({ [path]: { $type: types } });
+  if (desc && rank > 0) branches.push({ [path]: null });
+  if (branches.length === 0) return null;
+  return branches.length === 1 ? branches[0] : { $or: branches };
+}
+
+/** Rows strictly after the cursor position: the same expansion as a keyset comparison. */
+function keysetFilter(query: NormalizedFind): Filter<StoredDocument> | null {
+  if (query.after === null) return null;
+  const values: Json[] = [...query.after.values, query.after.id];
+  const branches: Filter<StoredDocument>[] = [];
+  for (let i = 0; i < query.sort.length; i++) {
+    const after = afterFilter(pathOf(query.sort[i].field), values[i], query.sort[i].desc);
+    if (after === null) continue;
+    const equal = query.sort
+      .slice(0, i)
+      .map((key, j): Filter<StoredDocument> => ({ [pathOf(key.field)]: { $eq: values[j] } }));
+    branches.push(equal.length === 0 ? after : { $and: [...equal, after] });
+  }
+  return branches.length === 1 ? branches[0] : { $or: branches };
+}
+
+function filterOf(conditions: FieldCondition[], keyset: Filter<StoredDocument> | null = null) {
+  const parts = conditions.map(conditionFilter);
+  if (keyset !== null) parts.push(keyset);
+  if (parts.length === 0) return {};
+  return parts.length === 1 ? parts[0] : { $and: parts };
+}
+
+class MongoReadModelCollection<T extends Document> implements Collection<T> {
+  constructor(
+    private readonly store: MongoReadModelStore,
+    readonly name: string,
+    /** Both null for the store's own handles, which write outside any transaction. */
+    private readonly session: ClientSession | null,
+    private readonly tx: TxToken | null,
+  ) {}
+
+  private get collection(): MongoCollection<StoredDocument> {
+    return this.store.db.collection<StoredDocument>(this.name);
+  }
+
+  private options(): { session?: ClientSession } {
+    this.tx?.assertActive();
+    return this.session === null ? {} : { session: this.session };
+  }
+
+  private async beforeWrite(operation: string): Promise<{ session?: ClientSession }> {
+    if (this.tx === null) this.store.assertOutsideTransaction(`${this.name}.${operation}`);
+    const options = this.options();
+    // A write would otherwise create the collection implicitly, without its indexes.
+    if ((await this.store.fieldsOf(this.name)) === null) throw new UnknownCollection(this.name);
+    return options;
+  }
+
+  async get(id: string): Promise<T | null> {
+    const found = await this.collection.findOne({ _id: { $eq: id } }, this.options());
+    return found === null ? null : fromStored<T>(found);
+  }
+
+  async getMany(ids: readonly string[]): Promise<T[]> {
+    if (ids.length === 0) return [];
+    const found = await this.collection
+      .find({ _id: { $in: [...new Set(ids)] } }, this.options())
+      .toArray();
+    return inRequestedOrder(ids, found.map(fromStored<T>));
+  }
+
+  async upsert(doc: T): Promise<void> {
+    const stored = toStored(checkDocument(this.name, doc));
+    const options = await this.beforeWrite('upsert');
+    await this.collection.replaceOne({ _id: { $eq: stored._id } }, stored, {
+      ...options,
+      upsert: true,
+    });
+  }
+
+  async patch(id: string, fields: Partial<T>): Promise<boolean> {
+    const changes = checkPatch(this.name, id, fields);
+    const options = await this.beforeWrite('patch');
+    if (Object.keys(changes).length === 0) {
+      return (await this.collection.countDocuments({ _id: { $eq: id } }, options)) > 0;
+    }
+    const result = await this.collection.updateOne(
+      { _id: { $eq: id } },
+      { $set: changes },
+      options,
+    );
+    return result.matchedCount > 0;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const options = await this.beforeWrite('delete');
+    const result = await this.collection.deleteOne({ _id: { $eq: id } }, options);
+    return result.deletedCount > 0;
+  }
+
+  async find(options: FindOptions = {}): Promise<Page<T>> {
+    const known = await this.store.fieldsFor(this.name, namedFields(options.where, options.sort));
+    if (known === null) return { items: [], nextCursor: null };
+    const query = normalizeFind(this.name, options, known);
+    const sort: Record<string, 1 | -1> = {};
+    for (const key of query.sort) sort[pathOf(key.field)] = key.desc ? -1 : 1;
+    const rows = await this.collection
+      .find(filterOf(query.conditions, keysetFilter(query)), {
+        ...this.options(),
+        sort,
+        limit: query.limit + 1,
+      })
+      .toArray();
+    const more = rows.length > query.limit;
+    const items = (more ? rows.slice(0, query.limit) : rows).map(fromStored<T>);
+    return { items, nextCursor: more ? encodeCursor(query, items[items.length - 1]) : null };
+  }
+
+  async count(where?: Where): Promise<number> {
+    const known = await this.store.fieldsFor(this.name, namedFields(where));
+    if (known === null) return 0;
+    const conditions = normalizeWhere(this.name, where, known);
+    return this.collection.countDocuments(filterOf(conditions), this.options());
+  }
+
+  async *scan(): AsyncIterable<T> {
+    const cursor = this.collection.find(
+      {},
+      { ...this.options(), sort: { _id: 1 }, batchSize: SCAN_BATCH },
+    );
+    try {
+      for await (const stored of cursor) yield fromStored<T>(stored);
+    } finally {
+      await cursor.close();
+    }
+  }
+}
+
+class MongoTransaction implements ReadModelTransaction {
+  private readonly handles = new Map<string, MongoReadModelCollection<Document>>();
+
+  constructor(
+    private readonly store: MongoReadModelStore,
+    private readonly session: ClientSession,
+    private readonly token: TxToken,
+  ) {}
+
+  collection<T extends Document = Document>(name: string): Collection<T> {
+    this.token.assertActive();
+    let handle = this.handles.get(name);
+    if (handle === undefined) {
+      checkCollectionName(name);
+      handle = new MongoReadModelCollection(this.store, name, this.session, this.token);
+      this.handles.set(name, handle);
+    }
+    return handle as unknown as Collection<T>;
+  }
+
+  async setCheckpoint(name: string, position: number): Promise<void> {
+    this.token.assertActive();
+    if (!Number.isSafeInteger(position) || position < 0) {
+      throw new RangeError(`checkpoint ${name}: position must be a non-negative integer`);
+    }
+    await this.store.checkpoints.updateOne(
+      { _id: { $eq: name } },
+      { $set: { position, updatedAt: new Date().toISOString() } },
+      { upsert: true, session: this.session },
+    );
+  }
+
+  async deleteCheckpoint(name: string): Promise<void> {
+    this.token.assertActive();
+    await this.store.checkpoints.deleteOne({ _id: { $eq: name } }, { session: this.session });
+  }
+}
+
+/**
+ * The production read-model store: a MongoDB collection per read-model collection with
+ * `_id` = id, a compound (field, _id) index per declared field (named `rm:<field>`, which is
+ * how a restarted process learns the declared fields), and a `checkpoints` collection.
+ *
+ * `transaction()` needs a replica set (a single-node one is enough, as in
+ * docker-compose.yml): MongoDB has no multi-document transactions on a standalone server.
+ * It uses `withTransaction`, which re-runs `work` on a transient error (a write conflict, a
+ * primary step-down), so `work` must not have effects outside `tx`. Transactions of one
+ * store run one at a time, like the sqlite adapter's.
+ */
+export class MongoReadModelStore implements ReadModelStore {
+  readonly kind = 'mongodb' as const;
+  readonly client: MongoClient;
+  readonly db: Db;
+  readonly checkpoints: MongoCollection<StoredCheckpoint>;
+  private readonly fields = new Map<string, Set<string>>();
+  private readonly handles = new Map<string, MongoReadModelCollection<Document>>();
+  private readonly mutex = new Mutex();
+  private readonly scope = new TransactionScope();
+
+  constructor(options: MongoReadModelStoreOptions) {
+    this.client = new MongoClient(options.url);
+    this.db = this.client.db(options.database ?? databaseOf(options.url) ?? 'readmodels');
+    this.checkpoints = this.db.collection<StoredCheckpoint>(CHECKPOINTS);
+  }
+
+  /** Optional (operations connect on demand); lets a start fail early on a bad URL. */
+  async connect(): Promise<void> {
+    await this.client.connect();
+  }
+
+  assertOutsideTransaction(operation: string): void {
+    this.scope.assertOutside(operation);
+  }
+
+  private async loadFields(name: string): Promise<Set<string> | null> {
+    try {
+      const indexes = await this.db.collection(name).listIndexes().toArray();
+      const fields = new Set(
+        indexes
+          .map((index) => String(index.name))
+          .filter((indexName) => indexName.startsWith(INDEX_PREFIX))
+          .map((indexName) => indexName.slice(INDEX_PREFIX.length)),
+      );
+      this.fields.set(name, fields);
+      return fields;
+    } catch (error) {
+      if (!isServerError(error, NAMESPACE_NOT_FOUND)) throw error;
+      this.fields.delete(name);
+      return null;
+    }
+  }
+
+  /** The declared fields, or null when the collection does not exist. */
+  async fieldsOf(name: string): Promise<ReadonlySet<string> | null> {
+    return this.fields.get(name) ?? this.loadFields(name);
+  }
+
+  /** Re-reads the indexes when a query names a field we do not know (another process may have added it). */
+  async fieldsFor(name: string, named: string[]): Promise<ReadonlySet<string> | null> {
+    const known = await this.fieldsOf(name);
+    if (known === null || named.every((f) => f === ID || known.has(f))) return known;
+    return this.loadFields(name);
+  }
+
+  async ensureCollection(spec: CollectionSpec): Promise<void> {
+    const fields = declaredFields(spec);
+    this.scope.assertOutside('ensureCollection');
+    try {
+      await this.db.createCollection(spec.name);
+    } catch (error) {
+      if (!isServerError(error, NAMESPACE_EXISTS)) throw error;
+    }
+    if (fields.length > 0) {
+      // The same name and keys again is a no-op, so this is idempotent.
+      await this.db
+        .collection(spec.name)
+        .createIndexes(
+          fields.map((field) => ({ key: { [field]: 1, _id: 1 }, name: `${INDEX_PREFIX}${field}` })),
+        );
+    }
+    await this.loadFields(spec.name);
+  }
+
+  collection<T extends Document = Document>(name: string): Collection<T> {
+    let handle = this.handles.get(name);
+    if (handle === undefined) {
+      checkCollectionName(name);
+      handle = new MongoReadModelCollection(this, name, null, null);
+      this.handles.set(name, handle);
+    }
+    return handle as unknown as Collection<T>;
+  }
+
+  async dropCollection(name: string): Promise<void> {
+    checkCollectionName(name);
+    this.scope.assertOutside('dropCollection');
+    await this.db.dropCollection(name);
+    this.fields.delete(name);
+  }
+
+  async listCollections(): Promise<string[]> {
+    const collections = await this.db.listCollections({}, { nameOnly: true }).toArray();
+    return collections
+      .map((c) => c.name)
+      .filter((name) => name !== CHECKPOINTS && !name.startsWith('system.'))
+      .sort();
+  }
+
+  async getCheckpoint(name: string): Promise<Checkpoint | null> {
+    const found = await this.checkpoints.findOne({ _id: { $eq: name } });
+    return found === null ? null : { name, position: found.position, updatedAt: found.updatedAt };
+  }
+
+  async transaction<R>(work: (tx: ReadModelTransaction) => Promise<R>): Promise<R> {
+    this.scope.assertOutside('transaction');
+    return this.mutex.run(async () => {
+      const session = this.client.startSession();
+      try {
+        return await session.withTransaction(
+          async () => {
+            const token = new TxToken();
+            try {
+              return await this.scope.run(token, () =>
+                work(new MongoTransaction(this, session, token)),
+              );
+            } finally {
+              token.active = false;
+            }
+          },
+          { readConcern: { level: 'snapshot' }, writeConcern: { w: 'majority' } },
+        );
+      } finally {
+        await session.endSession();
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.mutex.run(() => this.client.close());
+  }
+}
