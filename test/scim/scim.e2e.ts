@@ -424,6 +424,7 @@ describe('SCIM 2.0 directory over HTTP', () => {
       ['an unsupported operator', filterQuery('userName sw "page"'), 'invalidFilter'],
       ['an unsupported attribute', filterQuery('displayName eq "x"'), 'invalidFilter'],
       ['a non-integer count', '/Users?count=ten', 'invalidValue'],
+      ['a repeated filter', `${filterQuery('userName eq "a"')}&filter=x`, 'invalidValue'],
     ])('given %s, when listed, then 400', async (_case, path, scimType) => {
       expectScimError(await scim.scim('GET', path), 400, scimType);
     });

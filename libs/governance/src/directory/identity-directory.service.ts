@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InvalidCommand, normalizeEmail } from '@app/domain';
+import { InvalidCommand } from '@app/domain';
 import { EventStore } from '@app/eventstore';
 import { READ_MODEL_STORE } from '@app/infrastructure';
 import { checkpointName } from '@app/projections';
@@ -84,7 +84,7 @@ export class IdentityDirectory {
   async findByEmail(workspaceId: string, email: string): Promise<IdentityDoc[]> {
     const doc = await this.readModels
       .collection<IdentityEmailDoc>(IDENTITY_EMAILS)
-      .get(identityEmailId(workspaceId, normalizeEmail(email)));
+      .get(identityEmailId(workspaceId, email));
     if (!doc) return [];
     const found = await this.identities.getMany(doc.identityIds);
     return found.filter((d) => !d.deleted && d.workspaceId === workspaceId).sort(bySortKey);

@@ -41,17 +41,23 @@ class KeyedQueue {
   }
 }
 
+/** Query parameters as they arrive: a repeated one is an array. */
 export interface ScimListParams {
-  filter?: string;
-  startIndex?: string;
-  count?: string;
+  filter?: unknown;
+  startIndex?: unknown;
+  count?: unknown;
 }
 
-function integerParam(value: string | undefined, name: string, fallback: number): number {
-  if (value === undefined || value.trim() === '') return fallback;
-  if (!/^-?\d+$/.test(value.trim()))
-    throw scimInvalid('invalidValue', `${name} must be an integer`, name);
-  return Number(value.trim());
+function stringParam(value: unknown, name: string): string | undefined {
+  if (value === undefined || typeof value === 'string') return value;
+  throw scimInvalid('invalidValue', `${name} must be given once`, name);
+}
+
+function integerParam(value: unknown, name: string, fallback: number): number {
+  const text = stringParam(value, name)?.trim();
+  if (text === undefined || text === '') return fallback;
+  if (!/^-?\d+$/.test(text)) throw scimInvalid('invalidValue', `${name} must be an integer`, name);
+  return Number(text);
 }
 
 /**
@@ -131,7 +137,8 @@ export class ScimUsersService {
     params: ScimListParams,
     baseUrl: string,
   ): Promise<Record<string, unknown>> {
-    const filter = params.filter?.trim() ? parseUserFilter(params.filter) : null;
+    const filterText = stringParam(params.filter, 'filter');
+    const filter = filterText?.trim() ? parseUserFilter(filterText) : null;
     // RFC 7644 §3.4.2.4: below 1 means 1; a negative count means 0; above the maximum, the maximum.
     const startIndex = Math.max(1, integerParam(params.startIndex, 'startIndex', 1));
     const count = Math.min(

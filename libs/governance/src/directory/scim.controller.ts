@@ -68,9 +68,9 @@ export class ScimController {
   list(
     @CurrentCaller() caller: Caller,
     @Req() req: IncomingMessage,
-    @Query('filter') filter?: string,
-    @Query('startIndex') startIndex?: string,
-    @Query('count') count?: string,
+    @Query('filter') filter?: unknown,
+    @Query('startIndex') startIndex?: unknown,
+    @Query('count') count?: unknown,
   ): Promise<Record<string, unknown>> {
     return this.users.list(caller, { filter, startIndex, count }, scimBaseUrl(req));
   }
