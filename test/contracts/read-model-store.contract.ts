@@ -770,9 +770,16 @@ export function describeReadModelStoreContract(
         await store.ensureCollection({ name: 'zeta', indexes: [] });
         await store.ensureCollection({ name: 'alpha.v2', indexes: ['x'] });
         await store.ensureCollection({ name: 'member-tabs', indexes: [] });
+        await store.ensureCollection({ name: 'collections', indexes: [] });
+        await store.collection('collections').upsert({ id: 'c' });
         await store.transaction((tx) => tx.setCheckpoint('p', 1));
         // when / then
-        expect(await store.listCollections()).toEqual(['alpha.v2', 'member-tabs', 'zeta']);
+        expect(await store.listCollections()).toEqual([
+          'alpha.v2',
+          'collections',
+          'member-tabs',
+          'zeta',
+        ]);
       });
 
       it('drops a collection: its documents go, reads are empty, writes are refused', async () => {

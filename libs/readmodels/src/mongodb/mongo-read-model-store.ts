@@ -310,6 +310,7 @@ export class MongoReadModelStore implements ReadModelStore {
   private readonly handles = new Map<string, MongoReadModelCollection<Document>>();
   private readonly mutex = new Mutex();
   private readonly scope = new TransactionScope();
+  private checkpointsCreated: Promise<void> | null = null;
 
   constructor(options: MongoReadModelStoreOptions) {
     this.client = new MongoClient(options.url);
@@ -320,6 +321,23 @@ export class MongoReadModelStore implements ReadModelStore {
   /** Optional (operations connect on demand); lets a start fail early on a bad URL. */
   async connect(): Promise<void> {
     await this.client.connect();
+  }
+
+  /** Creating it up front keeps a first transaction from creating a collection implicitly. */
+  private createCheckpoints(): Promise<void> {
+    this.checkpointsCreated ??= this.db
+      .createCollection(CHECKPOINTS)
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          if (!isServerError(error, NAMESPACE_EXISTS)) throw error;
+        },
+      )
+      .catch((error: unknown) => {
+        this.checkpointsCreated = null;
+        throw error;
+      });
+    return this.checkpointsCreated;
   }
 
   assertOutsideTransaction(operation: string): void {
@@ -407,6 +425,7 @@ export class MongoReadModelStore implements ReadModelStore {
 
   async transaction<R>(work: (tx: ReadModelTransaction) => Promise<R>): Promise<R> {
     this.scope.assertOutside('transaction');
+    await this.createCheckpoints();
     return this.mutex.run(async () => {
       const session = this.client.startSession();
       try {

@@ -39,7 +39,8 @@ export interface SqliteReadModelStoreOptions {
 type Db = Database.Database;
 type SqlValue = string | number | Buffer;
 
-const META = 'rm_collections';
+/** Collection names start with a letter, so no collection's table can be named like this. */
+const META = 'rm__collections';
 const SCAN_PAGE = 500;
 const STATEMENT_CACHE = 500;
 /** Per connection, negative meaning KiB: SQLite's 2 MiB default thrashes on random reads of a rebuild. */
