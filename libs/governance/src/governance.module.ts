@@ -71,8 +71,11 @@ export class ProcessManagers implements OnApplicationBootstrap, OnApplicationShu
 export interface GovernanceOptions {
   /** Run the process managers and the daily check in this process (the worker's job). */
   runWorkers: boolean;
-  /** The BUSINESS_READER provider (the Playwright gateway, or a stand-in in benchmarks). */
-  businessReader: Provider;
+  /**
+   * The BUSINESS_READER provider; when absent, a global module must export BUSINESS_READER
+   * (the API's PinterestModule does).
+   */
+  businessReader?: Provider;
   checkRetryPolicy?: CheckRetryPolicy;
 }
 
@@ -86,7 +89,7 @@ export class GovernanceModule {
       providers: [
         { provide: RUN_WORKERS, useValue: options.runWorkers },
         { provide: CHECK_RETRY_POLICY, useValue: options.checkRetryPolicy ?? defaultCheckRetryPolicy },
-        options.businessReader,
+        ...(options.businessReader ? [options.businessReader] : []),
         IntegrationsService,
         MembersQuery,
         TaskRecorder,

@@ -8,3 +8,5 @@ export * from './sync/snapshot-importer';
 export * from './sync/check-for-updates.process';
 export * from './sync/daily-check.scheduler';
 export * from './projections.registry';
+export * from './sync/pinterest-business-reader';
+export * from './directory';

@@ -1,5 +1,6 @@
 import { type Projection, streamsProjection } from '@app/projections';
 import { credentialsProjection } from './access/credentials.projection';
+import { directoryProjections } from './directory/identities.projection';
 import {
   assetsProjection,
   automationAccountsProjection,
@@ -18,5 +19,6 @@ export function allProjections(): Projection[] {
     assetsProjection,
     automationTasksProjection,
     automationAccountsProjection,
+    ...directoryProjections,
   ];
 }

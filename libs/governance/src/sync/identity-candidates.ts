@@ -1,13 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { READ_MODEL_STORE } from '@app/infrastructure';
-import type { Document, ReadModelStore } from '@app/readmodels';
+import type { ReadModelStore } from '@app/readmodels';
+import { IDENTITY_EMAILS, type IdentityEmailDoc } from '../directory/identities.projection';
 
-/** The directory's email index (maintained by the directory's `identity_emails` projection). */
-export const IDENTITY_EMAILS = 'identity_emails';
-
-interface IdentityEmailDoc extends Document {
-  activeIdentityIds: string[];
-}
 
 /** Which active identities carry an email: the candidates for automatic matching. */
 @Injectable()
@@ -18,7 +13,6 @@ export class IdentityCandidates {
     const ids = [...new Set(normalizedEmails)].map((e) => `${workspaceId}:${e}`);
     const result = new Map<string, string[]>();
     if (ids.length === 0) return result;
-    await this.readModels.ensureCollection({ name: IDENTITY_EMAILS, indexes: ['workspaceId'] });
     const collection = this.readModels.collection<IdentityEmailDoc>(IDENTITY_EMAILS);
     for (let i = 0; i < ids.length; i += 500) {
       for (const doc of await collection.getMany(ids.slice(i, i + 500))) {

@@ -3,18 +3,12 @@ import { deterministicId, memberDecider, memberStream, normalizeEmail } from '@a
 import type { RecordedEvent } from '@app/eventstore';
 import { CommandExecutor, READ_MODEL_STORE } from '@app/infrastructure';
 import { type EventConsumer, ProjectionRunner } from '@app/projections';
-import type { Document, ReadModelStore } from '@app/readmodels';
+import type { ReadModelStore } from '@app/readmodels';
+import { IDENTITIES, type IdentityDoc } from '../directory/identities.projection';
 import { MEMBERS, type MemberDoc } from '../read-models/members.projection';
 import { IdentityCandidates } from './identity-candidates';
 import { MATCH_RULE_EMAIL } from './snapshot-importer';
 
-/** The directory's identities collection (the directory projection owns it). */
-const IDENTITIES = 'identities';
-
-interface IdentityDoc extends Document {
-  workspaceId: string;
-  normalizedEmails?: string[];
-}
 
 /**
  * When the directory provisions, updates or deprovisions an identity, unmatched members with
@@ -36,7 +30,6 @@ export class IdentityMatchingProcess implements EventConsumer {
     // The email index must include this very change before candidates are looked up.
     await this.projections.waitFor(event.position, 60_000);
     const identityId = event.stream.slice('identity-'.length);
-    await this.readModels.ensureCollection({ name: IDENTITIES, indexes: ['workspaceId'] });
     const identity = await this.readModels.collection<IdentityDoc>(IDENTITIES).get(identityId);
     const emails = [...new Set((identity?.normalizedEmails ?? []).map(normalizeEmail))];
     const workspaceId = event.metadata.workspaceId;

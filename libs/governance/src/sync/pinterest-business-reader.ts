@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import type { AssetGrants, ObservedBusiness } from '@app/domain';
+import { normalizeGrants } from '@app/domain';
+import {
+  type BusinessSnapshot,
+  type PinterestBusinessGateway,
+  PinterestError,
+  type PlaywrightGatewayOptions,
+  createPlaywrightGateway,
+} from '@app/pinterest';
+import {
+  type BusinessReader,
+  type PinterestFailure,
+  type PinterestFailureKind,
+  PinterestOperationFailed,
+} from './business-reader.port';
+
+const KINDS: Record<string, PinterestFailureKind> = {
+  INVALID_CREDENTIALS: 'invalid_credentials',
+  CHALLENGE_REQUIRED: 'challenge_required',
+  RATE_LIMITED: 'rate_limited',
+  PERMISSION_DENIED: 'permission_denied',
+  BUSINESS_NOT_FOUND: 'business_not_found',
+  MEMBER_NOT_FOUND: 'member_not_found',
+  TRANSIENT: 'transient',
+  UNEXPECTED_PAGE: 'unexpected_page',
+  NOT_LOGGED_IN: 'transient',
+};
+
+/** The gateway's typed error as a failure a task records: kind, retry or not, evidence paths. */
+export function failureFromGateway(error: unknown): PinterestFailure {
+  if (error instanceof PinterestError) {
+    const kind = KINDS[error.code] ?? 'internal';
+    return {
+      kind,
+      // A rate limit passes with time; the gateway already retried its transient failures.
+      retryable: error.retryable || kind === 'rate_limited' || kind === 'transient',
+      message: error.message,
+      evidence: [error.evidence?.screenshotPath, error.evidence?.tracePath].filter((p): p is string => !!p),
+    };
+  }
+  return { kind: 'internal', retryable: true, message: error instanceof Error ? error.message : String(error), evidence: [] };
+}
+
+/** The gateway's snapshot in the domain's words. */
+export function observedBusinessOf(snapshot: BusinessSnapshot): ObservedBusiness {
+  const memberGrants = new Map<string, Record<string, string[]>>();
+  const partnerGrants = new Map<string, Record<string, string[]>>();
+  for (const g of snapshot.grants) {
+    const target = g.principalType === 'MEMBER' ? memberGrants : partnerGrants;
+    const grants = target.get(g.principalId) ?? {};
+    grants[g.assetId] = [...g.permissions];
+    target.set(g.principalId, grants);
+  }
+  const grantsOf = (map: Map<string, Record<string, string[]>>, id: string): AssetGrants => normalizeGrants(map.get(id) ?? {});
+  return {
+    businessId: snapshot.businessId,
+    members: snapshot.members.map((m) => ({
+      pinterestUserId: m.id,
+      name: m.name,
+      email: m.email,
+      businessRole: m.role === 'MANAGER' ? 'manager' : 'employee',
+      assets: grantsOf(memberGrants, m.id),
+    })),
+    invites: snapshot.invites.map((i) => ({
+      email: i.email,
+      role: i.role === 'MANAGER' ? 'manager' : 'employee',
+      status: i.status,
+    })),
+    assets: snapshot.assets.map((a) => ({ assetId: a.id, type: a.type, name: a.name })),
+    partners: snapshot.partners.map((p) => ({
+      partnerId: p.id,
+      name: p.name,
+      assets: grantsOf(partnerGrants, p.id),
+      people: p.people ?? [],
+    })),
+  };
+}
+
+/**
+ * Reads businesses through the Playwright gateway: one gateway (one login session) per
+ * automation account, kept between checks so that a session is reused until it expires.
+ */
+export class PinterestBusinessReader implements BusinessReader {
+  private readonly gateways = new Map<string, { gateway: PinterestBusinessGateway; secretHash: string }>();
+
+  constructor(private readonly options: PlaywrightGatewayOptions) {}
+
+  async readBusiness(
+    login: { email: string; password: string },
+    businessId: string,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<ObservedBusiness> {
+    try {
+      const gateway = await this.gatewayFor(login);
+      const snapshot = await gateway.fetchSnapshot(businessId, {
+        onProgress: (p) => {
+          if (p.phase === 'grants' || p.phase === 'members') onProgress?.(p.done, p.total ?? p.done);
+        },
+      });
+      return observedBusinessOf(snapshot);
+    } catch (error) {
+      const failure = failureFromGateway(error);
+      if (failure.kind === 'invalid_credentials' || failure.kind === 'challenge_required') {
+        await this.forget(login.email);
+      }
+      throw new PinterestOperationFailed(failure);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const email of [...this.gateways.keys()]) await this.forget(email);
+  }
+
+  private async gatewayFor(login: { email: string; password: string }): Promise<PinterestBusinessGateway> {
+    // A password change in the vault means a new login, not the old session.
+    const secretHash = createHash('sha256').update(login.password).digest('hex');
+    const known = this.gateways.get(login.email);
+    if (known && known.secretHash === secretHash) return known.gateway;
+    if (known) await this.forget(login.email);
+    const gateway = createPlaywrightGateway(this.options);
+    try {
+      await gateway.login({ email: login.email, password: login.password });
+    } catch (error) {
+      await gateway.close().catch(() => undefined);
+      throw error;
+    }
+    this.gateways.set(login.email, { gateway, secretHash });
+    return gateway;
+  }
+
+  private async forget(email: string): Promise<void> {
+    const known = this.gateways.get(email);
+    this.gateways.delete(email);
+    await known?.gateway.close().catch(() => undefined);
+  }
+}
