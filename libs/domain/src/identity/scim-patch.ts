@@ -176,7 +176,7 @@ export function parseUserPath(raw: string): ScimUserPath {
 
 type OpName = 'add' | 'replace' | 'remove';
 
-function describe(path: ScimUserPath): string {
+function pathName(path: ScimUserPath): string {
   switch (path.attribute) {
     case 'name':
       return path.subAttribute ? `name.${path.subAttribute}` : 'name';
@@ -197,7 +197,7 @@ export function operationsFor(
   value: unknown,
   explicitPath: boolean,
 ): IdentityPatchOperation[] {
-  const attribute = describe(path);
+  const attribute = pathName(path);
   const remove = op === 'remove';
   switch (path.attribute) {
     case 'ignored':
