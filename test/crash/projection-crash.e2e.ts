@@ -49,7 +49,7 @@ async function verify(dataDir: string): Promise<{ checkpoint: number; difference
   try {
     const results = await verifyProjections(events, live, scratch, allProjections());
     return {
-      checkpoint: Math.min(...results.map((r) => r.checkpoint)),
+      checkpoint: Math.max(...results.map((r) => r.checkpoint)),
       differences: results.reduce((n, r) => n + r.differences.length, 0),
       documents: results.reduce((n, r) => n + r.documents, 0),
     };

@@ -19,6 +19,11 @@ const USAGE = `usage: npm run cli -- <command>
   pinterest snapshot --base-url URL --business-id ID --email E --password-env VAR`;
 
 const out = (line: string): void => void process.stdout.write(line + '\n');
+// `npm run cli -- events | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -23,7 +23,7 @@ export interface RunnerLogger {
 }
 
 const LAG_COUNT_CAP = 100_000;
-const META = '_projections';
+const META = 'projection_versions';
 
 interface Running {
   stopRequested: boolean;
@@ -74,6 +74,8 @@ export class ProjectionRunner {
     }
   }
 
+  private readonly prepared = new Set<string>();
+
   async stop(): Promise<void> {
     await Promise.all([...this.running.keys()].map((name) => this.stopOne(name)));
   }
@@ -94,7 +96,7 @@ export class ProjectionRunner {
    * head when called), in batches. Returns how many events were applied.
    */
   async catchUp(projection: Projection, untilPosition?: number): Promise<number> {
-    await this.ensureCollections(projection);
+    await this.prepare(projection);
     const until = untilPosition ?? (await this.events.headPosition());
     const from = ((await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0) + 1;
     if (from > until) return 0;
@@ -168,6 +170,7 @@ export class ProjectionRunner {
   }
 
   private async prepare(projection: Projection): Promise<void> {
+    if (this.prepared.has(projection.name)) return;
     await this.readModels.ensureCollection({ name: META, indexes: [] });
     const meta = await this.readModels.collection(META).get(projection.name);
     if (meta && meta['version'] !== projection.version) {
@@ -179,6 +182,7 @@ export class ProjectionRunner {
       await this.readModels.collection(META).upsert({ id: projection.name, version: projection.version });
     }
     await this.ensureCollections(projection);
+    this.prepared.add(projection.name);
   }
 
   private async ensureCollections(projection: Projection): Promise<void> {

@@ -16,6 +16,8 @@ export interface VerifyResult {
   checkpoint: number;
   documents: number;
   differences: ReadModelDifference[];
+  /** False when the live checkpoint kept moving during every attempt (a busy service). */
+  stable: boolean;
 }
 
 /**
@@ -32,20 +34,30 @@ export async function verifyProjections(
   const scratchRunner = new ProjectionRunner(events, scratch, projections);
   const results: VerifyResult[] = [];
   for (const projection of projections) {
-    const checkpoint = (await live.getCheckpoint(checkpointName(projection)))?.position ?? 0;
-    await scratchRunner.catchUp(projection, checkpoint);
-    const differences: ReadModelDifference[] = [];
-    let documents = 0;
-    for (const spec of projection.collections) {
-      for await (const diff of compareCollections(live, scratch, spec.name)) {
-        differences.push({ projection: projection.name, collection: spec.name, ...diff });
+    // A running service may move the live read model while it is compared: only a
+    // comparison during which the live checkpoint stood still counts.
+    for (let attempt = 1; ; attempt += 1) {
+      const checkpoint = (await live.getCheckpoint(checkpointName(projection)))?.position ?? 0;
+      await scratchRunner.catchUp(projection, checkpoint);
+      const differences: ReadModelDifference[] = [];
+      let documents = 0;
+      for (const spec of projection.collections) {
+        for await (const diff of compareCollections(live, scratch, spec.name)) {
+          differences.push({ projection: projection.name, collection: spec.name, ...diff });
+        }
+        documents += await scratch.collection(spec.name).count();
       }
-      documents += await scratch.collection(spec.name).count();
+      const after = (await live.getCheckpoint(checkpointName(projection)))?.position ?? 0;
+      if (after === checkpoint || attempt >= VERIFY_ATTEMPTS) {
+        results.push({ projection: projection.name, checkpoint, documents, differences, stable: after === checkpoint });
+        break;
+      }
     }
-    results.push({ projection: projection.name, checkpoint, documents, differences });
   }
   return results;
 }
+
+const VERIFY_ATTEMPTS = 5;
 
 async function* compareCollections(
   live: ReadModelStore,

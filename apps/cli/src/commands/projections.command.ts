@@ -55,6 +55,7 @@ export async function projectionsVerifyCommand(
           checkpoint: r.checkpoint,
           documents: r.documents,
           ok: r.differences.length === 0,
+          ...(r.stable ? {} : { note: 'the live read model kept changing during the comparison; stop the service for an exact answer' }),
           differences: r.differences.slice(0, 100),
           ...(r.differences.length > 100 ? { moreDifferences: r.differences.length - 100 } : {}),
         }),

@@ -20,6 +20,7 @@ function bearer(request: AuthenticatedRequest): string | null {
   return match ? match[1] : null;
 }
 
+@Injectable()
 abstract class BearerGuard implements CanActivate {
   protected abstract readonly kind: CredentialKind;
   constructor(private readonly access: AccessService) {}

@@ -1,0 +1,181 @@
+/**
+ * bench/sync: how fast a check imports a business and how cheap a no-change re-check is.
+ * (a) the snapshot handed to the import in-process (no browser); (b) the same business read
+ * from the simulator through Chromium. Last line: one JSON object.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { ObservedBusiness } from '@app/domain';
+import { normalizeGrants } from '@app/domain';
+import { EventStore } from '@app/eventstore';
+import {
+  allProjections,
+  BUSINESS_READER,
+  GovernanceModule,
+  IntegrationsService,
+  PinterestBusinessReader,
+  SnapshotImporter,
+} from '@app/governance';
+import { AppConfigModule, PersistenceModule, ProjectionsModule } from '@app/infrastructure';
+import { ProjectionRunner } from '@app/projections';
+import { type BusinessFixture, generateBusiness, DEFAULT_GENERATED_MANAGER, startSimulator } from '@app/simulator';
+import { VaultModule } from '@app/vault';
+import { arg, peakRssMb, progress, round, timed } from '../support/measure';
+
+const members = arg('members', 10_000);
+const adAccounts = arg('ad-accounts', 200);
+const grantsPerMember = arg('grants', 3);
+
+function observedOf(fixture: BusinessFixture): ObservedBusiness {
+  const grants = new Map<string, Record<string, string[]>>();
+  for (const g of fixture.grants ?? []) {
+    const own = grants.get(g.memberId) ?? {};
+    own[g.assetId] = g.permissions;
+    grants.set(g.memberId, own);
+  }
+  return {
+    businessId: fixture.id,
+    members: fixture.members.map((m) => ({
+      pinterestUserId: m.id,
+      name: m.name,
+      email: m.email,
+      businessRole: m.role === 'MANAGER' ? 'manager' : 'employee',
+      assets: normalizeGrants(grants.get(m.id) ?? {}),
+    })),
+    invites: (fixture.invites ?? []).map((i) => ({ email: i.email, role: i.role === 'MANAGER' ? 'manager' : 'employee', status: i.status })),
+    assets: (fixture.assets ?? []).map((a) => ({ assetId: a.id, type: a.type, name: a.name })),
+    partners: (fixture.partners ?? []).map((p) => ({
+      partnerId: p.id,
+      name: p.name,
+      assets: normalizeGrants(Object.fromEntries(p.grants.map((g) => [g.assetId, g.permissions]))),
+      people: p.members ?? [],
+    })),
+  };
+}
+
+async function withService<T>(baseUrl: string, work: (app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>) => Promise<T>): Promise<T> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-sync-'));
+  process.env.DATA_DIR = dataDir;
+  process.env.EVENTSTORE_URL = '';
+  process.env.MONGO_URL = '';
+  @Module({
+    imports: [
+      AppConfigModule,
+      PersistenceModule,
+      VaultModule,
+      ProjectionsModule.forRoot({ projections: allProjections(), run: true }),
+      GovernanceModule.forRoot({
+        runWorkers: false,
+        businessReader: { provide: BUSINESS_READER, useFactory: () => new PinterestBusinessReader({ baseUrl, dataDir }) },
+      }),
+    ],
+  })
+  class BenchModule {}
+  const app = await NestFactory.createApplicationContext(BenchModule, { logger: ['error'] });
+  await app.init();
+  try {
+    return await work(app);
+  } finally {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const fixture = generateBusiness({
+    businessId: '900000000000000042',
+    members,
+    adAccounts,
+    grantsPerMember,
+    partners: 5,
+    seed: 42,
+  });
+  const snapshot = observedOf(fixture);
+  const caller = { workspaceId: 'default', actor: 'bench', credentialId: 'bench' };
+  const manager = { email: DEFAULT_GENERATED_MANAGER.email, password: DEFAULT_GENERATED_MANAGER.password };
+  const simulator = await startSimulator({ fixture: { businesses: [fixture] } });
+
+  try {
+    // (a) in-process
+    const a = await withService(simulator.url, async (app) => {
+      const events = app.get(EventStore);
+      const runner = app.get(ProjectionRunner);
+      const integration = await app.get(IntegrationsService).connect(caller, {
+        label: 'bench',
+        businessId: fixture.id,
+        loginMethod: 'password',
+        automationAccount: { label: 'bench', ...manager },
+      });
+      const importer = app.get(SnapshotImporter);
+      const ctx = { workspaceId: 'default', integrationId: integration.id, actor: 'bench', correlationId: 'bench', causationId: null };
+      const head0 = await events.headPosition();
+      const first = await timed(async () => {
+        await importer.import(snapshot, ctx);
+        await runner.waitFor(await events.headPosition(), 600_000);
+      });
+      const head1 = await events.headPosition();
+      progress(`import: ${members} members, ${head1 - head0} events in ${round(first.seconds)} s`);
+      const countMemberEvents = async () => {
+        let n = 0;
+        for await (const _e of events.readAll({ fromPosition: head1 + 1, filter: { categories: ['member'] } })) n += 1;
+        return n;
+      };
+      const recheck = await timed(async () => {
+        await importer.import(snapshot, ctx);
+        await runner.waitFor(await events.headPosition(), 600_000);
+      });
+      const recheckMemberEvents = await countMemberEvents();
+      progress(`re-check: ${round(recheck.seconds)} s, ${recheckMemberEvents} member events`);
+      return { importSec: first.seconds, importEvents: head1 - head0, recheckSec: recheck.seconds, recheckMemberEvents };
+    });
+
+    // (b) through the simulator and Chromium
+    const b = await withService(simulator.url, async (app) => {
+      const events = app.get(EventStore);
+      const runner = app.get(ProjectionRunner);
+      const integration = await app.get(IntegrationsService).connect(caller, {
+        label: 'bench-browser',
+        businessId: fixture.id,
+        loginMethod: 'password',
+        automationAccount: { label: 'bench', ...manager },
+      });
+      const reader = app.get<PinterestBusinessReader>(BUSINESS_READER);
+      const run = await timed(async () => {
+        const observed = await reader.readBusiness(manager, fixture.id);
+        await app.get(SnapshotImporter).import(observed, {
+          workspaceId: 'default',
+          integrationId: integration.id,
+          actor: 'bench',
+          correlationId: 'bench',
+          causationId: null,
+        });
+        await runner.waitFor(await events.headPosition(), 600_000);
+        return observed.members.length;
+      });
+      await reader.close();
+      progress(`browser import: ${run.value} members in ${round(run.seconds)} s`);
+      return { browserImportSec: run.seconds };
+    });
+
+    const result = {
+      members,
+      importSec: round(a.importSec),
+      importEvents: a.importEvents,
+      recheckSec: round(a.recheckSec),
+      recheckMemberEvents: a.recheckMemberEvents,
+      browserImportSec: round(b.browserImportSec),
+      peakRssMb: peakRssMb(),
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await simulator.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
