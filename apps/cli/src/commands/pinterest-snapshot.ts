@@ -48,7 +48,9 @@ export async function pinterestSnapshotCommand(
       return 1;
     }
     // Unknown failures may quote their input; only the masked account is named here.
-    out(`error: snapshot as ${maskEmail(args.email)} failed: ${e instanceof Error ? e.name : 'unknown error'}`);
+    out(
+      `error: snapshot as ${maskEmail(args.email)} failed: ${e instanceof Error ? e.name : 'unknown error'}`,
+    );
     return 1;
   } finally {
     await gateway.close();

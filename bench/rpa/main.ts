@@ -1,0 +1,113 @@
+/**
+ * `npm run bench:rpa -- --members N [--ad-accounts 100] [--removals 50] [--concurrency 2]`
+ *
+ * Starts the simulator in-process, generates a business, then times a full snapshot and a
+ * series of removals through the Playwright gateway in headless Chromium. The last line is
+ * JSON: {"members","snapshotSec","membersPerSec","removalMedianMs","removalP95Ms","peakRssMb"}.
+ * peakRssMb is this Node process (simulator + Playwright driver); Chromium runs apart.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { createPlaywrightGateway } from '@app/pinterest';
+import { DEFAULT_GENERATED_MANAGER, seededRandom, startSimulator } from '@app/simulator';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} needs a whole number`);
+  return value;
+}
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+
+async function main(): Promise<void> {
+  const members = arg('members', 2000);
+  const adAccounts = arg('ad-accounts', 100);
+  const removals = arg('removals', 50);
+  const concurrency = arg('concurrency', 2);
+  const businessId = '729090764583391194';
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-rpa-'));
+
+  const sim = await startSimulator({ port: 0 });
+  const trace = arg('trace', 1) === 1;
+  const gateway = createPlaywrightGateway({ baseUrl: sim.url, dataDir, concurrency, trace });
+  try {
+    const generated = await fetch(`${sim.url}/__sim/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        businessId,
+        members,
+        adAccounts,
+        grantsPerMember: 2,
+        partners: 5,
+        seed: 42,
+      }),
+    }).then((r) => r.json() as Promise<Record<string, unknown>>);
+    console.log(`generated: ${JSON.stringify(generated)}`);
+
+    await gateway.login({ ...DEFAULT_GENERATED_MANAGER });
+
+    const started = performance.now();
+    let lastPhase = '';
+    let phaseStart = started;
+    const snapshot = await gateway.fetchSnapshot(businessId, {
+      onProgress: (p) => {
+        if (p.phase === lastPhase || process.env.BENCH_QUIET) return;
+        const now = performance.now();
+        if (lastPhase) console.log(`  ${lastPhase}: ${Math.round(now - phaseStart)} ms`);
+        lastPhase = p.phase;
+        phaseStart = now;
+      },
+    });
+    console.log(`  ${lastPhase}: ${Math.round(performance.now() - phaseStart)} ms`);
+    const snapshotSec = (performance.now() - started) / 1000;
+    console.log(
+      `snapshot: ${snapshot.members.length} members, ${snapshot.assets.length} assets, ` +
+        `${snapshot.grants.length} grants, ${snapshot.partners.length} partners in ` +
+        `${snapshotSec.toFixed(2)} s; warnings: ${snapshot.warnings.length}`,
+    );
+
+    // The same people every run: the seed picks them among everyone but the automation account.
+    const random = seededRandom(7);
+    const candidates = snapshot.members.filter((m) => m.email !== DEFAULT_GENERATED_MANAGER.email);
+    const chosen = new Set<string>();
+    while (chosen.size < Math.min(removals, candidates.length)) {
+      chosen.add(candidates[Math.floor(random() * candidates.length)]!.id);
+    }
+    const times: number[] = [];
+    for (const id of chosen) {
+      const t = performance.now();
+      const result = await gateway.removeMember(businessId, id);
+      times.push(performance.now() - t);
+      if (result.outcome !== 'removed')
+        throw new Error(`expected ${id} removed, got ${result.outcome}`);
+    }
+    times.sort((a, b) => a - b);
+    const logged = sim.state.log.filter((e) => e.action === 'remove_member').length;
+    console.log(`removals: ${times.length}, ${logged} in the simulator's log`);
+
+    const result = {
+      members: snapshot.members.length,
+      snapshotSec: Number(snapshotSec.toFixed(2)),
+      membersPerSec: Math.round(snapshot.members.length / snapshotSec),
+      removalMedianMs: Math.round(percentile(times, 0.5)),
+      removalP95Ms: Math.round(percentile(times, 0.95)),
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+    console.log(JSON.stringify(result));
+  } finally {
+    await gateway.close();
+    await sim.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

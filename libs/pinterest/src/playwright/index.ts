@@ -1,0 +1,7 @@
+export {
+  createPlaywrightGateway,
+  PlaywrightPinterestGateway,
+  type GatewayLogger,
+  type PlaywrightGatewayOptions,
+} from './playwright-gateway';
+export { resolveChromiumPath, BrowserNotFound, CHROMIUM_ARGS } from './browser';

@@ -1,0 +1,16 @@
+export * from './types';
+export { InvalidFixture, validateFixture } from './fixture-validation';
+export { SimulatorState, Business, ChangeRefused } from './state';
+export type {
+  Member,
+  Invite,
+  Asset,
+  Partner,
+  PartnerPerson,
+  Account,
+  InviteOutcome,
+} from './state';
+export { generateBusiness, seededRandom, DEFAULT_GENERATED_MANAGER } from './generator';
+export { demoFixture, DEMO_AUTOMATION_ACCOUNT, DEMO_BUSINESS_ID } from './demo-fixture';
+export { startSimulator, SimulatorApp } from './server';
+export type { SimulatorOptions, RunningSimulator } from './server';
