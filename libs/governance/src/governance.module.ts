@@ -9,11 +9,23 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { Environment } from '@app/config';
 import { EventStore } from '@app/eventstore';
 import { READ_MODEL_STORE } from '@app/infrastructure';
 import { DurableConsumerRunner, type EventConsumer } from '@app/projections';
 import type { ReadModelStore } from '@app/readmodels';
 import { AccessModule } from './access/access.module';
+import {
+  ACTION_RETRY_POLICY,
+  type ActionRetryPolicy,
+  defaultActionRetryPolicy,
+  MemberActionsProcess,
+} from './actions/member-actions.process';
+import { AutomationAccountConnectController, MemberActionsController } from './actions/member-actions.controller';
+import { MemberActionsService } from './actions/member-actions.service';
+import { DirectoryModule } from './directory/directory.module';
+import { AutomationLogins } from './sync/automation-logins';
+import { BUSINESS_ACTIONS, BUSINESS_READER } from './sync/business-reader.port';
 import {
   AutomationAccountsController,
   AutomationTasksController,
@@ -45,11 +57,12 @@ export class ProcessManagers implements OnApplicationBootstrap, OnApplicationShu
     @Inject(READ_MODEL_STORE) readModels: ReadModelStore,
     check: CheckForUpdatesProcess,
     matching: IdentityMatchingProcess,
+    actions: MemberActionsProcess,
     @Inject(RUN_WORKERS) private readonly run: boolean,
   ) {
     const logger = new Logger('ProcessManagers');
     const log = { log: (m: string) => logger.log(m), error: (m: string) => logger.error(m) };
-    const consumers: EventConsumer[] = [check, matching];
+    const consumers: EventConsumer[] = [check, matching, actions];
     this.runners = consumers.map((c) => new DurableConsumerRunner(events, readModels, c, log));
   }
 
@@ -77,6 +90,8 @@ export interface GovernanceOptions {
    */
   businessReader?: Provider;
   checkRetryPolicy?: CheckRetryPolicy;
+  /** Retries and concurrency of member actions on Pinterest (default: 5 attempts, RPA_CONCURRENCY). */
+  actionRetryPolicy?: ActionRetryPolicy;
 }
 
 @Module({})
@@ -84,11 +99,27 @@ export class GovernanceModule {
   static forRoot(options: GovernanceOptions): DynamicModule {
     return {
       module: GovernanceModule,
-      imports: [AccessModule, ScheduleModule.forRoot()],
-      controllers: [IntegrationsController, AutomationAccountsController, AutomationTasksController],
+      imports: [AccessModule, DirectoryModule, ScheduleModule.forRoot()],
+      controllers: [
+        IntegrationsController,
+        AutomationAccountsController,
+        AutomationTasksController,
+        MemberActionsController,
+        AutomationAccountConnectController,
+      ],
       providers: [
         { provide: RUN_WORKERS, useValue: options.runWorkers },
         { provide: CHECK_RETRY_POLICY, useValue: options.checkRetryPolicy ?? defaultCheckRetryPolicy },
+        {
+          provide: ACTION_RETRY_POLICY,
+          inject: [Environment],
+          useFactory: (env: Environment) => options.actionRetryPolicy ?? defaultActionRetryPolicy(env.RPA_CONCURRENCY),
+        },
+        // One Pinterest client answers both ports unless the app provides its own.
+        { provide: BUSINESS_ACTIONS, useExisting: BUSINESS_READER },
+        MemberActionsService,
+        MemberActionsProcess,
+        AutomationLogins,
         ...(options.businessReader ? [options.businessReader] : []),
         IntegrationsService,
         MembersQuery,

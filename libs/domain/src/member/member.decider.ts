@@ -1,23 +1,63 @@
 import type { Decider } from '../shared/decider';
+import { WrongState } from '../shared/errors';
 import { deterministicId } from '../shared/ids';
-import { type AssetGrants, type BusinessRole, diffGrants, normalizeGrants, type ObservedMember } from '../pinterest/business';
-import type { MatchHow, MemberEvent } from './member.events';
+import {
+  type AssetGrants,
+  type AssetPermission,
+  type BusinessRole,
+  diffGrants,
+  normalizeGrants,
+  type ObservedInvite,
+  type ObservedMember,
+  samePermissions,
+} from '../pinterest/business';
+import type { ActionFailure, MatchHow, MatchRole, MemberEvent } from './member.events';
 
 /** A member is one Pinterest person inside one integration (business). */
 export function memberIdFor(integrationId: string, pinterestUserId: string): string {
   return deterministicId('member', integrationId, pinterestUserId);
 }
 
+export type PendingAction =
+  | { kind: 'removal'; taskId: string; attempts: number }
+  | { kind: 'invite'; taskId: string; attempts: number; email: string; businessRole: BusinessRole }
+  | { kind: 'role'; taskId: string; attempts: number; to: BusinessRole }
+  | { kind: 'permissions'; taskId: string; attempts: number; assetId: string; to: AssetPermission[] };
+
 export type MemberCommand =
   | { type: 'ObserveMember'; memberId: string; integrationId: string; observed: ObservedMember }
   | { type: 'ObserveMemberGone'; memberId: string }
   /** Candidates: the active identities whose emails equal the member's (normalised). */
-  | { type: 'AutoMatch'; candidates: readonly string[]; rule: string };
+  | { type: 'AutoMatch'; candidates: readonly string[]; rule: string }
+  /** What a check saw of the invitation sent for this member's identity. */
+  | { type: 'ObserveInvite'; joined: boolean; invite: ObservedInvite | null }
+  | { type: 'ExemptMember'; reason: string }
+  | { type: 'UnexemptMember' }
+  | {
+      type: 'MatchMember';
+      identityId: string;
+      role: MatchRole;
+      identity: { active: boolean; email: string | null };
+      /** The identity's email is already a member or a pending invite of the business. */
+      alreadyOnBusiness: boolean;
+      taskId: string;
+    }
+  | { type: 'RemoveMember'; taskId: string }
+  | { type: 'ChangeBusinessRole'; taskId: string; role: BusinessRole }
+  | { type: 'ChangeAssetPermissions'; taskId: string; assetId: string; permissions: AssetPermission[] }
+  | { type: 'RecordActionAttempt'; taskId: string; attempt: number }
+  | { type: 'RecordActionAttemptFailed'; taskId: string; attempt: number; failure: ActionFailure; retryAt: string }
+  | { type: 'CompleteAction'; taskId: string; outcome: string }
+  | { type: 'FailAction'; taskId: string; failure: ActionFailure }
+  | { type: 'ConnectAccount'; credentialsRef: string; ok: boolean; reason?: string };
+
+export type InviteStatus = 'inviting' | 'pending_invite_claim' | 'invite_failed' | 'invite_expired' | 'claimed';
 
 export interface MemberState {
   memberId: string | null;
   integrationId: string | null;
   present: boolean;
+  removedByUs: boolean;
   pinterestUserId: string | null;
   name: string;
   email: string;
@@ -26,12 +66,16 @@ export interface MemberState {
   match: { identityId: string; how: MatchHow; rule: string } | null;
   ambiguousCandidates: string[] | null;
   exempted: boolean;
+  pending: PendingAction | null;
+  invite: { email: string; status: InviteStatus } | null;
+  lastFailure: 'deprovisioning_failed' | 'update_failed' | 'invite_failed' | null;
 }
 
 const initialState: MemberState = {
   memberId: null,
   integrationId: null,
   present: false,
+  removedByUs: false,
   pinterestUserId: null,
   name: '',
   email: '',
@@ -40,7 +84,20 @@ const initialState: MemberState = {
   match: null,
   ambiguousCandidates: null,
   exempted: false,
+  pending: null,
+  invite: null,
+  lastFailure: null,
 };
+
+/** What the member is, in words the API answers a refused action with. */
+export function describeMember(state: MemberState): string {
+  if (!state.present) return state.removedByUs ? 'removed' : 'not on Pinterest';
+  if (state.pending?.kind === 'removal') return 'being removed';
+  if (state.pending) return `busy with a pending ${state.pending.kind} change`;
+  if (state.exempted) return 'exempted';
+  if (state.match) return 'onboarded';
+  return 'unmatched';
+}
 
 export const memberDecider: Decider<MemberCommand, MemberEvent, MemberState> = {
   initialState,
@@ -53,6 +110,7 @@ export const memberDecider: Decider<MemberCommand, MemberEvent, MemberState> = {
           memberId: event.data.memberId,
           integrationId: event.data.integrationId,
           present: true,
+          removedByUs: false,
           pinterestUserId: event.data.pinterestUserId,
           name: event.data.personal.name,
           email: event.data.personal.email,
@@ -62,15 +120,23 @@ export const memberDecider: Decider<MemberCommand, MemberEvent, MemberState> = {
       case 'MemberProfileChanged':
         return { ...state, name: event.data.personal.name, email: event.data.personal.email };
       case 'MemberBusinessRoleChanged':
-        return { ...state, businessRole: event.data.to };
+        return {
+          ...state,
+          businessRole: event.data.to,
+          ...(state.pending?.kind === 'role' && state.pending.to === event.data.to ? settled : {}),
+        };
       case 'MemberAssetPermissionsChanged': {
         const assets = { ...state.assets };
         if (event.data.to.length > 0) assets[event.data.assetId] = event.data.to;
         else delete assets[event.data.assetId];
-        return { ...state, assets };
+        const answered =
+          state.pending?.kind === 'permissions' &&
+          state.pending.assetId === event.data.assetId &&
+          samePermissions(state.pending.to, event.data.to);
+        return { ...state, assets, ...(answered ? settled : {}) };
       }
       case 'MemberLeftBusiness':
-        return { ...state, present: false, assets: {} };
+        return { ...state, present: false, assets: {}, pending: null };
       case 'MemberMatched':
         return {
           ...state,
@@ -81,6 +147,55 @@ export const memberDecider: Decider<MemberCommand, MemberEvent, MemberState> = {
         return { ...state, ambiguousCandidates: event.data.candidates };
       case 'MemberAmbiguityCleared':
         return { ...state, ambiguousCandidates: null };
+      case 'MemberExempted':
+        return { ...state, exempted: true };
+      case 'MemberUnexempted':
+        return { ...state, exempted: false };
+      case 'MemberRemovalRequested':
+        return { ...state, pending: { kind: 'removal', taskId: event.data.taskId, attempts: 0 }, lastFailure: null };
+      case 'MemberInviteRequested':
+        return {
+          ...state,
+          pending: { kind: 'invite', taskId: event.data.taskId, attempts: 0, email: event.data.email, businessRole: event.data.businessRole },
+          invite: { email: event.data.email, status: 'inviting' },
+          lastFailure: null,
+        };
+      case 'MemberBusinessRoleChangeRequested':
+        return { ...state, pending: { kind: 'role', taskId: event.data.taskId, attempts: 0, to: event.data.to }, lastFailure: null };
+      case 'MemberAssetPermissionsChangeRequested':
+        return {
+          ...state,
+          pending: { kind: 'permissions', taskId: event.data.taskId, attempts: 0, assetId: event.data.assetId, to: event.data.to },
+          lastFailure: null,
+        };
+      case 'MemberActionAttempted':
+        return state.pending?.taskId === event.data.taskId
+          ? { ...state, pending: { ...state.pending, attempts: Math.max(state.pending.attempts, event.data.attempt) } }
+          : state;
+      case 'MemberActionAttemptFailed':
+        return state;
+      case 'MemberRemoved':
+        return { ...state, present: false, removedByUs: true, assets: {}, pending: null, lastFailure: null };
+      case 'MemberRemovalFailed':
+        return { ...state, pending: null, lastFailure: 'deprovisioning_failed' };
+      case 'MemberInvited':
+        return { ...state, pending: null, invite: { email: event.data.email, status: 'pending_invite_claim' } };
+      case 'MemberInviteFailed':
+        return {
+          ...state,
+          pending: null,
+          invite: state.invite ? { ...state.invite, status: 'invite_failed' } : null,
+          lastFailure: 'invite_failed',
+        };
+      case 'MemberInviteClaimed':
+        return { ...state, invite: state.invite ? { ...state.invite, status: 'claimed' } : null };
+      case 'MemberInviteExpired':
+        return { ...state, invite: state.invite ? { ...state.invite, status: 'invite_expired' } : null };
+      case 'MemberUpdateFailed':
+        return { ...state, pending: null, lastFailure: 'update_failed' };
+      case 'MemberAccountConnected':
+      case 'MemberAccountConnectionFailed':
+        return state;
     }
   },
 
@@ -103,9 +218,165 @@ export const memberDecider: Decider<MemberCommand, MemberEvent, MemberState> = {
         ];
       case 'AutoMatch':
         return autoMatch(command.candidates, command.rule, state);
+      case 'ObserveInvite':
+        return observeInvite(command.joined, command.invite, state);
+      default:
+        return decideAction(command, state);
     }
   },
 };
+
+/** A change that answers the pending request (the saga's outcome) clears it. */
+const settled: Partial<MemberState> = { pending: null, lastFailure: null };
+
+function refuse(message: string, state: MemberState): never {
+  throw new WrongState(message, {
+    state: describeMember(state),
+    pendingTaskId: state.pending?.taskId ?? null,
+  });
+}
+
+function decideAction(command: MemberCommand, state: MemberState): MemberEvent[] {
+  if (!state.memberId || !state.integrationId) refuse('member not found', state);
+  const ref = { memberId: state.memberId, integrationId: state.integrationId };
+  switch (command.type) {
+    case 'ExemptMember':
+      if (!state.present) refuse(`cannot exempt a member who is ${describeMember(state)}`, state);
+      if (state.pending) refuse(`cannot exempt a member ${describeMember(state)}`, state);
+      if (state.exempted) refuse('member is already exempted', state);
+      if (state.match) refuse('cannot exempt an onboarded member', state);
+      return [{ type: 'MemberExempted', data: { ...ref, reason: command.reason } }];
+    case 'UnexemptMember':
+      if (!state.exempted) refuse('member is not exempted', state);
+      return [{ type: 'MemberUnexempted', data: ref }];
+    case 'MatchMember': {
+      if (!state.present || state.pending || state.exempted || state.match) {
+        refuse(`cannot match a member who is ${describeMember(state)}`, state);
+      }
+      if (!command.identity.active) refuse('cannot match to a deprovisioned identity', state);
+      const events: MemberEvent[] = [
+        {
+          type: 'MemberMatched',
+          data: { ...ref, identityId: command.identityId, how: 'manual', rule: 'manual', role: command.role },
+        },
+      ];
+      if (!command.alreadyOnBusiness && command.identity.email) {
+        events.push({
+          type: 'MemberInviteRequested',
+          data: {
+            ...ref,
+            taskId: command.taskId,
+            identityId: command.identityId,
+            email: command.identity.email,
+            businessRole: state.businessRole,
+          },
+        });
+      }
+      return events;
+    }
+    case 'RemoveMember':
+      if (!state.present || state.pending) refuse(`cannot remove a member who is ${describeMember(state)}`, state);
+      if (state.exempted) refuse('cannot remove an exempted member; unexempt them first', state);
+      return [{ type: 'MemberRemovalRequested', data: { ...ref, taskId: command.taskId } }];
+    case 'ChangeBusinessRole':
+      if (!state.present || state.pending) refuse(`cannot change the role of a member who is ${describeMember(state)}`, state);
+      if (state.businessRole === command.role) return [];
+      return [
+        {
+          type: 'MemberBusinessRoleChangeRequested',
+          data: { ...ref, taskId: command.taskId, from: state.businessRole, to: command.role },
+        },
+      ];
+    case 'ChangeAssetPermissions': {
+      if (!state.present || state.pending) {
+        refuse(`cannot change the permissions of a member who is ${describeMember(state)}`, state);
+      }
+      const to = normalizeGrants({ [command.assetId]: command.permissions })[command.assetId] ?? [];
+      const from = state.assets[command.assetId] ?? [];
+      if (samePermissions(from, to)) return [];
+      return [
+        {
+          type: 'MemberAssetPermissionsChangeRequested',
+          data: { ...ref, taskId: command.taskId, assetId: command.assetId, from, to },
+        },
+      ];
+    }
+    case 'RecordActionAttempt':
+      if (state.pending?.taskId !== command.taskId || state.pending.attempts >= command.attempt) return [];
+      return [{ type: 'MemberActionAttempted', data: { ...ref, taskId: command.taskId, attempt: command.attempt } }];
+    case 'RecordActionAttemptFailed':
+      if (state.pending?.taskId !== command.taskId) return [];
+      return [
+        {
+          type: 'MemberActionAttemptFailed',
+          data: { ...ref, taskId: command.taskId, attempt: command.attempt, failure: command.failure, retryAt: command.retryAt },
+        },
+      ];
+    case 'CompleteAction':
+      return complete(command.taskId, command.outcome, state, ref);
+    case 'FailAction': {
+      const pending = state.pending;
+      if (pending?.taskId !== command.taskId) return [];
+      const data = { ...ref, taskId: command.taskId, attempts: pending.attempts, failure: command.failure };
+      if (pending.kind === 'removal') return [{ type: 'MemberRemovalFailed', data }];
+      if (pending.kind === 'invite') return [{ type: 'MemberInviteFailed', data }];
+      return [{ type: 'MemberUpdateFailed', data }];
+    }
+    case 'ConnectAccount':
+      if (!state.present || !state.match) refuse('only an onboarded member can connect their account', state);
+      return command.ok
+        ? [{ type: 'MemberAccountConnected', data: { ...ref, credentialsRef: command.credentialsRef } }]
+        : [{ type: 'MemberAccountConnectionFailed', data: { ...ref, reason: command.reason ?? 'login failed' } }];
+    default:
+      return [];
+  }
+}
+
+function complete(
+  taskId: string,
+  outcome: string,
+  state: MemberState,
+  ref: { memberId: string; integrationId: string },
+): MemberEvent[] {
+  const pending = state.pending;
+  if (pending?.taskId !== taskId) return [];
+  switch (pending.kind) {
+    case 'removal':
+      return [
+        {
+          type: 'MemberRemoved',
+          data: {
+            ...ref,
+            taskId,
+            outcome: outcome === 'already_absent' ? 'already_absent' : 'removed',
+            businessRole: state.businessRole,
+            revokedAssets: state.assets,
+          },
+        },
+      ];
+    case 'invite':
+      return [
+        {
+          type: 'MemberInvited',
+          data: {
+            ...ref,
+            taskId,
+            email: pending.email,
+            outcome: outcome === 'already_invited' || outcome === 'already_member' ? outcome : 'invited',
+          },
+        },
+      ];
+    case 'role':
+      return [{ type: 'MemberBusinessRoleChanged', data: { ...ref, from: state.businessRole, to: pending.to } }];
+    case 'permissions':
+      return [
+        {
+          type: 'MemberAssetPermissionsChanged',
+          data: { ...ref, assetId: pending.assetId, from: state.assets[pending.assetId] ?? [], to: pending.to },
+        },
+      ];
+  }
+}
 
 function observe(memberId: string, integrationId: string, observed: ObservedMember, state: MemberState): MemberEvent[] {
   const assets = normalizeGrants(observed.assets);
@@ -139,6 +410,16 @@ function observe(memberId: string, integrationId: string, observed: ObservedMemb
   return events;
 }
 
+function observeInvite(joined: boolean, invite: ObservedInvite | null, state: MemberState): MemberEvent[] {
+  if (!state.invite || state.invite.status !== 'pending_invite_claim' || !state.memberId || !state.integrationId) return [];
+  const ref = { memberId: state.memberId, integrationId: state.integrationId, email: state.invite.email };
+  if (joined || invite?.status === 'ACCEPTED') return [{ type: 'MemberInviteClaimed', data: ref }];
+  if (invite && (invite.status === 'DECLINED' || invite.status === 'CANCELLED' || invite.status === 'EXPIRED')) {
+    return [{ type: 'MemberInviteExpired', data: { ...ref, status: invite.status } }];
+  }
+  return [];
+}
+
 function autoMatch(candidates: readonly string[], rule: string, state: MemberState): MemberEvent[] {
   // Exempted members are kept unmanaged on purpose: never matched automatically.
   if (!state.present || state.match || state.exempted || !state.memberId || !state.integrationId) return [];
@@ -156,3 +437,4 @@ function autoMatch(candidates: readonly string[], rule: string, state: MemberSta
   }
   return state.ambiguousCandidates ? [{ type: 'MemberAmbiguityCleared', data: ref }] : [];
 }
+

@@ -42,7 +42,7 @@ export type MemberLeftBusiness = DomainEvent<
 >;
 export type MemberMatched = DomainEvent<
   'MemberMatched',
-  MemberRef & { identityId: string; how: MatchHow; rule: string }
+  MemberRef & { identityId: string; how: MatchHow; rule: string; role?: MatchRole }
 >;
 export type MemberMatchAmbiguous = DomainEvent<
   'MemberMatchAmbiguous',
@@ -50,7 +50,100 @@ export type MemberMatchAmbiguous = DomainEvent<
 >;
 export type MemberAmbiguityCleared = DomainEvent<'MemberAmbiguityCleared', MemberRef>;
 
+export type MatchRole = 'owner' | 'collaborator';
+
+/** What a failed step on Pinterest left behind (the task keeps the same). */
+export interface ActionFailure {
+  kind: string;
+  message: string;
+  evidence: string[];
+}
+
+export type MemberExempted = DomainEvent<'MemberExempted', MemberRef & { reason: string }>;
+export type MemberUnexempted = DomainEvent<'MemberUnexempted', MemberRef>;
+
+/** The saga's steps: requested → attempted (n times) → one outcome. */
+export type MemberRemovalRequested = DomainEvent<'MemberRemovalRequested', MemberRef & { taskId: string }>;
+export type MemberInviteRequested = DomainEvent<
+  'MemberInviteRequested',
+  MemberRef & { taskId: string; identityId: string; email: string; businessRole: BusinessRole }
+>;
+export type MemberBusinessRoleChangeRequested = DomainEvent<
+  'MemberBusinessRoleChangeRequested',
+  MemberRef & { taskId: string; from: BusinessRole; to: BusinessRole }
+>;
+export type MemberAssetPermissionsChangeRequested = DomainEvent<
+  'MemberAssetPermissionsChangeRequested',
+  MemberRef & { taskId: string; assetId: string; from: AssetPermission[]; to: AssetPermission[] }
+>;
+export type MemberActionAttempted = DomainEvent<
+  'MemberActionAttempted',
+  MemberRef & { taskId: string; attempt: number }
+>;
+export type MemberActionAttemptFailed = DomainEvent<
+  'MemberActionAttemptFailed',
+  MemberRef & { taskId: string; attempt: number; failure: ActionFailure; retryAt: string }
+>;
+export type MemberRemoved = DomainEvent<
+  'MemberRemoved',
+  MemberRef & { taskId: string; outcome: 'removed' | 'already_absent'; businessRole: BusinessRole; revokedAssets: AssetGrants }
+>;
+export type MemberRemovalFailed = DomainEvent<
+  'MemberRemovalFailed',
+  MemberRef & { taskId: string; attempts: number; failure: ActionFailure }
+>;
+export type MemberInvited = DomainEvent<
+  'MemberInvited',
+  MemberRef & { taskId: string; email: string; outcome: 'invited' | 'already_invited' | 'already_member' }
+>;
+export type MemberInviteFailed = DomainEvent<
+  'MemberInviteFailed',
+  MemberRef & { taskId: string; attempts: number; failure: ActionFailure }
+>;
+/** A later check saw the invited email join the business (or the invite end). */
+export type MemberInviteClaimed = DomainEvent<'MemberInviteClaimed', MemberRef & { email: string }>;
+export type MemberInviteExpired = DomainEvent<
+  'MemberInviteExpired',
+  MemberRef & { email: string; status: 'DECLINED' | 'CANCELLED' | 'EXPIRED' }
+>;
+export type MemberUpdateFailed = DomainEvent<
+  'MemberUpdateFailed',
+  MemberRef & { taskId: string; attempts: number; failure: ActionFailure }
+>;
+export type MemberAccountConnected = DomainEvent<'MemberAccountConnected', MemberRef & { credentialsRef: string }>;
+export type MemberAccountConnectionFailed = DomainEvent<
+  'MemberAccountConnectionFailed',
+  MemberRef & { reason: string }
+>;
+
+export type MemberActionEvent =
+  | MemberExempted
+  | MemberUnexempted
+  | MemberRemovalRequested
+  | MemberInviteRequested
+  | MemberBusinessRoleChangeRequested
+  | MemberAssetPermissionsChangeRequested
+  | MemberActionAttempted
+  | MemberActionAttemptFailed
+  | MemberRemoved
+  | MemberRemovalFailed
+  | MemberInvited
+  | MemberInviteFailed
+  | MemberInviteClaimed
+  | MemberInviteExpired
+  | MemberUpdateFailed
+  | MemberAccountConnected
+  | MemberAccountConnectionFailed;
+
+export const MEMBER_ACTION_REQUEST_TYPES = [
+  'MemberRemovalRequested',
+  'MemberInviteRequested',
+  'MemberBusinessRoleChangeRequested',
+  'MemberAssetPermissionsChangeRequested',
+] as const;
+
 export type MemberEvent =
+  | MemberActionEvent
   | MemberDiscovered
   | MemberProfileChanged
   | MemberBusinessRoleChanged
@@ -69,6 +162,20 @@ export const MEMBER_EVENT_TYPES: readonly MemberEvent['type'][] = [
   'MemberMatched',
   'MemberMatchAmbiguous',
   'MemberAmbiguityCleared',
+  'MemberExempted',
+  'MemberUnexempted',
+  ...MEMBER_ACTION_REQUEST_TYPES,
+  'MemberActionAttempted',
+  'MemberActionAttemptFailed',
+  'MemberRemoved',
+  'MemberRemovalFailed',
+  'MemberInvited',
+  'MemberInviteFailed',
+  'MemberInviteClaimed',
+  'MemberInviteExpired',
+  'MemberUpdateFailed',
+  'MemberAccountConnected',
+  'MemberAccountConnectionFailed',
 ];
 
 export const memberStream = (memberId: string): string => `member-${memberId}`;

@@ -17,6 +17,11 @@ export interface MemberView {
   matchedIdentity: MemberDoc['matchedIdentity'];
   ambiguityCandidates: string[] | null;
   exemption: MemberDoc['exemption'];
+  pendingAction: MemberDoc['pendingAction'];
+  invite: MemberDoc['invite'];
+  lastFailure: MemberDoc['lastFailure'];
+  account: MemberDoc['account'];
+  removal: MemberDoc['removal'];
   discoveredAt: string;
   updatedAt: string;
 }
@@ -110,6 +115,11 @@ export class MembersQuery {
       matchedIdentity: d.matchedIdentity,
       ambiguityCandidates: d.ambiguity?.candidates ?? null,
       exemption: d.exemption,
+      pendingAction: d.pendingAction ?? null,
+      invite: d.invite ?? null,
+      lastFailure: d.lastFailure ?? null,
+      account: d.account ?? { status: 'connect_your_account', reason: null, at: null },
+      removal: d.removal ?? null,
       discoveredAt: d.discoveredAt,
       updatedAt: d.updatedAt,
     }));

@@ -21,6 +21,12 @@ export interface MemberDoc extends Document {
   matchedIdentity: { identityId: string; how: MatchHow; rule: string; matchedAt: string; actor: string } | null;
   ambiguity: { candidates: string[]; rule: string; since: string } | null;
   exemption: { reason: string; actor: string; at: string } | null;
+  /** The action the service is carrying out on Pinterest for this member, if any. */
+  pendingAction: { kind: string; taskId: string; requestedAt: string; actor: string } | null;
+  invite: { email: string; status: string; taskId: string | null } | null;
+  lastFailure: { kind: string; taskId: string; failure: { kind: string; message: string; evidence: string[] }; at: string } | null;
+  account: { status: 'connect_your_account' | 'connected' | 'login_failed'; reason: string | null; at: string | null };
+  removal: { taskId: string; outcome: string; actor: string; at: string } | null;
   /** Lower-cased name and email, for the tabs' search box. */
   searchText: string;
   discoveredAt: string;
@@ -36,17 +42,32 @@ function tabOf(doc: Pick<MemberDoc, 'present' | 'matchedIdentity' | 'exemption'>
   return 'unmatched';
 }
 
-function statusOf(doc: Pick<MemberDoc, 'present' | 'matchedIdentity' | 'exemption' | 'ambiguity'>): string {
+function statusOf(
+  doc: Pick<MemberDoc, 'present' | 'matchedIdentity' | 'exemption' | 'ambiguity' | 'pendingAction' | 'invite' | 'lastFailure'>,
+): string {
   if (!doc.present) return 'removed';
+  if (doc.pendingAction?.kind === 'removal') return 'awaiting_deprovisioning';
+  if (doc.pendingAction?.kind === 'invite') return 'inviting';
+  if (doc.pendingAction) return 'awaiting_update';
+  if (doc.lastFailure) return doc.lastFailure.kind;
   if (doc.exemption) return 'exempted';
+  if (doc.invite?.status === 'pending_invite_claim') return 'pending_invite_claim';
+  if (doc.invite?.status === 'invite_expired') return 'invite_expired';
   if (doc.matchedIdentity) return 'onboarded';
   return doc.ambiguity ? 'ambiguous' : 'unmatched';
 }
 
+const PENDING_KIND: Record<string, string> = {
+  MemberRemovalRequested: 'removal',
+  MemberInviteRequested: 'invite',
+  MemberBusinessRoleChangeRequested: 'role',
+  MemberAssetPermissionsChangeRequested: 'permissions',
+};
+
 /** The Unmatched / Onboarded / Exempted tabs: one document per member. */
 export const membersProjection: Projection = {
   name: 'members',
-  version: 1,
+  version: 2,
   collections: [
     {
       name: MEMBERS,
@@ -67,8 +88,13 @@ export const membersProjection: Projection = {
             matchedIdentity: null,
             ambiguity: null,
             exemption: null,
+            pendingAction: null,
+            invite: null,
+            lastFailure: null,
+            account: { status: 'connect_your_account', reason: null, at: null },
             discoveredAt: at,
           }),
+          removal: null,
           id: d.memberId,
           workspaceId: recorded.metadata.workspaceId,
           integrationId: d.integrationId,
@@ -97,14 +123,18 @@ export const membersProjection: Projection = {
         }
         break;
       case 'MemberBusinessRoleChanged':
-        if (current) next = { ...current, businessRole: event.data.to };
+        if (current) {
+          const answered = current.pendingAction?.kind === 'role';
+          next = { ...current, businessRole: event.data.to, ...(answered ? { pendingAction: null, lastFailure: null } : {}) };
+        }
         break;
       case 'MemberAssetPermissionsChanged':
         if (current) {
           const assets = { ...current.assets };
           if (event.data.to.length > 0) assets[event.data.assetId] = event.data.to;
           else delete assets[event.data.assetId];
-          next = { ...current, assets };
+          const answered = current.pendingAction?.kind === 'permissions';
+          next = { ...current, assets, ...(answered ? { pendingAction: null, lastFailure: null } : {}) };
         }
         break;
       case 'MemberLeftBusiness':
@@ -131,6 +161,77 @@ export const membersProjection: Projection = {
       case 'MemberAmbiguityCleared':
         if (current) next = { ...current, ambiguity: null };
         break;
+      case 'MemberExempted':
+        if (current) next = { ...current, exemption: { reason: event.data.reason, actor: recorded.metadata.actor, at } };
+        break;
+      case 'MemberUnexempted':
+        if (current) next = { ...current, exemption: null };
+        break;
+      case 'MemberRemovalRequested':
+      case 'MemberInviteRequested':
+      case 'MemberBusinessRoleChangeRequested':
+      case 'MemberAssetPermissionsChangeRequested':
+        if (current) {
+          next = {
+            ...current,
+            pendingAction: { kind: PENDING_KIND[event.type], taskId: event.data.taskId, requestedAt: at, actor: recorded.metadata.actor },
+            lastFailure: null,
+            ...(event.type === 'MemberInviteRequested'
+              ? { invite: { email: event.data.email, status: 'inviting', taskId: event.data.taskId } }
+              : {}),
+          };
+        }
+        break;
+      case 'MemberRemoved':
+        if (current) {
+          next = {
+            ...current,
+            present: false,
+            assets: {},
+            pendingAction: null,
+            lastFailure: null,
+            removal: { taskId: event.data.taskId, outcome: event.data.outcome, actor: recorded.metadata.actor, at },
+          };
+        }
+        break;
+      case 'MemberRemovalFailed':
+      case 'MemberInviteFailed':
+      case 'MemberUpdateFailed':
+        if (current) {
+          const kind =
+            event.type === 'MemberRemovalFailed' ? 'deprovisioning_failed' : event.type === 'MemberInviteFailed' ? 'invite_failed' : 'update_failed';
+          next = {
+            ...current,
+            pendingAction: null,
+            lastFailure: { kind, taskId: event.data.taskId, failure: event.data.failure, at },
+            ...(event.type === 'MemberInviteFailed' && current.invite ? { invite: { ...current.invite, status: 'invite_failed' } } : {}),
+          };
+        }
+        break;
+      case 'MemberInvited':
+        if (current) {
+          next = {
+            ...current,
+            pendingAction: null,
+            invite: { email: event.data.email, status: 'pending_invite_claim', taskId: event.data.taskId },
+          };
+        }
+        break;
+      case 'MemberInviteClaimed':
+        if (current?.invite) next = { ...current, invite: { ...current.invite, status: 'claimed' } };
+        break;
+      case 'MemberInviteExpired':
+        if (current?.invite) next = { ...current, invite: { ...current.invite, status: 'invite_expired' } };
+        break;
+      case 'MemberAccountConnected':
+        if (current) next = { ...current, account: { status: 'connected', reason: null, at } };
+        break;
+      case 'MemberAccountConnectionFailed':
+        if (current) next = { ...current, account: { status: 'login_failed', reason: event.data.reason, at } };
+        break;
+      case 'MemberActionAttempted':
+      case 'MemberActionAttemptFailed':
+        return;
     }
     if (!next) return;
     next.tab = tabOf(next);

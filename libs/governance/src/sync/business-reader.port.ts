@@ -23,6 +23,7 @@ export type PinterestFailureKind =
   | 'member_not_found'
   | 'transient'
   | 'unexpected_page'
+  | 'integration_disconnected'
   | 'internal';
 
 /** A failure on Pinterest, classified: whether to retry, and what it says about the integration. */
@@ -46,3 +47,21 @@ export function failureOf(error: unknown): PinterestFailure {
   // An unclassified error is most likely a glitch (a closed page, a timeout): worth a retry.
   return { kind: 'internal', retryable: true, message: error instanceof Error ? error.message : String(error), evidence: [] };
 }
+
+export type MemberActionRequest =
+  | { kind: 'removal'; pinterestUserId: string }
+  | { kind: 'invite'; email: string; businessRole: 'employee' | 'manager' }
+  | { kind: 'role'; pinterestUserId: string; businessRole: 'employee' | 'manager' }
+  | { kind: 'permissions'; pinterestUserId: string; assetId: string; permissions: string[] };
+
+/**
+ * The changes the service makes on Pinterest. Each is idempotent: asking for what already
+ * holds succeeds, and the outcome says so (`already_absent`, `already_invited`, `unchanged`).
+ */
+export interface BusinessActions {
+  perform(login: { email: string; password: string }, businessId: string, request: MemberActionRequest): Promise<string>;
+  /** Logs in once to check a password; throws PinterestOperationFailed when refused. */
+  verifyLogin(login: { email: string; password: string }): Promise<void>;
+}
+
+export const BUSINESS_ACTIONS = Symbol('BusinessActions');

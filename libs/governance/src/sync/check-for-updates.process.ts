@@ -12,7 +12,7 @@ import {
 import { EventStore, type RecordedEvent } from '@app/eventstore';
 import { CommandExecutor, type CommandContext, metadataFor, toDomainEvent } from '@app/infrastructure';
 import type { EventConsumer } from '@app/projections';
-import { Vault } from '@app/vault';
+import { AutomationLogins } from './automation-logins';
 import { BUSINESS_READER, type BusinessReader, failureOf, type PinterestFailure } from './business-reader.port';
 import { SnapshotImporter } from './snapshot-importer';
 import { TaskRecorder } from './task-recorder';
@@ -60,7 +60,7 @@ export class CheckForUpdatesProcess implements EventConsumer {
     private readonly commands: CommandExecutor,
     private readonly tasks: TaskRecorder,
     private readonly importer: SnapshotImporter,
-    private readonly vault: Vault,
+    private readonly logins: AutomationLogins,
     @Inject(BUSINESS_READER) private readonly reader: BusinessReader,
     @Inject(CHECK_RETRY_POLICY) private readonly retry: CheckRetryPolicy,
   ) {}
@@ -90,7 +90,7 @@ export class CheckForUpdatesProcess implements EventConsumer {
     for (let attempt = progress.attempts + 1; ; attempt += 1) {
       await this.tasks.started(ctx, taskId, attempt);
       try {
-        const login = await this.loginOf(ctx.workspaceId, integration.automationAccountId);
+        const login = await this.logins.loginOf(ctx.workspaceId, integration.automationAccountId);
         let lastProgressAt = 0;
         const snapshot = await this.reader.readBusiness(login, integration.businessId, (done, total) => {
           // Progress is for people watching: a few events, not one per member.
@@ -131,25 +131,6 @@ export class CheckForUpdatesProcess implements EventConsumer {
     }
   }
 
-  private async loginOf(workspaceId: string, accountId: string): Promise<{ email: string; password: string }> {
-    let email = '';
-    let passwordRef: string | null = null;
-    for (const e of await this.events.readStream(automationAccountStream(accountId))) {
-      const event = toDomainEvent(e) as AutomationAccountEvent;
-      if (event.type === 'AutomationAccountAdded') {
-        email = event.data.email;
-        passwordRef = event.data.passwordRef;
-      } else if (event.type === 'AutomationAccountCredentialsChanged') {
-        email = event.data.email;
-        passwordRef = event.data.passwordRef;
-      }
-    }
-    if (!passwordRef) {
-      throw failureError('invalid_credentials', 'the automation account has no password: connect it first');
-    }
-    return { email, password: await this.vault.get(passwordRef, workspaceId) };
-  }
-
   private async accountLogin(ctx: CommandContext, accountId: string, failure: string | null): Promise<void> {
     const history = await this.events.readStream(automationAccountStream(accountId), { direction: 'backwards' });
     const last = history.find((e) => e.type === 'AutomationAccountLoginSucceeded' || e.type === 'AutomationAccountLoginFailed');
@@ -185,8 +166,4 @@ export class CheckForUpdatesProcess implements EventConsumer {
       { eventId: () => deterministicId('check-finished', taskId) },
     );
   }
-}
-
-function failureError(kind: PinterestFailure['kind'], message: string): Error {
-  return Object.assign(new Error(message), { failure: { kind, retryable: false, message, evidence: [] } });
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AssetGrants, ObservedBusiness } from '@app/domain';
 import { normalizeGrants } from '@app/domain';
 import {
+  type AssetPermission,
   type BusinessSnapshot,
   type PinterestBusinessGateway,
   PinterestError,
@@ -9,7 +10,9 @@ import {
   createPlaywrightGateway,
 } from '@app/pinterest';
 import {
+  type BusinessActions,
   type BusinessReader,
+  type MemberActionRequest,
   type PinterestFailure,
   type PinterestFailureKind,
   PinterestOperationFailed,
@@ -81,8 +84,8 @@ export function observedBusinessOf(snapshot: BusinessSnapshot): ObservedBusiness
  * Reads businesses through the Playwright gateway: one gateway (one login session) per
  * automation account, kept between checks so that a session is reused until it expires.
  */
-export class PinterestBusinessReader implements BusinessReader {
-  private readonly gateways = new Map<string, { gateway: PinterestBusinessGateway; secretHash: string }>();
+export class PinterestBusinessReader implements BusinessReader, BusinessActions {
+  private readonly gateways = new Map<string, { gateway: Promise<PinterestBusinessGateway>; secretHash: string }>();
 
   constructor(private readonly options: PlaywrightGatewayOptions) {}
 
@@ -95,16 +98,55 @@ export class PinterestBusinessReader implements BusinessReader {
       const gateway = await this.gatewayFor(login);
       const snapshot = await gateway.fetchSnapshot(businessId, {
         onProgress: (p) => {
-          if (p.phase === 'grants' || p.phase === 'members') onProgress?.(p.done, p.total ?? p.done);
+          if (p.phase === 'members') onProgress?.(p.done, p.total ?? p.done);
         },
       });
       return observedBusinessOf(snapshot);
     } catch (error) {
-      const failure = failureFromGateway(error);
-      if (failure.kind === 'invalid_credentials' || failure.kind === 'challenge_required') {
-        await this.forget(login.email);
+      throw await this.failed(login.email, error);
+    }
+  }
+
+  private async failed(email: string, error: unknown): Promise<PinterestOperationFailed> {
+    const failure = failureFromGateway(error);
+    if (failure.kind === 'invalid_credentials' || failure.kind === 'challenge_required') await this.forget(email);
+    return new PinterestOperationFailed(failure);
+  }
+
+  async perform(login: { email: string; password: string }, businessId: string, request: MemberActionRequest): Promise<string> {
+    try {
+      const gateway = await this.gatewayFor(login);
+      const role = (r: 'employee' | 'manager') => (r === 'manager' ? 'MANAGER' : 'EMPLOYEE');
+      switch (request.kind) {
+        case 'removal':
+          return (await gateway.removeMember(businessId, request.pinterestUserId)).outcome;
+        case 'invite':
+          return (await gateway.inviteMembers(businessId, [request.email], role(request.businessRole))).results[0]?.outcome ?? 'invited';
+        case 'role':
+          return (await gateway.changeRole(businessId, request.pinterestUserId, role(request.businessRole))).outcome;
+        case 'permissions':
+          return (
+            await gateway.setAssetPermissions(
+              businessId,
+              request.pinterestUserId,
+              request.assetId,
+              request.permissions as AssetPermission[],
+            )
+          ).outcome;
       }
-      throw new PinterestOperationFailed(failure);
+    } catch (error) {
+      throw await this.failed(login.email, error);
+    }
+  }
+
+  async verifyLogin(login: { email: string; password: string }): Promise<void> {
+    const gateway = createPlaywrightGateway(this.options);
+    try {
+      await gateway.login({ email: login.email, password: login.password });
+    } catch (error) {
+      throw new PinterestOperationFailed(failureFromGateway(error));
+    } finally {
+      await gateway.close().catch(() => undefined);
     }
   }
 
@@ -112,26 +154,32 @@ export class PinterestBusinessReader implements BusinessReader {
     for (const email of [...this.gateways.keys()]) await this.forget(email);
   }
 
-  private async gatewayFor(login: { email: string; password: string }): Promise<PinterestBusinessGateway> {
+  private gatewayFor(login: { email: string; password: string }): Promise<PinterestBusinessGateway> {
     // A password change in the vault means a new login, not the old session.
     const secretHash = createHash('sha256').update(login.password).digest('hex');
     const known = this.gateways.get(login.email);
     if (known && known.secretHash === secretHash) return known.gateway;
-    if (known) await this.forget(login.email);
-    const gateway = createPlaywrightGateway(this.options);
-    try {
-      await gateway.login({ email: login.email, password: login.password });
-    } catch (error) {
-      await gateway.close().catch(() => undefined);
-      throw error;
-    }
-    this.gateways.set(login.email, { gateway, secretHash });
-    return gateway;
+    // Concurrent actions for one account share one login instead of racing to make two.
+    const entry = { secretHash } as { gateway: Promise<PinterestBusinessGateway>; secretHash: string };
+    entry.gateway = (async () => {
+      if (known) await known.gateway.then((g) => g.close()).catch(() => undefined);
+      const created = createPlaywrightGateway(this.options);
+      try {
+        await created.login({ email: login.email, password: login.password });
+        return created;
+      } catch (error) {
+        await created.close().catch(() => undefined);
+        if (this.gateways.get(login.email) === entry) this.gateways.delete(login.email);
+        throw error;
+      }
+    })();
+    this.gateways.set(login.email, entry);
+    return entry.gateway;
   }
 
   private async forget(email: string): Promise<void> {
     const known = this.gateways.get(email);
     this.gateways.delete(email);
-    await known?.gateway.close().catch(() => undefined);
+    await known?.gateway.then((g) => g.close()).catch(() => undefined);
   }
 }

@@ -102,10 +102,28 @@ export class SnapshotImporter {
       if (done % 500 === 0) ctx.onProgress?.(done, total);
     }
 
+    await this.observeInvites(snapshot, states, base);
     summary.membersGone = await this.recordGone(ctx.integrationId, states, drift);
     summary.membersMatched = await this.autoMatch(ctx.workspaceId, states, base);
     ctx.onProgress?.(total, total);
     return summary;
+  }
+
+  /** An invite sent when a member was matched is claimed once its email joins the business. */
+  private async observeInvites(snapshot: ObservedBusiness, states: Map<string, MemberState>, ctx: CommandContext): Promise<void> {
+    const joined = new Set(snapshot.members.map((m) => normalizeEmail(m.email)));
+    const invites = new Map(snapshot.invites.map((i) => [normalizeEmail(i.email), i] as const));
+    for (const [memberId, state] of states) {
+      if (state.invite?.status !== 'pending_invite_claim') continue;
+      const email = normalizeEmail(state.invite.email);
+      const result = await this.commands.execute(
+        memberStream(memberId),
+        memberDecider,
+        { type: 'ObserveInvite', joined: joined.has(email), invite: invites.get(email) ?? null },
+        ctx,
+      );
+      states.set(memberId, result.state);
+    }
   }
 
   /** Members seen before and absent now left the business without us. */

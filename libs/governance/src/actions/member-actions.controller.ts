@@ -1,0 +1,113 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Put, Res, UseGuards } from '@nestjs/common';
+import type { Caller } from '../access/access.service';
+import { ApiKeyGuard, CurrentCaller } from '../access/auth.guard';
+import {
+  AssetPermissionsDto,
+  BusinessRoleDto,
+  ConnectAccountDto,
+  ExemptMemberDto,
+  MatchMemberDto,
+} from './member-actions.dto';
+import { type ActionAnswer, MemberActionsService } from './member-actions.service';
+
+const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
+
+interface StatusResponse {
+  status(code: number): unknown;
+}
+
+/** 202 when a task now carries the action out on Pinterest, 200 when it is already done. */
+function answer(res: StatusResponse, result: ActionAnswer): ActionAnswer {
+  res.status(result.taskId ? 202 : 200);
+  return result;
+}
+
+@Controller('api/integrations/:id/members/:memberId')
+@UseGuards(ApiKeyGuard)
+export class MemberActionsController {
+  constructor(private readonly actions: MemberActionsService) {}
+
+  @Post('match')
+  async match(
+    @CurrentCaller() caller: Caller,
+    @Param('id', uuid) id: string,
+    @Param('memberId', uuid) memberId: string,
+    @Body() body: MatchMemberDto,
+    @Res({ passthrough: true }) res: StatusResponse,
+  ) {
+    return answer(res, await this.actions.match(caller, id, memberId, body.identityId, body.role));
+  }
+
+  @Post('remove')
+  async remove(
+    @CurrentCaller() caller: Caller,
+    @Param('id', uuid) id: string,
+    @Param('memberId', uuid) memberId: string,
+    @Res({ passthrough: true }) res: StatusResponse,
+  ) {
+    return answer(res, await this.actions.remove(caller, id, memberId));
+  }
+
+  @Post('exempt')
+  @HttpCode(200)
+  exempt(
+    @CurrentCaller() caller: Caller,
+    @Param('id', uuid) id: string,
+    @Param('memberId', uuid) memberId: string,
+    @Body() body: ExemptMemberDto,
+  ) {
+    return this.actions.exempt(caller, id, memberId, body.reason);
+  }
+
+  @Post('unexempt')
+  @HttpCode(200)
+  unexempt(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string, @Param('memberId', uuid) memberId: string) {
+    return this.actions.unexempt(caller, id, memberId);
+  }
+
+  @Put('business-role')
+  async businessRole(
+    @CurrentCaller() caller: Caller,
+    @Param('id', uuid) id: string,
+    @Param('memberId', uuid) memberId: string,
+    @Body() body: BusinessRoleDto,
+    @Res({ passthrough: true }) res: StatusResponse,
+  ) {
+    return answer(res, await this.actions.changeRole(caller, id, memberId, body.role));
+  }
+
+  @Put('asset-permissions')
+  async assetPermissions(
+    @CurrentCaller() caller: Caller,
+    @Param('id', uuid) id: string,
+    @Param('memberId', uuid) memberId: string,
+    @Body() body: AssetPermissionsDto,
+    @Res({ passthrough: true }) res: StatusResponse,
+  ) {
+    return answer(res, await this.actions.changePermissions(caller, id, memberId, body.assetId, body.permissions));
+  }
+
+  @Post('connect-account')
+  @HttpCode(200)
+  connectAccount(
+    @CurrentCaller() caller: Caller,
+    @Param('id', uuid) id: string,
+    @Param('memberId', uuid) memberId: string,
+    @Body() body: ConnectAccountDto,
+  ) {
+    return this.actions.connectMemberAccount(caller, id, memberId, body);
+  }
+}
+
+@Controller('api/automation-accounts')
+@UseGuards(ApiKeyGuard)
+export class AutomationAccountConnectController {
+  constructor(private readonly actions: MemberActionsService) {}
+
+  @Post(':id/connect')
+  @HttpCode(200)
+  async connect(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string, @Body() body: ConnectAccountDto) {
+    const a = await this.actions.connectAutomationAccount(caller, id, body);
+    return { id: a.id, label: a.label, email: a.email, phone: a.phone, status: a.status, statusReason: a.statusReason, updatedAt: a.updatedAt };
+  }
+}

@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  type AssetPermission,
+  type AutomationAccountEvent,
+  automationAccountStream,
+  businessStream,
+  catalogDecider,
+  deterministicId,
+  InvalidCommand,
+  memberDecider,
+  type MemberCommand,
+  memberStream,
+  normalizeEmail,
+  NotFound,
+  permissionsFor,
+} from '@app/domain';
+import { EventStore } from '@app/eventstore';
+import { CommandExecutor, type CommandContext, metadataFor, READ_MODEL_STORE } from '@app/infrastructure';
+import type { ReadModelStore } from '@app/readmodels';
+import { Vault } from '@app/vault';
+import type { Caller } from '../access/access.service';
+import { IdentityDirectory } from '../directory/identity-directory.service';
+import { IntegrationsService } from '../integrations/integrations.service';
+import { type MemberView, MembersQuery } from '../integrations/members.query';
+import { ASSETS, assetDocId, type AssetDoc } from '../read-models/assets.projection';
+import { AUTOMATION_ACCOUNTS, type AutomationAccountDoc } from '../read-models/automation-accounts.projection';
+import { MEMBERS, type MemberDoc } from '../read-models/members.projection';
+import { BUSINESS_ACTIONS, type BusinessActions, failureOf } from '../sync/business-reader.port';
+import { TaskRecorder } from '../sync/task-recorder';
+import { TASK_KIND_OF } from './member-actions.process';
+
+export interface ActionAnswer {
+  taskId: string | null;
+  member: MemberView;
+}
+
+const ctxOf = (caller: Caller): CommandContext => ({ workspaceId: caller.workspaceId, actor: caller.actor });
+
+/**
+ * What an admin does to a member. Each command is decided on the member's stream (a
+ * conflicting concurrent action gets 409); what must happen on Pinterest is left to the saga,
+ * which reads the request from the store.
+ */
+@Injectable()
+export class MemberActionsService {
+  constructor(
+    private readonly commands: CommandExecutor,
+    private readonly events: EventStore,
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    private readonly integrations: IntegrationsService,
+    private readonly members: MembersQuery,
+    private readonly directory: IdentityDirectory,
+    private readonly tasks: TaskRecorder,
+    private readonly vault: Vault,
+    @Inject(BUSINESS_ACTIONS) private readonly pinterest: BusinessActions,
+  ) {}
+
+  async exempt(caller: Caller, integrationId: string, memberId: string, reason: string): Promise<ActionAnswer> {
+    return this.act(caller, integrationId, memberId, { type: 'ExemptMember', reason });
+  }
+
+  async unexempt(caller: Caller, integrationId: string, memberId: string): Promise<ActionAnswer> {
+    return this.act(caller, integrationId, memberId, { type: 'UnexemptMember' });
+  }
+
+  async remove(caller: Caller, integrationId: string, memberId: string): Promise<ActionAnswer> {
+    return this.act(caller, integrationId, memberId, { type: 'RemoveMember', taskId: randomUUID() });
+  }
+
+  async changeRole(caller: Caller, integrationId: string, memberId: string, role: 'employee' | 'manager'): Promise<ActionAnswer> {
+    return this.act(caller, integrationId, memberId, { type: 'ChangeBusinessRole', taskId: randomUUID(), role });
+  }
+
+  async changePermissions(
+    caller: Caller,
+    integrationId: string,
+    memberId: string,
+    assetId: string,
+    permissions: string[],
+  ): Promise<ActionAnswer> {
+    const asset = await this.readModels.collection<AssetDoc>(ASSETS).get(assetDocId(integrationId, assetId));
+    if (!asset || !asset.present) throw new InvalidCommand(`assetId: no asset ${assetId} in this business`);
+    const offered = permissionsFor(asset.assetType as Parameters<typeof permissionsFor>[0]);
+    const wrong = permissions.filter((p) => !offered.includes(p as AssetPermission));
+    if (wrong.length > 0) {
+      throw new InvalidCommand(`permissions: ${wrong.join(', ')} cannot be given on ${asset.assetType}; offered: ${offered.join(', ')}`);
+    }
+    return this.act(caller, integrationId, memberId, {
+      type: 'ChangeAssetPermissions',
+      taskId: randomUUID(),
+      assetId,
+      permissions: permissions as AssetPermission[],
+    });
+  }
+
+  async match(
+    caller: Caller,
+    integrationId: string,
+    memberId: string,
+    identityId: string,
+    role: 'owner' | 'collaborator',
+  ): Promise<ActionAnswer> {
+    const identity = await this.directory.get(caller.workspaceId, identityId);
+    if (!identity || identity.deleted) throw new NotFound(`identity ${identityId} not found`);
+    const email = identity.emails.find((e) => e.primary)?.value ?? identity.emails[0]?.value ?? identity.userName;
+    return this.act(caller, integrationId, memberId, {
+      type: 'MatchMember',
+      identityId,
+      role,
+      identity: { active: identity.active, email: email ? normalizeEmail(email) : null },
+      alreadyOnBusiness: await this.onBusiness(integrationId, identity.normalizedEmails),
+      taskId: randomUUID(),
+    });
+  }
+
+  /** Stores the member's own Pinterest credentials once a login with them works. */
+  async connectMemberAccount(
+    caller: Caller,
+    integrationId: string,
+    memberId: string,
+    credentials: { email: string; password: string },
+  ): Promise<ActionAnswer> {
+    await this.member(caller, integrationId, memberId);
+    let failure: string | null = null;
+    try {
+      await this.pinterest.verifyLogin(credentials);
+    } catch (error) {
+      failure = failureOf(error).message;
+    }
+    const credentialsRef = failure
+      ? ''
+      : await this.vault.put(JSON.stringify(credentials), { workspaceId: caller.workspaceId, purpose: `member-account:${memberId}` });
+    return this.act(caller, integrationId, memberId, {
+      type: 'ConnectAccount',
+      credentialsRef,
+      ok: failure === null,
+      reason: failure ?? undefined,
+    });
+  }
+
+  /** New credentials for the automation account: verified by a login before they are kept. */
+  async connectAutomationAccount(
+    caller: Caller,
+    accountId: string,
+    credentials: { email: string; password: string },
+  ): Promise<AutomationAccountDoc> {
+    const history = await this.events.readStream(automationAccountStream(accountId), { maxCount: 1 });
+    if (history.length === 0 || history[0].metadata.workspaceId !== caller.workspaceId) {
+      throw new NotFound(`automation account ${accountId} not found`);
+    }
+    let failure: string | null = null;
+    try {
+      await this.pinterest.verifyLogin(credentials);
+    } catch (error) {
+      failure = failureOf(error).message;
+    }
+    const ctx = ctxOf(caller);
+    const events: AutomationAccountEvent[] = [];
+    if (failure === null) {
+      const passwordRef = await this.vault.put(credentials.password, {
+        workspaceId: caller.workspaceId,
+        purpose: `automation-account:${accountId}`,
+      });
+      events.push({ type: 'AutomationAccountCredentialsChanged', data: { accountId, email: credentials.email, passwordRef } });
+      events.push({ type: 'AutomationAccountLoginSucceeded', data: { accountId } });
+    } else {
+      events.push({ type: 'AutomationAccountLoginFailed', data: { accountId, reason: failure } });
+    }
+    const append = await this.events.appendToStream(
+      automationAccountStream(accountId),
+      events.map((e) => ({ type: e.type, data: e.data, metadata: metadataFor(ctx) })),
+      { expectedRevision: 'any' },
+    );
+    await this.integrations.settle(append);
+    const doc = await this.readModels.collection<AutomationAccountDoc>(AUTOMATION_ACCOUNTS).get(accountId);
+    if (!doc) throw new NotFound(`automation account ${accountId} not found`);
+    return doc;
+  }
+
+  private async act(caller: Caller, integrationId: string, memberId: string, command: MemberCommand): Promise<ActionAnswer> {
+    await this.member(caller, integrationId, memberId);
+    const ctx = ctxOf(caller);
+    const stream = memberStream(memberId);
+    const result = await this.commands.execute(stream, memberDecider, command, ctx, {
+      eventId: (_e, i, revision) => deterministicId(stream, 'action', revision, i),
+    });
+    const pending = result.state.pending;
+    const taskId = 'taskId' in command && pending?.taskId === command.taskId ? command.taskId : null;
+    if (taskId && pending) {
+      await this.tasks.queued(ctx, { taskId, integrationId, kind: TASK_KIND_OF[pending.kind], trigger: 'web_app' });
+    }
+    await this.integrations.settle(result.append);
+    return { taskId, member: await this.members.one(integrationId, memberId) };
+  }
+
+  private async member(caller: Caller, integrationId: string, memberId: string): Promise<MemberDoc> {
+    await this.integrations.integration(caller, integrationId);
+    const doc = await this.readModels.collection<MemberDoc>(MEMBERS).get(memberId);
+    if (!doc || doc.integrationId !== integrationId) throw new NotFound(`member ${memberId} not found`);
+    return doc;
+  }
+
+  /** Whether one of these emails is already a member or a pending invitation of the business. */
+  private async onBusiness(integrationId: string, emails: readonly string[]): Promise<boolean> {
+    const members = this.readModels.collection<MemberDoc>(MEMBERS);
+    for (const email of emails) {
+      const page = await members.find({ where: { integrationId, emailNormalized: email, tab: { in: ['unmatched', 'onboarded', 'exempted'] } }, limit: 1 });
+      if (page.items.length > 0) return true;
+    }
+    const { state } = await this.commands.load(businessStream(integrationId), catalogDecider);
+    return emails.some((e) => state.invites.get(e)?.status === 'PENDING');
+  }
+}
