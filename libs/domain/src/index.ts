@@ -8,3 +8,4 @@ export * from './integration';
 export * from './automation';
 export * from './business';
 export * from './identity';
+export * from './catalogue';

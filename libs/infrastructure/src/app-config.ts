@@ -14,7 +14,12 @@ export function loadEnvironment(raw: NodeJS.ProcessEnv = process.env): Environme
 @Global()
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, cache: true, ignoreEnvFile: true, validate: validateEnvironment }),
+    ConfigModule.forRoot({
+      isGlobal: true,
+      cache: true,
+      ignoreEnvFile: true,
+      validate: validateEnvironment,
+    }),
   ],
   providers: [{ provide: Environment, useFactory: () => loadEnvironment() }],
   exports: [Environment],

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Conflict, type Decider, type DomainEvent } from '@app/domain';
+import { Conflict, type Decider, type DomainEvent, schemaVersionOf } from '@app/domain';
 import {
   type AppendResult,
   type EventMetadata,
@@ -78,7 +78,7 @@ export class CommandExecutor {
       const { state, revision } = await this.load(stream, decider);
       const decided = decider.decide(command, state);
       if (decided.length === 0) return { state, appended: 0, append: null };
-      const metadata = metadataFor(typeof ctx === 'function' ? ctx(state) : ctx);
+      const context = typeof ctx === 'function' ? ctx(state) : ctx;
       try {
         const append = await this.events.appendToStream(
           stream,
@@ -86,7 +86,7 @@ export class CommandExecutor {
             id: options.eventId?.(e, i, revision ?? -1),
             type: e.type,
             data: e.data,
-            metadata,
+            metadata: metadataFor(context, schemaVersionOf(e.type)),
           })),
           { expectedRevision: revision ?? 'no_stream' },
         );

@@ -64,10 +64,15 @@ export function errorBody(exception: unknown): ErrorBody {
     const response = exception.getResponse();
     if (typeof response === 'object' && response !== null) {
       const r = response as Record<string, unknown>;
-      const message = Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? exception.message);
+      const message = Array.isArray(r.message)
+        ? r.message.join('; ')
+        : String(r.message ?? exception.message);
       return {
         statusCode: status,
-        error: typeof r.error === 'string' ? r.error : (HttpStatus[status] ?? 'Error').replace(/_/g, ' '),
+        error:
+          typeof r.error === 'string'
+            ? r.error
+            : (HttpStatus[status] ?? 'Error').replace(/_/g, ' '),
         message,
         ...(r.details !== undefined ? { details: r.details } : {}),
       };
@@ -84,7 +89,11 @@ export function errorBody(exception: unknown): ErrorBody {
     };
   }
   if (exception instanceof WrongExpectedRevision) {
-    return { statusCode: 409, error: 'Conflict', message: 'the resource was changed concurrently; try again' };
+    return {
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'the resource was changed concurrently; try again',
+    };
   }
   if (exception instanceof EventTooLarge || exception instanceof InvalidEvent) {
     return { statusCode: 400, error: 'Bad Request', message: exception.message };
@@ -100,9 +109,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const body = errorBody(exception);
     if (body.statusCode >= 500) {
-      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+      this.logger.error(
+        exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+      );
     }
-    const response = host.switchToHttp().getResponse<{ status(code: number): { json(body: unknown): void } }>();
+    const response = host
+      .switchToHttp()
+      .getResponse<{ status(code: number): { json(body: unknown): void } }>();
     response.status(body.statusCode).json(body);
   }
 }

@@ -23,9 +23,18 @@ export interface TaskFailure {
 
 export type AutomationTaskQueued = DomainEvent<
   'AutomationTaskQueued',
-  { taskId: string; integrationId: string; kind: TaskKind; trigger: TaskTrigger; requestedBy: string }
+  {
+    taskId: string;
+    integrationId: string;
+    kind: TaskKind;
+    trigger: TaskTrigger;
+    requestedBy: string;
+  }
 >;
-export type AutomationTaskStarted = DomainEvent<'AutomationTaskStarted', { taskId: string; attempt: number }>;
+export type AutomationTaskStarted = DomainEvent<
+  'AutomationTaskStarted',
+  { taskId: string; attempt: number }
+>;
 export type AutomationTaskProgressed = DomainEvent<
   'AutomationTaskProgressed',
   { taskId: string; done: number; total: number }
@@ -56,13 +65,22 @@ export const automationTaskStream = (taskId: string): string => `automationTask-
 /** The account the service logs in with; its password lives in the vault, only the ref here. */
 export type AutomationAccountAdded = DomainEvent<
   'AutomationAccountAdded',
-  { accountId: string; label: string; email: string; phone: string | null; passwordRef: string | null }
+  {
+    accountId: string;
+    label: string;
+    email: string;
+    phone: string | null;
+    passwordRef: string | null;
+  }
 >;
 export type AutomationAccountCredentialsChanged = DomainEvent<
   'AutomationAccountCredentialsChanged',
   { accountId: string; email: string; passwordRef: string }
 >;
-export type AutomationAccountLoginSucceeded = DomainEvent<'AutomationAccountLoginSucceeded', { accountId: string }>;
+export type AutomationAccountLoginSucceeded = DomainEvent<
+  'AutomationAccountLoginSucceeded',
+  { accountId: string }
+>;
 export type AutomationAccountLoginFailed = DomainEvent<
   'AutomationAccountLoginFailed',
   { accountId: string; reason: string }
@@ -74,4 +92,5 @@ export type AutomationAccountEvent =
   | AutomationAccountLoginSucceeded
   | AutomationAccountLoginFailed;
 
-export const automationAccountStream = (accountId: string): string => `automationAccount-${accountId}`;
+export const automationAccountStream = (accountId: string): string =>
+  `automationAccount-${accountId}`;

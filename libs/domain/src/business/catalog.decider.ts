@@ -30,7 +30,9 @@ const samePeople = (a: readonly PartnerPerson[], b: readonly PartnerPerson[]): b
   JSON.stringify(a) === JSON.stringify(b);
 
 const sortedPeople = (people: readonly PartnerPerson[]): PartnerPerson[] =>
-  [...people].map((p) => ({ id: p.id, name: p.name, email: p.email })).sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  [...people]
+    .map((p) => ({ id: p.id, name: p.name, email: p.email }))
+    .sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
 
 export const catalogDecider: Decider<CatalogCommand, CatalogEvent, CatalogState> = {
   initialState: { assets: new Map(), partners: new Map(), invites: new Map() },
@@ -55,13 +57,21 @@ export const catalogDecider: Decider<CatalogCommand, CatalogEvent, CatalogState>
       }
       case 'PartnerDiscovered': {
         const partners = new Map(state.partners);
-        partners.set(event.data.partnerId, { name: event.data.name, assets: event.data.assets, people: event.data.people });
+        partners.set(event.data.partnerId, {
+          name: event.data.name,
+          assets: event.data.assets,
+          people: event.data.people,
+        });
         return { ...state, partners };
       }
       case 'PartnerAccessChanged': {
         const partners = new Map(state.partners);
         const current = partners.get(event.data.partnerId);
-        partners.set(event.data.partnerId, { name: current?.name ?? '', assets: event.data.to, people: event.data.people });
+        partners.set(event.data.partnerId, {
+          name: current?.name ?? '',
+          assets: event.data.to,
+          people: event.data.people,
+        });
         return { ...state, partners };
       }
       case 'InvitationObserved': {
@@ -84,13 +94,20 @@ export const catalogDecider: Decider<CatalogCommand, CatalogEvent, CatalogState>
       seenAssets.add(asset.assetId);
       const known = state.assets.get(asset.assetId);
       if (!known) {
-        events.push({ type: 'AssetDiscovered', data: { integrationId, assetId: asset.assetId, assetType: asset.type, name: asset.name } });
+        events.push({
+          type: 'AssetDiscovered',
+          data: { integrationId, assetId: asset.assetId, assetType: asset.type, name: asset.name },
+        });
       } else if (known.name !== asset.name) {
-        events.push({ type: 'AssetRenamed', data: { integrationId, assetId: asset.assetId, name: asset.name } });
+        events.push({
+          type: 'AssetRenamed',
+          data: { integrationId, assetId: asset.assetId, name: asset.name },
+        });
       }
     }
     for (const assetId of state.assets.keys()) {
-      if (!seenAssets.has(assetId)) events.push({ type: 'AssetGone', data: { integrationId, assetId } });
+      if (!seenAssets.has(assetId))
+        events.push({ type: 'AssetGone', data: { integrationId, assetId } });
     }
     const seenPartners = new Set<string>();
     for (const partner of command.partners) {
@@ -99,15 +116,30 @@ export const catalogDecider: Decider<CatalogCommand, CatalogEvent, CatalogState>
       const people = sortedPeople(partner.people);
       const known = state.partners.get(partner.partnerId);
       if (!known) {
-        events.push({ type: 'PartnerDiscovered', data: { integrationId, partnerId: partner.partnerId, name: partner.name, assets, people } });
+        events.push({
+          type: 'PartnerDiscovered',
+          data: { integrationId, partnerId: partner.partnerId, name: partner.name, assets, people },
+        });
       } else if (diffGrants(known.assets, assets).length > 0 || !samePeople(known.people, people)) {
-        events.push({ type: 'PartnerAccessChanged', data: { integrationId, partnerId: partner.partnerId, from: known.assets, to: assets, people } });
+        events.push({
+          type: 'PartnerAccessChanged',
+          data: {
+            integrationId,
+            partnerId: partner.partnerId,
+            from: known.assets,
+            to: assets,
+            people,
+          },
+        });
       }
     }
     for (const [partnerId, known] of state.partners) {
       // A partner removed from the business loses every asset it could reach.
       if (!seenPartners.has(partnerId) && Object.keys(known.assets).length > 0) {
-        events.push({ type: 'PartnerAccessChanged', data: { integrationId, partnerId, from: known.assets, to: {}, people: [] } });
+        events.push({
+          type: 'PartnerAccessChanged',
+          data: { integrationId, partnerId, from: known.assets, to: {}, people: [] },
+        });
       }
     }
     for (const invite of command.invites) {
@@ -115,7 +147,13 @@ export const catalogDecider: Decider<CatalogCommand, CatalogEvent, CatalogState>
       if (!known || known.status !== invite.status || known.role !== invite.role) {
         events.push({
           type: 'InvitationObserved',
-          data: { integrationId, email: invite.email, role: invite.role, status: invite.status, previousStatus: known?.status ?? null },
+          data: {
+            integrationId,
+            email: invite.email,
+            role: invite.role,
+            status: invite.status,
+            previousStatus: known?.status ?? null,
+          },
         });
       }
     }

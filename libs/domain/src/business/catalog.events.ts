@@ -11,19 +11,40 @@ export type AssetDiscovered = DomainEvent<
   'AssetDiscovered',
   { integrationId: string; assetId: string; assetType: AssetType; name: string }
 >;
-export type AssetRenamed = DomainEvent<'AssetRenamed', { integrationId: string; assetId: string; name: string }>;
+export type AssetRenamed = DomainEvent<
+  'AssetRenamed',
+  { integrationId: string; assetId: string; name: string }
+>;
 export type AssetGone = DomainEvent<'AssetGone', { integrationId: string; assetId: string }>;
 export type PartnerDiscovered = DomainEvent<
   'PartnerDiscovered',
-  { integrationId: string; partnerId: string; name: string; assets: AssetGrants; people: PartnerPerson[] }
+  {
+    integrationId: string;
+    partnerId: string;
+    name: string;
+    assets: AssetGrants;
+    people: PartnerPerson[];
+  }
 >;
 export type PartnerAccessChanged = DomainEvent<
   'PartnerAccessChanged',
-  { integrationId: string; partnerId: string; from: AssetGrants; to: AssetGrants; people: PartnerPerson[] }
+  {
+    integrationId: string;
+    partnerId: string;
+    from: AssetGrants;
+    to: AssetGrants;
+    people: PartnerPerson[];
+  }
 >;
 export type InvitationObserved = DomainEvent<
   'InvitationObserved',
-  { integrationId: string; email: string; role: BusinessRole; status: ObservedInvite['status']; previousStatus: ObservedInvite['status'] | null }
+  {
+    integrationId: string;
+    email: string;
+    role: BusinessRole;
+    status: ObservedInvite['status'];
+    previousStatus: ObservedInvite['status'] | null;
+  }
 >;
 
 export type CatalogEvent =

@@ -1,7 +1,12 @@
 import type { Decider } from '../shared/decider';
 import { Conflict, NotFound } from '../shared/errors';
 import { deterministicId } from '../shared/ids';
-import type { IntegrationEvent, IntegrationHealth, LoginMethod, TaskTrigger } from './integration.events';
+import type {
+  IntegrationEvent,
+  IntegrationHealth,
+  LoginMethod,
+  TaskTrigger,
+} from './integration.events';
 
 /** One integration per business and workspace: its id is derived from both. */
 export function integrationIdFor(workspaceId: string, businessId: string): string {
@@ -58,7 +63,9 @@ export const integrationDecider: Decider<IntegrationCommand, IntegrationEvent, I
       case 'CheckForUpdatesRequested':
         return { ...state, activeCheckTaskId: event.data.taskId };
       case 'CheckForUpdatesFinished':
-        return state.activeCheckTaskId === event.data.taskId ? { ...state, activeCheckTaskId: null } : state;
+        return state.activeCheckTaskId === event.data.taskId
+          ? { ...state, activeCheckTaskId: null }
+          : state;
       case 'IntegrationHealthChanged':
         return { ...state, health: event.data.to };
     }
@@ -67,9 +74,12 @@ export const integrationDecider: Decider<IntegrationCommand, IntegrationEvent, I
   decide(command, state) {
     if (command.type === 'ConnectIntegration') {
       if (state.connected) {
-        throw new Conflict(`business ${command.businessId} is already connected in this workspace`, {
-          integrationId: state.integrationId,
-        });
+        throw new Conflict(
+          `business ${command.businessId} is already connected in this workspace`,
+          {
+            integrationId: state.integrationId,
+          },
+        );
       }
       const { type: _type, ...data } = command;
       return [{ type: 'IntegrationConnected', data }];
@@ -83,15 +93,26 @@ export const integrationDecider: Decider<IntegrationCommand, IntegrationEvent, I
         // A check already running answers for this request too.
         if (state.activeCheckTaskId) return [];
         return [
-          { type: 'CheckForUpdatesRequested', data: { integrationId, taskId: command.taskId, trigger: command.trigger } },
+          {
+            type: 'CheckForUpdatesRequested',
+            data: { integrationId, taskId: command.taskId, trigger: command.trigger },
+          },
         ];
       case 'FinishCheck':
         if (state.activeCheckTaskId !== command.taskId) return [];
-        return [{ type: 'CheckForUpdatesFinished', data: { integrationId, taskId: command.taskId, result: command.result } }];
+        return [
+          {
+            type: 'CheckForUpdatesFinished',
+            data: { integrationId, taskId: command.taskId, result: command.result },
+          },
+        ];
       case 'ChangeHealth':
         if (state.health === command.to) return [];
         return [
-          { type: 'IntegrationHealthChanged', data: { integrationId, from: state.health, to: command.to, reason: command.reason } },
+          {
+            type: 'IntegrationHealthChanged',
+            data: { integrationId, from: state.health, to: command.to, reason: command.reason },
+          },
         ];
     }
   },

@@ -1,7 +1,8 @@
 import type { DomainEvent } from '../shared/decider';
 
 export type LoginMethod = 'sso' | 'password';
-export type IntegrationHealth = 'healthy' | 'requires_sync' | 'review_service_account' | 'review_configuration';
+export type IntegrationHealth =
+  'healthy' | 'requires_sync' | 'review_service_account' | 'review_configuration';
 export type TaskTrigger = 'web_app' | 'workspace_policy' | 'scim';
 
 export type IntegrationConnected = DomainEvent<
@@ -14,7 +15,10 @@ export type IntegrationConnected = DomainEvent<
     automationAccountId: string;
   }
 >;
-export type IntegrationDisconnected = DomainEvent<'IntegrationDisconnected', { integrationId: string }>;
+export type IntegrationDisconnected = DomainEvent<
+  'IntegrationDisconnected',
+  { integrationId: string }
+>;
 export type CheckForUpdatesRequested = DomainEvent<
   'CheckForUpdatesRequested',
   { integrationId: string; taskId: string; trigger: TaskTrigger }

@@ -11,29 +11,48 @@ const observed: ObservedMember = {
   businessRole: 'employee',
   assets: { a1: ['ADMIN'] },
 };
-const history: MemberEvent[] = d.decide({ type: 'ObserveMember', memberId: 'm1', integrationId: 'i1', observed }, d.initialState);
+const history: MemberEvent[] = d.decide(
+  { type: 'ObserveMember', memberId: 'm1', integrationId: 'i1', observed },
+  d.initialState,
+);
 const given = (...more: MemberEvent[]): MemberState => fold(d, [...history, ...more]);
-const when = (state: MemberState, command: MemberCommand): MemberEvent[] => d.decide(command, state);
+const when = (state: MemberState, command: MemberCommand): MemberEvent[] =>
+  d.decide(command, state);
 const ref = { memberId: 'm1', integrationId: 'i1' };
 const failure = { kind: 'permission_denied', message: 'no', evidence: ['/e/1.png'] };
 
 describe('member actions', () => {
   it('given an unmatched member, when exempted, then MemberExempted; exempting again is refused', () => {
     const events = when(given(), { type: 'ExemptMember', reason: 'break-glass account' });
-    expect(events).toEqual([{ type: 'MemberExempted', data: { ...ref, reason: 'break-glass account' } }]);
-    expect(() => when(given(...events), { type: 'ExemptMember', reason: 'again' })).toThrow(WrongState);
+    expect(events).toEqual([
+      { type: 'MemberExempted', data: { ...ref, reason: 'break-glass account' } },
+    ]);
+    expect(() => when(given(...events), { type: 'ExemptMember', reason: 'again' })).toThrow(
+      WrongState,
+    );
   });
 
   it('given an exempted member, when unexempted, then back to unmatched and auto-matchable', () => {
     const exempted = { type: 'MemberExempted', data: { ...ref, reason: 'r' } } as const;
-    expect(when(given(exempted), { type: 'AutoMatch', candidates: ['id1'], rule: 'email' })).toEqual([]);
+    expect(
+      when(given(exempted), { type: 'AutoMatch', candidates: ['id1'], rule: 'email' }),
+    ).toEqual([]);
     const unexempted = when(given(exempted), { type: 'UnexemptMember' });
     expect(unexempted).toEqual([{ type: 'MemberUnexempted', data: ref }]);
-    expect(when(given(exempted, ...unexempted), { type: 'AutoMatch', candidates: ['id1'], rule: 'email' })).toHaveLength(1);
+    expect(
+      when(given(exempted, ...unexempted), {
+        type: 'AutoMatch',
+        candidates: ['id1'],
+        rule: 'email',
+      }),
+    ).toHaveLength(1);
   });
 
   it('given an onboarded member, when exempted, then refused with the current state', () => {
-    const matched = { type: 'MemberMatched', data: { ...ref, identityId: 'id1', how: 'auto', rule: 'email' } } as const;
+    const matched = {
+      type: 'MemberMatched',
+      data: { ...ref, identityId: 'id1', how: 'auto', rule: 'email' },
+    } as const;
     try {
       when(given(matched), { type: 'ExemptMember', reason: 'x' });
       throw new Error('not refused');
@@ -53,7 +72,11 @@ describe('member actions', () => {
       taskId: 't1',
     });
     expect(events.map((e) => e.type)).toEqual(['MemberMatched', 'MemberInviteRequested']);
-    expect(events[1].data).toMatchObject({ email: 'ann.lee@corp.example', businessRole: 'employee', taskId: 't1' });
+    expect(events[1].data).toMatchObject({
+      email: 'ann.lee@corp.example',
+      businessRole: 'employee',
+      taskId: 't1',
+    });
     const state = given(...events);
     expect(state.invite?.status).toBe('inviting');
     const done = when(state, { type: 'CompleteAction', taskId: 't1', outcome: 'invited' });
@@ -76,18 +99,40 @@ describe('member actions', () => {
   it('given a removal in progress, when removed again, then refused as being removed', () => {
     const requested = when(given(), { type: 'RemoveMember', taskId: 't1' });
     expect(requested).toEqual([{ type: 'MemberRemovalRequested', data: { ...ref, taskId: 't1' } }]);
-    expect(() => when(given(...requested), { type: 'RemoveMember', taskId: 't2' })).toThrow(/being removed/);
+    expect(() => when(given(...requested), { type: 'RemoveMember', taskId: 't2' })).toThrow(
+      /being removed/,
+    );
   });
 
   it('given a removal, when attempts are recorded and it completes, then MemberRemoved revokes every asset once', () => {
     const requested = when(given(), { type: 'RemoveMember', taskId: 't1' });
-    const attempt = when(given(...requested), { type: 'RecordActionAttempt', taskId: 't1', attempt: 1 });
-    expect(when(given(...requested, ...attempt), { type: 'RecordActionAttempt', taskId: 't1', attempt: 1 })).toEqual([]);
-    const removed = when(given(...requested, ...attempt), { type: 'CompleteAction', taskId: 't1', outcome: 'already_absent' });
+    const attempt = when(given(...requested), {
+      type: 'RecordActionAttempt',
+      taskId: 't1',
+      attempt: 1,
+    });
+    expect(
+      when(given(...requested, ...attempt), {
+        type: 'RecordActionAttempt',
+        taskId: 't1',
+        attempt: 1,
+      }),
+    ).toEqual([]);
+    const removed = when(given(...requested, ...attempt), {
+      type: 'CompleteAction',
+      taskId: 't1',
+      outcome: 'already_absent',
+    });
     expect(removed).toEqual([
       {
         type: 'MemberRemoved',
-        data: { ...ref, taskId: 't1', outcome: 'already_absent', businessRole: 'employee', revokedAssets: { a1: ['ADMIN'] } },
+        data: {
+          ...ref,
+          taskId: 't1',
+          outcome: 'already_absent',
+          businessRole: 'employee',
+          revokedAssets: { a1: ['ADMIN'] },
+        },
       },
     ]);
     const after = given(...requested, ...attempt, ...removed);
@@ -98,26 +143,53 @@ describe('member actions', () => {
 
   it('given a removal that fails for good, then MemberRemovalFailed and the member can be retried', () => {
     const requested = when(given(), { type: 'RemoveMember', taskId: 't1' });
-    const attempt = when(given(...requested), { type: 'RecordActionAttempt', taskId: 't1', attempt: 1 });
-    const failed = when(given(...requested, ...attempt), { type: 'FailAction', taskId: 't1', failure });
-    expect(failed).toEqual([{ type: 'MemberRemovalFailed', data: { ...ref, taskId: 't1', attempts: 1, failure } }]);
+    const attempt = when(given(...requested), {
+      type: 'RecordActionAttempt',
+      taskId: 't1',
+      attempt: 1,
+    });
+    const failed = when(given(...requested, ...attempt), {
+      type: 'FailAction',
+      taskId: 't1',
+      failure,
+    });
+    expect(failed).toEqual([
+      { type: 'MemberRemovalFailed', data: { ...ref, taskId: 't1', attempts: 1, failure } },
+    ]);
     const state = given(...requested, ...attempt, ...failed);
     expect(state.lastFailure).toBe('deprovisioning_failed');
     expect(when(state, { type: 'RemoveMember', taskId: 't2' })).toHaveLength(1);
   });
 
   it('given a role change request, when completed, then MemberBusinessRoleChanged; the same role is a no-op', () => {
-    expect(when(given(), { type: 'ChangeBusinessRole', taskId: 't1', role: 'employee' })).toEqual([]);
+    expect(when(given(), { type: 'ChangeBusinessRole', taskId: 't1', role: 'employee' })).toEqual(
+      [],
+    );
     const requested = when(given(), { type: 'ChangeBusinessRole', taskId: 't1', role: 'manager' });
-    const done = when(given(...requested), { type: 'CompleteAction', taskId: 't1', outcome: 'changed' });
-    expect(done).toEqual([{ type: 'MemberBusinessRoleChanged', data: { ...ref, from: 'employee', to: 'manager' } }]);
+    const done = when(given(...requested), {
+      type: 'CompleteAction',
+      taskId: 't1',
+      outcome: 'changed',
+    });
+    expect(done).toEqual([
+      { type: 'MemberBusinessRoleChanged', data: { ...ref, from: 'employee', to: 'manager' } },
+    ]);
     expect(given(...requested, ...done)).toMatchObject({ businessRole: 'manager', pending: null });
   });
 
   it('given a permissions change to nothing, when completed, then the asset is gone from the member', () => {
-    const requested = when(given(), { type: 'ChangeAssetPermissions', taskId: 't1', assetId: 'a1', permissions: [] });
+    const requested = when(given(), {
+      type: 'ChangeAssetPermissions',
+      taskId: 't1',
+      assetId: 'a1',
+      permissions: [],
+    });
     expect(requested[0].data).toMatchObject({ from: ['ADMIN'], to: [] });
-    const done = when(given(...requested), { type: 'CompleteAction', taskId: 't1', outcome: 'removed' });
+    const done = when(given(...requested), {
+      type: 'CompleteAction',
+      taskId: 't1',
+      outcome: 'removed',
+    });
     expect(given(...requested, ...done).assets).toEqual({});
   });
 
@@ -130,9 +202,21 @@ describe('member actions', () => {
       alreadyOnBusiness: false,
       taskId: 't1',
     });
-    const invited = when(given(...match), { type: 'CompleteAction', taskId: 't1', outcome: 'invited' });
+    const invited = when(given(...match), {
+      type: 'CompleteAction',
+      taskId: 't1',
+      outcome: 'invited',
+    });
     const state = given(...match, ...invited);
-    expect(when(state, { type: 'ObserveInvite', joined: false, invite: { email: 'new@corp.example', role: 'employee', status: 'PENDING' } })).toEqual([]);
-    expect(when(state, { type: 'ObserveInvite', joined: true, invite: null }).map((e) => e.type)).toEqual(['MemberInviteClaimed']);
+    expect(
+      when(state, {
+        type: 'ObserveInvite',
+        joined: false,
+        invite: { email: 'new@corp.example', role: 'employee', status: 'PENDING' },
+      }),
+    ).toEqual([]);
+    expect(
+      when(state, { type: 'ObserveInvite', joined: true, invite: null }).map((e) => e.type),
+    ).toEqual(['MemberInviteClaimed']);
   });
 });

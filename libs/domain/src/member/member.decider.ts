@@ -22,7 +22,13 @@ export type PendingAction =
   | { kind: 'removal'; taskId: string; attempts: number }
   | { kind: 'invite'; taskId: string; attempts: number; email: string; businessRole: BusinessRole }
   | { kind: 'role'; taskId: string; attempts: number; to: BusinessRole }
-  | { kind: 'permissions'; taskId: string; attempts: number; assetId: string; to: AssetPermission[] };
+  | {
+      kind: 'permissions';
+      taskId: string;
+      attempts: number;
+      assetId: string;
+      to: AssetPermission[];
+    };
 
 export type MemberCommand =
   | { type: 'ObserveMember'; memberId: string; integrationId: string; observed: ObservedMember }
@@ -44,14 +50,26 @@ export type MemberCommand =
     }
   | { type: 'RemoveMember'; taskId: string }
   | { type: 'ChangeBusinessRole'; taskId: string; role: BusinessRole }
-  | { type: 'ChangeAssetPermissions'; taskId: string; assetId: string; permissions: AssetPermission[] }
+  | {
+      type: 'ChangeAssetPermissions';
+      taskId: string;
+      assetId: string;
+      permissions: AssetPermission[];
+    }
   | { type: 'RecordActionAttempt'; taskId: string; attempt: number }
-  | { type: 'RecordActionAttemptFailed'; taskId: string; attempt: number; failure: ActionFailure; retryAt: string }
+  | {
+      type: 'RecordActionAttemptFailed';
+      taskId: string;
+      attempt: number;
+      failure: ActionFailure;
+      retryAt: string;
+    }
   | { type: 'CompleteAction'; taskId: string; outcome: string }
   | { type: 'FailAction'; taskId: string; failure: ActionFailure }
   | { type: 'ConnectAccount'; credentialsRef: string; ok: boolean; reason?: string };
 
-export type InviteStatus = 'inviting' | 'pending_invite_claim' | 'invite_failed' | 'invite_expired' | 'claimed';
+export type InviteStatus =
+  'inviting' | 'pending_invite_claim' | 'invite_failed' | 'invite_expired' | 'claimed';
 
 export interface MemberState {
   memberId: string | null;
@@ -152,34 +170,71 @@ export const memberDecider: Decider<MemberCommand, MemberEvent, MemberState> = {
       case 'MemberUnexempted':
         return { ...state, exempted: false };
       case 'MemberRemovalRequested':
-        return { ...state, pending: { kind: 'removal', taskId: event.data.taskId, attempts: 0 }, lastFailure: null };
+        return {
+          ...state,
+          pending: { kind: 'removal', taskId: event.data.taskId, attempts: 0 },
+          lastFailure: null,
+        };
       case 'MemberInviteRequested':
         return {
           ...state,
-          pending: { kind: 'invite', taskId: event.data.taskId, attempts: 0, email: event.data.email, businessRole: event.data.businessRole },
+          pending: {
+            kind: 'invite',
+            taskId: event.data.taskId,
+            attempts: 0,
+            email: event.data.email,
+            businessRole: event.data.businessRole,
+          },
           invite: { email: event.data.email, status: 'inviting' },
           lastFailure: null,
         };
       case 'MemberBusinessRoleChangeRequested':
-        return { ...state, pending: { kind: 'role', taskId: event.data.taskId, attempts: 0, to: event.data.to }, lastFailure: null };
+        return {
+          ...state,
+          pending: { kind: 'role', taskId: event.data.taskId, attempts: 0, to: event.data.to },
+          lastFailure: null,
+        };
       case 'MemberAssetPermissionsChangeRequested':
         return {
           ...state,
-          pending: { kind: 'permissions', taskId: event.data.taskId, attempts: 0, assetId: event.data.assetId, to: event.data.to },
+          pending: {
+            kind: 'permissions',
+            taskId: event.data.taskId,
+            attempts: 0,
+            assetId: event.data.assetId,
+            to: event.data.to,
+          },
           lastFailure: null,
         };
       case 'MemberActionAttempted':
         return state.pending?.taskId === event.data.taskId
-          ? { ...state, pending: { ...state.pending, attempts: Math.max(state.pending.attempts, event.data.attempt) } }
+          ? {
+              ...state,
+              pending: {
+                ...state.pending,
+                attempts: Math.max(state.pending.attempts, event.data.attempt),
+              },
+            }
           : state;
       case 'MemberActionAttemptFailed':
         return state;
       case 'MemberRemoved':
-        return { ...state, present: false, removedByUs: true, assets: {}, pending: null, lastFailure: null };
+        return {
+          ...state,
+          present: false,
+          removedByUs: true,
+          assets: {},
+          pending: null,
+          lastFailure: null,
+        };
       case 'MemberRemovalFailed':
         return { ...state, pending: null, lastFailure: 'deprovisioning_failed' };
       case 'MemberInvited':
-        return { ...state, pending: null, invite: { email: event.data.email, status: 'pending_invite_claim' } };
+        return {
+          ...state,
+          pending: null,
+          invite: { email: event.data.email, status: 'pending_invite_claim' },
+        };
       case 'MemberInviteFailed':
         return {
           ...state,
@@ -190,7 +245,10 @@ export const memberDecider: Decider<MemberCommand, MemberEvent, MemberState> = {
       case 'MemberInviteClaimed':
         return { ...state, invite: state.invite ? { ...state.invite, status: 'claimed' } : null };
       case 'MemberInviteExpired':
-        return { ...state, invite: state.invite ? { ...state.invite, status: 'invite_expired' } : null };
+        return {
+          ...state,
+          invite: state.invite ? { ...state.invite, status: 'invite_expired' } : null,
+        };
       case 'MemberUpdateFailed':
         return { ...state, pending: null, lastFailure: 'update_failed' };
       case 'MemberAccountConnected':
@@ -257,7 +315,13 @@ function decideAction(command: MemberCommand, state: MemberState): MemberEvent[]
       const events: MemberEvent[] = [
         {
           type: 'MemberMatched',
-          data: { ...ref, identityId: command.identityId, how: 'manual', rule: 'manual', role: command.role },
+          data: {
+            ...ref,
+            identityId: command.identityId,
+            how: 'manual',
+            rule: 'manual',
+            role: command.role,
+          },
         },
       ];
       if (!command.alreadyOnBusiness && command.identity.email) {
@@ -275,11 +339,13 @@ function decideAction(command: MemberCommand, state: MemberState): MemberEvent[]
       return events;
     }
     case 'RemoveMember':
-      if (!state.present || state.pending) refuse(`cannot remove a member who is ${describeMember(state)}`, state);
+      if (!state.present || state.pending)
+        refuse(`cannot remove a member who is ${describeMember(state)}`, state);
       if (state.exempted) refuse('cannot remove an exempted member; unexempt them first', state);
       return [{ type: 'MemberRemovalRequested', data: { ...ref, taskId: command.taskId } }];
     case 'ChangeBusinessRole':
-      if (!state.present || state.pending) refuse(`cannot change the role of a member who is ${describeMember(state)}`, state);
+      if (!state.present || state.pending)
+        refuse(`cannot change the role of a member who is ${describeMember(state)}`, state);
       if (state.businessRole === command.role) return [];
       return [
         {
@@ -302,14 +368,26 @@ function decideAction(command: MemberCommand, state: MemberState): MemberEvent[]
       ];
     }
     case 'RecordActionAttempt':
-      if (state.pending?.taskId !== command.taskId || state.pending.attempts >= command.attempt) return [];
-      return [{ type: 'MemberActionAttempted', data: { ...ref, taskId: command.taskId, attempt: command.attempt } }];
+      if (state.pending?.taskId !== command.taskId || state.pending.attempts >= command.attempt)
+        return [];
+      return [
+        {
+          type: 'MemberActionAttempted',
+          data: { ...ref, taskId: command.taskId, attempt: command.attempt },
+        },
+      ];
     case 'RecordActionAttemptFailed':
       if (state.pending?.taskId !== command.taskId) return [];
       return [
         {
           type: 'MemberActionAttemptFailed',
-          data: { ...ref, taskId: command.taskId, attempt: command.attempt, failure: command.failure, retryAt: command.retryAt },
+          data: {
+            ...ref,
+            taskId: command.taskId,
+            attempt: command.attempt,
+            failure: command.failure,
+            retryAt: command.retryAt,
+          },
         },
       ];
     case 'CompleteAction':
@@ -317,16 +395,32 @@ function decideAction(command: MemberCommand, state: MemberState): MemberEvent[]
     case 'FailAction': {
       const pending = state.pending;
       if (pending?.taskId !== command.taskId) return [];
-      const data = { ...ref, taskId: command.taskId, attempts: pending.attempts, failure: command.failure };
+      const data = {
+        ...ref,
+        taskId: command.taskId,
+        attempts: pending.attempts,
+        failure: command.failure,
+      };
       if (pending.kind === 'removal') return [{ type: 'MemberRemovalFailed', data }];
       if (pending.kind === 'invite') return [{ type: 'MemberInviteFailed', data }];
       return [{ type: 'MemberUpdateFailed', data }];
     }
     case 'ConnectAccount':
-      if (!state.present || !state.match) refuse('only an onboarded member can connect their account', state);
+      if (!state.present || !state.match)
+        refuse('only an onboarded member can connect their account', state);
       return command.ok
-        ? [{ type: 'MemberAccountConnected', data: { ...ref, credentialsRef: command.credentialsRef } }]
-        : [{ type: 'MemberAccountConnectionFailed', data: { ...ref, reason: command.reason ?? 'login failed' } }];
+        ? [
+            {
+              type: 'MemberAccountConnected',
+              data: { ...ref, credentialsRef: command.credentialsRef },
+            },
+          ]
+        : [
+            {
+              type: 'MemberAccountConnectionFailed',
+              data: { ...ref, reason: command.reason ?? 'login failed' },
+            },
+          ];
     default:
       return [];
   }
@@ -362,23 +456,39 @@ function complete(
             ...ref,
             taskId,
             email: pending.email,
-            outcome: outcome === 'already_invited' || outcome === 'already_member' ? outcome : 'invited',
+            outcome:
+              outcome === 'already_invited' || outcome === 'already_member' ? outcome : 'invited',
           },
         },
       ];
     case 'role':
-      return [{ type: 'MemberBusinessRoleChanged', data: { ...ref, from: state.businessRole, to: pending.to } }];
+      return [
+        {
+          type: 'MemberBusinessRoleChanged',
+          data: { ...ref, from: state.businessRole, to: pending.to },
+        },
+      ];
     case 'permissions':
       return [
         {
           type: 'MemberAssetPermissionsChanged',
-          data: { ...ref, assetId: pending.assetId, from: state.assets[pending.assetId] ?? [], to: pending.to },
+          data: {
+            ...ref,
+            assetId: pending.assetId,
+            from: state.assets[pending.assetId] ?? [],
+            to: pending.to,
+          },
         },
       ];
   }
 }
 
-function observe(memberId: string, integrationId: string, observed: ObservedMember, state: MemberState): MemberEvent[] {
+function observe(
+  memberId: string,
+  integrationId: string,
+  observed: ObservedMember,
+  state: MemberState,
+): MemberEvent[] {
   const assets = normalizeGrants(observed.assets);
   const personal = { name: observed.name, email: observed.email };
   if (!state.present) {
@@ -402,7 +512,10 @@ function observe(memberId: string, integrationId: string, observed: ObservedMemb
     events.push({ type: 'MemberProfileChanged', data: { ...ref, personal } });
   }
   if (state.businessRole !== observed.businessRole) {
-    events.push({ type: 'MemberBusinessRoleChanged', data: { ...ref, from: state.businessRole, to: observed.businessRole } });
+    events.push({
+      type: 'MemberBusinessRoleChanged',
+      data: { ...ref, from: state.businessRole, to: observed.businessRole },
+    });
   }
   for (const change of diffGrants(state.assets, assets)) {
     events.push({ type: 'MemberAssetPermissionsChanged', data: { ...ref, ...change } });
@@ -410,11 +523,28 @@ function observe(memberId: string, integrationId: string, observed: ObservedMemb
   return events;
 }
 
-function observeInvite(joined: boolean, invite: ObservedInvite | null, state: MemberState): MemberEvent[] {
-  if (!state.invite || state.invite.status !== 'pending_invite_claim' || !state.memberId || !state.integrationId) return [];
-  const ref = { memberId: state.memberId, integrationId: state.integrationId, email: state.invite.email };
+function observeInvite(
+  joined: boolean,
+  invite: ObservedInvite | null,
+  state: MemberState,
+): MemberEvent[] {
+  if (
+    !state.invite ||
+    state.invite.status !== 'pending_invite_claim' ||
+    !state.memberId ||
+    !state.integrationId
+  )
+    return [];
+  const ref = {
+    memberId: state.memberId,
+    integrationId: state.integrationId,
+    email: state.invite.email,
+  };
   if (joined || invite?.status === 'ACCEPTED') return [{ type: 'MemberInviteClaimed', data: ref }];
-  if (invite && (invite.status === 'DECLINED' || invite.status === 'CANCELLED' || invite.status === 'EXPIRED')) {
+  if (
+    invite &&
+    (invite.status === 'DECLINED' || invite.status === 'CANCELLED' || invite.status === 'EXPIRED')
+  ) {
     return [{ type: 'MemberInviteExpired', data: { ...ref, status: invite.status } }];
   }
   return [];
@@ -422,19 +552,23 @@ function observeInvite(joined: boolean, invite: ObservedInvite | null, state: Me
 
 function autoMatch(candidates: readonly string[], rule: string, state: MemberState): MemberEvent[] {
   // Exempted members are kept unmanaged on purpose: never matched automatically.
-  if (!state.present || state.match || state.exempted || !state.memberId || !state.integrationId) return [];
+  if (!state.present || state.match || state.exempted || !state.memberId || !state.integrationId)
+    return [];
   const ref = { memberId: state.memberId, integrationId: state.integrationId };
   const distinct = [...new Set(candidates)].sort();
   if (distinct.length === 1) {
-    return [{ type: 'MemberMatched', data: { ...ref, identityId: distinct[0], how: 'auto', rule } }];
+    return [
+      { type: 'MemberMatched', data: { ...ref, identityId: distinct[0], how: 'auto', rule } },
+    ];
   }
   if (distinct.length > 1) {
     const same =
       state.ambiguousCandidates !== null &&
       state.ambiguousCandidates.length === distinct.length &&
       state.ambiguousCandidates.every((c, i) => c === distinct[i]);
-    return same ? [] : [{ type: 'MemberMatchAmbiguous', data: { ...ref, candidates: distinct, rule } }];
+    return same
+      ? []
+      : [{ type: 'MemberMatchAmbiguous', data: { ...ref, candidates: distinct, rule } }];
   }
   return state.ambiguousCandidates ? [{ type: 'MemberAmbiguityCleared', data: ref }] : [];
 }
-

@@ -63,7 +63,10 @@ export type MemberExempted = DomainEvent<'MemberExempted', MemberRef & { reason:
 export type MemberUnexempted = DomainEvent<'MemberUnexempted', MemberRef>;
 
 /** The saga's steps: requested → attempted (n times) → one outcome. */
-export type MemberRemovalRequested = DomainEvent<'MemberRemovalRequested', MemberRef & { taskId: string }>;
+export type MemberRemovalRequested = DomainEvent<
+  'MemberRemovalRequested',
+  MemberRef & { taskId: string }
+>;
 export type MemberInviteRequested = DomainEvent<
   'MemberInviteRequested',
   MemberRef & { taskId: string; identityId: string; email: string; businessRole: BusinessRole }
@@ -86,7 +89,12 @@ export type MemberActionAttemptFailed = DomainEvent<
 >;
 export type MemberRemoved = DomainEvent<
   'MemberRemoved',
-  MemberRef & { taskId: string; outcome: 'removed' | 'already_absent'; businessRole: BusinessRole; revokedAssets: AssetGrants }
+  MemberRef & {
+    taskId: string;
+    outcome: 'removed' | 'already_absent';
+    businessRole: BusinessRole;
+    revokedAssets: AssetGrants;
+  }
 >;
 export type MemberRemovalFailed = DomainEvent<
   'MemberRemovalFailed',
@@ -94,7 +102,11 @@ export type MemberRemovalFailed = DomainEvent<
 >;
 export type MemberInvited = DomainEvent<
   'MemberInvited',
-  MemberRef & { taskId: string; email: string; outcome: 'invited' | 'already_invited' | 'already_member' }
+  MemberRef & {
+    taskId: string;
+    email: string;
+    outcome: 'invited' | 'already_invited' | 'already_member';
+  }
 >;
 export type MemberInviteFailed = DomainEvent<
   'MemberInviteFailed',
@@ -110,7 +122,10 @@ export type MemberUpdateFailed = DomainEvent<
   'MemberUpdateFailed',
   MemberRef & { taskId: string; attempts: number; failure: ActionFailure }
 >;
-export type MemberAccountConnected = DomainEvent<'MemberAccountConnected', MemberRef & { credentialsRef: string }>;
+export type MemberAccountConnected = DomainEvent<
+  'MemberAccountConnected',
+  MemberRef & { credentialsRef: string }
+>;
 export type MemberAccountConnectionFailed = DomainEvent<
   'MemberAccountConnectionFailed',
   MemberRef & { reason: string }

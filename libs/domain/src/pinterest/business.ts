@@ -81,7 +81,10 @@ export function normalizeGrants(grants: Record<string, readonly string[]>): Asse
   return out;
 }
 
-export function samePermissions(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+export function samePermissions(
+  a: readonly string[] | undefined,
+  b: readonly string[] | undefined,
+): boolean {
   const x = a ?? [];
   const y = b ?? [];
   return x.length === y.length && x.every((p, i) => p === y[i]);

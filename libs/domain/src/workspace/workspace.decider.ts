@@ -28,7 +28,10 @@ export const workspaceDecider: Decider<WorkspaceCommand, WorkspaceEvent, Workspa
         return { ...state, workspaceId: event.data.workspaceId };
       case 'CredentialIssued': {
         const credentials = new Map(state.credentials);
-        credentials.set(event.data.secretHash, { credentialId: event.data.credentialId, kind: event.data.kind });
+        credentials.set(event.data.secretHash, {
+          credentialId: event.data.credentialId,
+          kind: event.data.kind,
+        });
         return { ...state, credentials };
       }
       case 'CredentialRevoked': {
@@ -44,7 +47,12 @@ export const workspaceDecider: Decider<WorkspaceCommand, WorkspaceEvent, Workspa
     switch (command.type) {
       case 'CreateWorkspace':
         if (state.workspaceId) return [];
-        return [{ type: 'WorkspaceCreated', data: { workspaceId: command.workspaceId, name: command.name } }];
+        return [
+          {
+            type: 'WorkspaceCreated',
+            data: { workspaceId: command.workspaceId, name: command.name },
+          },
+        ];
       case 'IssueCredential': {
         if (!state.workspaceId) throw new WrongState('workspace does not exist');
         // The same secret twice (a restart with the same ADMIN_API_KEY) is already issued.
@@ -64,9 +72,16 @@ export const workspaceDecider: Decider<WorkspaceCommand, WorkspaceEvent, Workspa
       }
       case 'RevokeCredential': {
         if (!state.workspaceId) throw new WrongState('workspace does not exist');
-        const known = [...state.credentials.values()].some((c) => c.credentialId === command.credentialId);
+        const known = [...state.credentials.values()].some(
+          (c) => c.credentialId === command.credentialId,
+        );
         if (!known) return [];
-        return [{ type: 'CredentialRevoked', data: { workspaceId: state.workspaceId, credentialId: command.credentialId } }];
+        return [
+          {
+            type: 'CredentialRevoked',
+            data: { workspaceId: state.workspaceId, credentialId: command.credentialId },
+          },
+        ];
       }
     }
   },

@@ -2,11 +2,20 @@ import type { DomainEvent } from '../shared/decider';
 
 export type CredentialKind = 'api_key' | 'scim_token';
 
-export type WorkspaceCreated = DomainEvent<'WorkspaceCreated', { workspaceId: string; name: string }>;
+export type WorkspaceCreated = DomainEvent<
+  'WorkspaceCreated',
+  { workspaceId: string; name: string }
+>;
 /** Only the SHA-256 of the secret is recorded: the log never holds a usable key. */
 export type CredentialIssued = DomainEvent<
   'CredentialIssued',
-  { workspaceId: string; credentialId: string; kind: CredentialKind; name: string; secretHash: string }
+  {
+    workspaceId: string;
+    credentialId: string;
+    kind: CredentialKind;
+    name: string;
+    secretHash: string;
+  }
 >;
 export type CredentialRevoked = DomainEvent<
   'CredentialRevoked',

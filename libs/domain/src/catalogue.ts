@@ -1,0 +1,90 @@
+import type { AutomationAccountEvent, AutomationTaskEvent } from './automation/automation.events';
+import type { CatalogEvent } from './business/catalog.events';
+import type { IdentityEvent } from './identity/identity.events';
+import type { IntegrationEvent } from './integration/integration.events';
+import type { MemberEvent } from './member/member.events';
+import type { WorkspaceEvent } from './workspace/workspace.events';
+
+export type EventType =
+  | WorkspaceEvent['type']
+  | IntegrationEvent['type']
+  | MemberEvent['type']
+  | CatalogEvent['type']
+  | AutomationTaskEvent['type']
+  | AutomationAccountEvent['type']
+  | IdentityEvent['type'];
+
+export interface CatalogueEntry {
+  /** The stream category the event is appended to. */
+  category: string;
+  /** The current schema version; older ones are upcast on read. */
+  version: number;
+  /** Whether `data` holds personal data (under `personal`), for erasure. */
+  personal: boolean;
+  description: string;
+}
+
+/**
+ * Every event type the product records. Typed by the unions above, so that a new event type
+ * does not compile until it is catalogued; eventstore/event-catalogue.json is written from it.
+ */
+export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
+  WorkspaceCreated: { category: 'workspace', version: 1, personal: false, description: 'A workspace exists.' },
+  CredentialIssued: { category: 'workspace', version: 1, personal: false, description: 'An API key or SCIM token was issued (hash only).' },
+  CredentialRevoked: { category: 'workspace', version: 1, personal: false, description: 'A credential stopped working.' },
+  IntegrationConnected: { category: 'integration', version: 1, personal: false, description: 'A Pinterest business was connected with an automation account.' },
+  IntegrationDisconnected: { category: 'integration', version: 1, personal: false, description: 'The integration was disconnected; its history stays.' },
+  CheckForUpdatesRequested: { category: 'integration', version: 1, personal: false, description: 'A check for updates was asked for (web app, workspace policy or SCIM).' },
+  CheckForUpdatesFinished: { category: 'integration', version: 1, personal: false, description: 'The check ended, completed or not.' },
+  IntegrationHealthChanged: { category: 'integration', version: 1, personal: false, description: 'The integration card changed health, with the reason.' },
+  MemberDiscovered: { category: 'member', version: 1, personal: true, description: 'A person was seen in the business for the first time (or again after leaving).' },
+  MemberProfileChanged: { category: 'member', version: 1, personal: true, description: "The person's name or email changed on Pinterest." },
+  MemberBusinessRoleChanged: { category: 'member', version: 1, personal: false, description: 'Employee ↔ Manager, observed (actor pinterest) or requested (actor the admin).' },
+  MemberAssetPermissionsChanged: { category: 'member', version: 1, personal: false, description: "One asset's permissions for the person, before and after." },
+  MemberLeftBusiness: { category: 'member', version: 1, personal: false, description: 'Gone from Pinterest without the service: every permission ended.' },
+  MemberMatched: { category: 'member', version: 1, personal: false, description: 'Matched to a directory identity, automatically (rule) or manually (role).' },
+  MemberMatchAmbiguous: { category: 'member', version: 1, personal: false, description: 'Several identities fit: a human decides.' },
+  MemberAmbiguityCleared: { category: 'member', version: 1, personal: false, description: 'The candidates no longer fit.' },
+  MemberExempted: { category: 'member', version: 1, personal: false, description: 'Kept on Pinterest on purpose, with a reason.' },
+  MemberUnexempted: { category: 'member', version: 1, personal: false, description: 'Back to the Unmatched tab.' },
+  MemberRemovalRequested: { category: 'member', version: 1, personal: false, description: 'An admin asked for the removal; the saga carries it out.' },
+  MemberInviteRequested: { category: 'member', version: 1, personal: true, description: "The matched identity's email is to be invited to the business." },
+  MemberBusinessRoleChangeRequested: { category: 'member', version: 1, personal: false, description: 'An admin asked for a new business role.' },
+  MemberAssetPermissionsChangeRequested: { category: 'member', version: 1, personal: false, description: "An admin asked for new permissions on one asset ([] removes access)." },
+  MemberActionAttempted: { category: 'member', version: 1, personal: false, description: 'The saga is about to act on Pinterest (attempt n).' },
+  MemberActionAttemptFailed: { category: 'member', version: 1, personal: false, description: 'An attempt failed transiently; the next one is scheduled.' },
+  MemberRemoved: { category: 'member', version: 1, personal: false, description: 'Removed from the business by the service, with every permission revoked.' },
+  MemberRemovalFailed: { category: 'member', version: 1, personal: false, description: 'The removal stopped for good: reason, evidence, attempts.' },
+  MemberInvited: { category: 'member', version: 1, personal: true, description: 'The invitation was sent (or already was).' },
+  MemberInviteFailed: { category: 'member', version: 1, personal: false, description: 'The invitation could not be sent.' },
+  MemberInviteClaimed: { category: 'member', version: 1, personal: true, description: 'A check saw the invited email join the business.' },
+  MemberInviteExpired: { category: 'member', version: 1, personal: true, description: 'The invitation was declined, cancelled or expired.' },
+  MemberUpdateFailed: { category: 'member', version: 1, personal: false, description: 'A role or permission change stopped for good.' },
+  MemberAccountConnected: { category: 'member', version: 1, personal: false, description: "The member's own Pinterest login works; kept in the vault (reference only)." },
+  MemberAccountConnectionFailed: { category: 'member', version: 1, personal: false, description: "The member's Pinterest login was refused." },
+  AssetDiscovered: { category: 'business', version: 1, personal: false, description: 'An ad account, profile or catalog of the business.' },
+  AssetRenamed: { category: 'business', version: 1, personal: false, description: 'An asset got a new name.' },
+  AssetGone: { category: 'business', version: 1, personal: false, description: 'An asset is no longer listed.' },
+  PartnerDiscovered: { category: 'business', version: 1, personal: true, description: 'A partner business with the assets it reaches (and its visible people).' },
+  PartnerAccessChanged: { category: 'business', version: 1, personal: true, description: "A partner's reach changed, before and after." },
+  InvitationObserved: { category: 'business', version: 1, personal: true, description: 'An invitation was seen with a new status.' },
+  AutomationTaskQueued: { category: 'automationTask', version: 1, personal: false, description: 'A task was created (kind, trigger, who asked).' },
+  AutomationTaskStarted: { category: 'automationTask', version: 1, personal: false, description: 'Attempt n began.' },
+  AutomationTaskProgressed: { category: 'automationTask', version: 1, personal: false, description: 'Done out of total, while running.' },
+  AutomationTaskRetrying: { category: 'automationTask', version: 1, personal: false, description: 'An attempt failed; retry at the given time.' },
+  AutomationTaskCompleted: { category: 'automationTask', version: 1, personal: false, description: 'Done, with a summary.' },
+  AutomationTaskNotCompleted: { category: 'automationTask', version: 1, personal: false, description: 'Stopped for good, with the error kind and evidence.' },
+  AutomationAccountAdded: { category: 'automationAccount', version: 1, personal: true, description: 'The account the service logs in with (password in the vault).' },
+  AutomationAccountCredentialsChanged: { category: 'automationAccount', version: 1, personal: true, description: 'New login details (password in the vault).' },
+  AutomationAccountLoginSucceeded: { category: 'automationAccount', version: 1, personal: false, description: 'A login with the account worked.' },
+  AutomationAccountLoginFailed: { category: 'automationAccount', version: 1, personal: false, description: 'A login with the account was refused.' },
+  IdentityProvisioned: { category: 'identity', version: 1, personal: true, description: 'The IdP created a directory user (SCIM).' },
+  IdentityUpdated: { category: 'identity', version: 1, personal: true, description: 'Changed attributes of a directory user.' },
+  IdentityDeprovisioned: { category: 'identity', version: 1, personal: false, description: 'active=false or DELETE; the user stays readable (unless deleted).' },
+  IdentityReactivated: { category: 'identity', version: 1, personal: false, description: 'active=true again.' },
+};
+
+/** The version new events of this type are written with (1 for a type not catalogued). */
+export function schemaVersionOf(type: string): number {
+  return (EVENT_CATALOGUE as Readonly<Record<string, CatalogueEntry>>)[type]?.version ?? 1;
+}
