@@ -150,13 +150,13 @@ describe('Pinterest snapshot through the Playwright gateway', () => {
           assetId: '5491',
           permissions: ['ANALYST'],
         },
+        { principalType: 'MEMBER', principalId: '901', assetId: '5492', permissions: ['ANALYST'] },
         {
           principalType: 'MEMBER',
           principalId: '905',
           assetId: '5492',
           permissions: ['FINANCE_MANAGER', 'AUDIENCE_MANAGER', 'CATALOGS_MANAGER'],
         },
-        { principalType: 'MEMBER', principalId: '901', assetId: '5492', permissions: ['ANALYST'] },
         {
           principalType: 'MEMBER',
           principalId: '903',
@@ -219,11 +219,14 @@ describe('Pinterest snapshot through the Playwright gateway', () => {
     expect(snapshot.warnings).toEqual([]);
     // and progress went through every phase, ending with all members counted
     expect(new Set(progress.map((p) => p.phase))).toEqual(
-      new Set(['business', 'members', 'assets', 'grants', 'partners']),
+      new Set(['business', 'members', 'assets', 'partners']),
     );
     const members = progress.filter((p) => p.phase === 'members');
-    expect(members.map((p) => p.done)).toEqual([100, 200, 231]);
-    expect(members.at(-1)?.total).toBe(231);
+    // (pages are read by two tabs at once, so the middle count depends on which came first)
+    expect(members).toHaveLength(3);
+    expect(members[0]).toEqual({ phase: 'members', done: 100, total: 231 });
+    expect(members[1]!.done === 131 || members[1]!.done === 200).toBe(true);
+    expect(members[2]).toEqual({ phase: 'members', done: 231, total: 231 });
   });
 
   it('reports a business the account is not part of as BusinessNotFound, with evidence', async () => {

@@ -116,7 +116,7 @@ export interface BusinessSnapshot {
   warnings: string[];
 }
 
-export type SnapshotPhase = 'business' | 'members' | 'assets' | 'grants' | 'partners';
+export type SnapshotPhase = 'business' | 'members' | 'assets' | 'partners';
 
 export interface SnapshotProgress {
   phase: SnapshotPhase;

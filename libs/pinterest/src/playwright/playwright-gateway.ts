@@ -32,7 +32,6 @@ import {
   type SnapshotAsset,
   type SnapshotGrant,
   type SnapshotInvite,
-  type SnapshotMember,
   type SnapshotOptions,
   type SnapshotPartner,
 } from '../types';
@@ -40,12 +39,11 @@ import { acquireBrowser, releaseBrowser } from './browser';
 import { isExhausted, normalizeError, PageDriver, SessionExpired } from './driver';
 import { captureLoginEvidence, EvidenceStore, Tracer } from './evidence';
 import { AssetListPage, type AssetListRow } from './pages/asset-list.page';
-import { AssetPage, type AssetAccess } from './pages/asset.page';
 import { BusinessHomePage } from './pages/business-home.page';
-import { EmployeesPage } from './pages/employees.page';
+import { EmployeesPage, type EmployeeRow, type EmployeesPageReading } from './pages/employees.page';
 import { LoginPage, type LoginOutcome } from './pages/login.page';
 import { MemberPage } from './pages/member.page';
-import { PartnersPage, type PartnerRow } from './pages/partners.page';
+import { PartnersPage, type PartnerDetails, type PartnerRow } from './pages/partners.page';
 import { WorkPool } from '../work-pool';
 
 export interface GatewayLogger {
@@ -430,40 +428,58 @@ export class PlaywrightPinterestGateway implements PinterestBusinessGateway {
       const takenAt = new Date().toISOString();
       const warnings: string[] = [];
       let home: { id: string; name: string } | undefined;
-      const members = new Map<string, SnapshotMember>();
+      const members = new Map<string, EmployeeRow>();
       let invites: SnapshotInvite[] = [];
       let expectedMembers: number | null = null;
       const assetRows: AssetListRow[] = [];
-      const access = new Map<string, AssetAccess>();
       let partnerRows: PartnerRow[] = [];
-      const people = new Map<string, SnapshotPartner['people']>();
+      const partnerDetails = new Map<string, PartnerDetails>();
 
-      // Two chains start at once: people (home, then Employees 100 a page) and assets (the
-      // three lists, then one page per asset anyone can reach, then partners). Tabs that
-      // finish their chain help with the asset pages.
+      // Two chains run at once on separate tabs. People: home, then Employees 100 a page;
+      // each row lists the person's assigned assets with permissions, so grants come with
+      // them (no page per asset). Assets: the three lists, then Partners and each partner.
       const pool = new WorkPool<PageDriver>();
+      const addMembers = (read: EmployeesPageReading): void => {
+        for (const m of read.members) {
+          if (members.has(m.id)) {
+            warnings.push(`member ${m.id} was listed twice (the list changed while reading)`);
+          }
+          members.set(m.id, m);
+        }
+        progress({ phase: 'members', done: members.size, total: expectedMembers });
+      };
       pool.add(async (d) => {
         home = await new BusinessHomePage(d).read(businessId);
         progress({ phase: 'business', done: 1, total: 1 });
-        const employees = new EmployeesPage(d);
-        let next: string | undefined;
-        let first = true;
-        do {
-          const read = await employees.read(businessId, next);
-          if (first) {
-            invites = read.invites;
-            expectedMembers = read.total;
-            first = false;
+        const first = await new EmployeesPage(d).read(businessId);
+        invites = first.invites;
+        expectedMembers = first.total;
+        addMembers(first);
+        if (!first.next) return;
+        // The count on page one tells how many pages follow: every tab can take one.
+        const perPage = first.members.length;
+        const pages = first.total !== null && perPage > 0 ? Math.ceil(first.total / perPage) : 0;
+        if (pages < 2) {
+          // No usable count: follow "Next page" one by one.
+          let read = first;
+          while (read.next) {
+            read = await new EmployeesPage(d).read(businessId, read.next);
+            addMembers(read);
           }
-          for (const m of read.members) {
-            if (members.has(m.id)) {
-              warnings.push(`member ${m.id} was listed twice (the list changed while reading)`);
+          return;
+        }
+        for (let n = 2; n <= pages; n++) {
+          pool.add(async (d2) => {
+            const employees = new EmployeesPage(d2);
+            let read = await employees.read(businessId, employees.pageUrl(businessId, n));
+            addMembers(read);
+            // People added while reading push the list past the count: follow it to the end.
+            while (n === pages && read.next) {
+              read = await employees.read(businessId, read.next);
+              addMembers(read);
             }
-            members.set(m.id, m);
-          }
-          progress({ phase: 'members', done: members.size, total: expectedMembers });
-          next = read.next ?? undefined;
-        } while (next);
+          });
+        }
       });
       pool.add(async (d) => {
         const lists = new AssetListPage(d);
@@ -476,79 +492,67 @@ export class PlaywrightPinterestGateway implements PinterestBusinessGateway {
           } while (url);
         }
         progress({ phase: 'assets', done: assetRows.length, total: assetRows.length });
-        const withAccess = assetRows.filter((a) => !(a.people === 0 && a.partners === 0));
-        let done = 0;
-        for (const asset of withAccess) {
+        partnerRows = await new PartnersPage(d).list(businessId);
+        for (const row of partnerRows) {
           pool.add(async (d2) => {
-            access.set(asset.id, await new AssetPage(d2).read(businessId, asset.id, asset.url));
-            done += 1;
-            progress({ phase: 'grants', done, total: withAccess.length });
+            partnerDetails.set(row.id, await new PartnersPage(d2).details(businessId, row));
+            progress({ phase: 'partners', done: partnerDetails.size, total: partnerRows.length });
           });
         }
-        pool.add(async (d2) => {
-          partnerRows = await new PartnersPage(d2).list(businessId);
-          for (const row of partnerRows) {
-            pool.add(async (d3) => {
-              people.set(row.id, await new PartnersPage(d3).people(businessId, row));
-              progress({ phase: 'partners', done: people.size, total: partnerRows.length });
-            });
-          }
-        });
       });
       await this.runPool(pool, driver, session, lane);
 
       if (expectedMembers !== null && expectedMembers !== members.size) {
         warnings.push(`Employees said ${expectedMembers} people, ${members.size} were read`);
       }
-      const grants: SnapshotGrant[] = [];
-      const grantsPerMember = new Map<string, number>();
-      for (const asset of assetRows) {
-        const a = access.get(asset.id);
-        if (!a) continue;
-        for (const p of a.people) {
-          grants.push({
-            principalType: 'MEMBER',
-            principalId: p.memberId,
-            assetId: asset.id,
-            permissions: sortPermissions(p.permissions),
-          });
-          grantsPerMember.set(p.memberId, (grantsPerMember.get(p.memberId) ?? 0) + 1);
-          if (!members.has(p.memberId)) {
-            warnings.push(`asset ${asset.id} lists ${p.memberId}, who is not on Employees`);
-          }
-        }
-        for (const x of a.partners) {
-          grants.push({
-            principalType: 'PARTNER',
-            principalId: x.partnerId,
-            assetId: asset.id,
-            permissions: sortPermissions(x.permissions),
-          });
-        }
-      }
-      for (const m of members.values()) {
-        const found = grantsPerMember.get(m.id) ?? 0;
-        if (found !== m.assetsCount) {
+      // Grants in asset order, then people in Employees order, then partners.
+      const byAsset = new Map<string, SnapshotGrant[]>(assetRows.map((a) => [a.id, []]));
+      const place = (grant: SnapshotGrant): void => {
+        const list = byAsset.get(grant.assetId);
+        if (list) list.push(grant);
+        else
           warnings.push(
-            `member ${m.id}: Employees shows ${m.assetsCount} assets, asset pages ${found}`,
+            `${grant.principalType} ${grant.principalId} has asset ${grant.assetId}, which no asset list shows`,
+          );
+      };
+      for (const m of members.values()) {
+        if (m.assigned.length !== m.assetsCount) {
+          warnings.push(
+            `member ${m.id}: ${m.assetsCount} assets counted, ${m.assigned.length} listed`,
           );
         }
+        for (const a of m.assigned) {
+          place({
+            principalType: 'MEMBER',
+            principalId: m.id,
+            assetId: a.assetId,
+            permissions: sortPermissions(a.permissions),
+          });
+        }
       }
-      const partners: SnapshotPartner[] = partnerRows.map((p) => ({
-        id: p.id,
-        name: p.name,
-        people: people.get(p.id) ?? null,
-      }));
+      const partners: SnapshotPartner[] = [];
+      for (const p of partnerRows) {
+        const details = partnerDetails.get(p.id);
+        partners.push({ id: p.id, name: p.name, people: details?.people ?? null });
+        for (const g of details?.shared ?? []) {
+          place({
+            principalType: 'PARTNER',
+            principalId: p.id,
+            assetId: g.assetId,
+            permissions: sortPermissions(g.permissions),
+          });
+        }
+      }
       return {
         businessId,
         businessName: home?.name ?? '',
         takenAt,
-        members: [...members.values()],
+        members: [...members.values()].map(({ assigned: _assigned, ...member }) => member),
         pendingInvites: invites.filter((i) => i.status === 'PENDING'),
         invites,
         assets: assetRows.map((a): SnapshotAsset => ({ id: a.id, type: a.type, name: a.name })),
         partners,
-        grants,
+        grants: [...byAsset.values()].flat(),
         warnings,
       };
     });

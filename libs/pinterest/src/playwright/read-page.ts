@@ -6,6 +6,8 @@ export interface PageCell {
   href: string | null;
   /** `datetime` of the first <time> in the cell. */
   datetime: string | null;
+  /** List items in the cell, each with its text and its first link. */
+  items: { text: string; href: string | null; label: string }[];
 }
 
 /** One table row, keyed by column header text. */
@@ -75,6 +77,10 @@ const READER = String.raw`(spec) => {
             text: text(cell),
             href: link ? link.href : null,
             datetime: time ? time.getAttribute('datetime') : null,
+            items: Array.from(cell.querySelectorAll('li')).map((li) => {
+              const a = li.querySelector('a[href]');
+              return { text: text(li), href: a ? a.href : null, label: text(a) };
+            }),
           };
         });
         rows.push(record);

@@ -160,6 +160,7 @@ export function employeesPage(ctx: PageContext, view: EmployeesView): string {
             <th scope="col">Role</th>
             <th scope="col">Date added</th>
             <th scope="col">Assets</th>
+            <th scope="col">Assigned assets</th>
             ${manager ? html`<th scope="col">Actions</th>` : ''}
           </tr>
         </thead>
@@ -167,10 +168,9 @@ export function employeesPage(ctx: PageContext, view: EmployeesView): string {
           ${
             rows.length === 0
               ? html`<tr>
-                  <td colspan="6">No people match.</td>
+                  <td colspan="7">No people match.</td>
                 </tr>`
               : rows.map(
-                  // Kept compact: this row is repeated up to 100 times per page.
                   (m) =>
                     html`<tr ${memberRow(m)}>
                       <td><a href="${base}/${encodeURIComponent(m.id)}">${m.name}</a></td>
@@ -178,6 +178,7 @@ export function employeesPage(ctx: PageContext, view: EmployeesView): string {
                       <td>${roleLabel(m.role)}</td>
                       <td><time datetime="${m.addedAt}">${formatDate(m.addedAt)}</time></td>
                       <td>${b.assetIdsOf(m.id).size}</td>
+                      <td>${assignedAssets(b, m)}</td>
                       ${manager ? html`<td><div class="menu-wrap">${actionsButton('row-actions', `Actions for ${m.name}`)}</div></td>` : ''}
                     </tr> `,
                 )
@@ -240,6 +241,23 @@ export function employeesPage(ctx: PageContext, view: EmployeesView): string {
       </section>
       ${manager ? employeeDialogs(b, view.invited) : ''}`,
   });
+}
+
+/** Each asset the person can reach, with their permissions on it, as Business Manager lists them. */
+function assignedAssets(b: Business, m: Member): SafeHtml {
+  const assets = [...b.assetIdsOf(m.id)]
+    .map((id) => b.assets.get(id))
+    .filter((a) => a !== undefined);
+  if (assets.length === 0) return html`None`;
+  return html`<ul class="assigned">
+    ${assets.map(
+      (a) =>
+        html`<li>
+          <a href="${assetPath(b.id, a.type, a.id)}">${a.name}</a>:
+          ${permissionList(b.permissionsOf(m.id, a.id))}
+        </li>`,
+    )}
+  </ul>`;
 }
 
 function memberDialogs(b: Business): SafeHtml {

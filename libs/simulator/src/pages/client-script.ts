@@ -99,7 +99,7 @@ export const CLIENT_SCRIPT = String.raw`
 `;
 
 export const STYLES = `
-*{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,sans-serif;color:#111;background:#fafafa}
+*{box-sizing:border-box}[hidden]{display:none!important}body{margin:0;font:14px/1.45 system-ui,sans-serif;color:#111;background:#fafafa}
 header{display:flex;gap:16px;align-items:center;padding:10px 20px;background:#fff;border-bottom:1px solid #ddd}
 header .brand{font-weight:700;color:#e60023;text-decoration:none;margin-right:auto}
 .layout{display:flex}nav.side{width:200px;padding:16px}nav.side ul{list-style:none;padding:0;margin:0}
@@ -107,6 +107,7 @@ nav.side a{display:block;padding:6px 10px;border-radius:8px;color:#111;text-deco
 nav.side a[aria-current=page]{background:#efefef;font-weight:600}
 main{flex:1;padding:16px 24px;max-width:1100px}
 table{border-collapse:collapse;width:100%;background:#fff;margin:8px 0 16px}
+ul.assigned{margin:0;padding-left:16px}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eee;vertical-align:top}
 button,.button{font:inherit;padding:6px 12px;border-radius:16px;border:1px solid #ccc;background:#efefef;cursor:pointer}
 button.primary{background:#e60023;color:#fff;border-color:#e60023}

@@ -1,8 +1,16 @@
 import { UnexpectedPage } from '../../errors';
-import type { BusinessRole, SnapshotInvite, SnapshotMember } from '../../types';
+import type { AssetPermission, BusinessRole, SnapshotInvite, SnapshotMember } from '../../types';
 import type { PageDriver } from '../driver';
 import type { PageReading, PageRow } from '../read-page';
-import { idFromHref, parseInviteStatus, parseRole, parseTotal, ROLE_LABELS, SITE } from './site';
+import {
+  idFromHref,
+  parseInviteStatus,
+  parsePermissions,
+  parseRole,
+  parseTotal,
+  ROLE_LABELS,
+  SITE,
+} from './site';
 
 export const EMPLOYEES_SELECTORS = {
   path: (
@@ -26,6 +34,7 @@ export const EMPLOYEES_SELECTORS = {
     role: 'Role',
     added: 'Date added',
     assets: 'Assets',
+    assigned: 'Assigned assets',
   },
   invitesTable: 'Invitations',
   inviteColumns: { email: 'Email', role: 'Role', status: 'Status', sent: 'Sent' },
@@ -49,8 +58,18 @@ const SPEC = {
   texts: { range: S.range },
 };
 
+/** One asset a person can reach, as the Employees table lists it. */
+export interface AssignedAsset {
+  assetId: string;
+  permissions: AssetPermission[];
+}
+
+export interface EmployeeRow extends SnapshotMember {
+  assigned: AssignedAsset[];
+}
+
 export interface EmployeesPageReading {
-  members: SnapshotMember[];
+  members: EmployeeRow[];
   /** Every invitation listed (they are all on each page). */
   invites: SnapshotInvite[];
   total: number | null;
@@ -88,9 +107,14 @@ export class EmployeesPage {
       if (!value) throw new UnexpectedPage(url, `an Employees column "${column}"`);
       return value;
     };
-    const members = (reading.tables[S.table] ?? []).map((row): SnapshotMember => {
+    const members = (reading.tables[S.table] ?? []).map((row): EmployeeRow => {
       const added = cell(row, c.added);
       const assets = Number(cell(row, c.assets).text.replace(/,/g, ''));
+      // "US Ads: Admin, Analyst" — the permissions follow the asset's link.
+      const assigned = cell(row, c.assigned).items.map((item) => ({
+        assetId: idFromHref(item.href, url, 'an asset'),
+        permissions: parsePermissions(item.text.slice(item.label.length).replace(/^\s*:/, ''), url),
+      }));
       return {
         id: idFromHref(cell(row, c.name).href, url, 'a person'),
         name: cell(row, c.name).text,
@@ -98,6 +122,7 @@ export class EmployeesPage {
         role: parseRole(cell(row, c.role).text, url),
         addedAt: added.datetime ? new Date(added.datetime).toISOString() : '',
         assetsCount: Number.isFinite(assets) ? assets : 0,
+        assigned,
       };
     });
     const ic = S.inviteColumns;
@@ -117,8 +142,13 @@ export class EmployeesPage {
     };
   }
 
+  /** Page n at the largest page size. */
+  pageUrl(businessId: string, n: number): string {
+    return S.path(businessId, { pageSize: S.maxPageSize, page: n });
+  }
+
   /** Finds a person by exact email through the search box's query. */
-  async findByEmail(businessId: string, email: string): Promise<SnapshotMember | undefined> {
+  async findByEmail(businessId: string, email: string): Promise<EmployeeRow | undefined> {
     const { members } = await this.read(businessId, undefined, email);
     return members.find((m) => m.email.toLowerCase() === email.trim().toLowerCase());
   }
