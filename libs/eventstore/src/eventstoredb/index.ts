@@ -1,0 +1,1 @@
+export { EventStoreDbAdapter, type EventStoreDbOptions } from './eventstoredb-event-store.adapter';

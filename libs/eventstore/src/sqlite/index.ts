@@ -1,0 +1,4 @@
+export {
+  SqliteEventStoreAdapter,
+  type SqliteEventStoreOptions,
+} from './sqlite-event-store.adapter';
