@@ -22,7 +22,18 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
-const libs = ['domain', 'eventstore', 'readmodels', 'projections', 'config', 'pinterest', 'simulator', 'vault', 'governance', 'infrastructure'];
+const libs = [
+  'domain',
+  'eventstore',
+  'readmodels',
+  'projections',
+  'config',
+  'pinterest',
+  'simulator',
+  'vault',
+  'governance',
+  'infrastructure',
+];
 const moduleNameMapper = {};
 for (const lib of libs) {
   moduleNameMapper[`^@app/${lib}$`] = `<rootDir>/libs/${lib}/src`;

@@ -20,12 +20,17 @@ if (!isRoot) {
   );
   process.exit(1);
 }
-console.error('No Chromium found: installing Debian\'s chromium-headless-shell…');
+console.error("No Chromium found: installing Debian's chromium-headless-shell…");
 try {
-  execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell', {
-    stdio: 'inherit',
-  });
+  execSync(
+    'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell',
+    {
+      stdio: 'inherit',
+    },
+  );
 } catch {
-  console.error('apt-get could not install chromium-headless-shell; install it (or chromium) by hand.');
+  console.error(
+    'apt-get could not install chromium-headless-shell; install it (or chromium) by hand.',
+  );
   process.exit(1);
 }

@@ -5,7 +5,9 @@ import { EVENT_CATALOGUE } from '@app/domain';
 
 export function catalogueJson(): string {
   const types = Object.keys(EVENT_CATALOGUE).sort();
-  const entries = Object.fromEntries(types.map((t) => [t, EVENT_CATALOGUE[t as keyof typeof EVENT_CATALOGUE]]));
+  const entries = Object.fromEntries(
+    types.map((t) => [t, EVENT_CATALOGUE[t as keyof typeof EVENT_CATALOGUE]]),
+  );
   return `${JSON.stringify({ description: 'Every event type, its stream category and current schema version. Written by npm run catalogue.', events: entries }, null, 2)}\n`;
 }
 

@@ -21,7 +21,12 @@ import {
 } from '@app/governance';
 import { AppConfigModule, PersistenceModule, ProjectionsModule } from '@app/infrastructure';
 import { ProjectionRunner } from '@app/projections';
-import { type BusinessFixture, generateBusiness, DEFAULT_GENERATED_MANAGER, startSimulator } from '@app/simulator';
+import {
+  type BusinessFixture,
+  generateBusiness,
+  DEFAULT_GENERATED_MANAGER,
+  startSimulator,
+} from '@app/simulator';
 import { VaultModule } from '@app/vault';
 import { arg, peakRssMb, progress, round, timed } from '../support/measure';
 
@@ -45,7 +50,11 @@ function observedOf(fixture: BusinessFixture): ObservedBusiness {
       businessRole: m.role === 'MANAGER' ? 'manager' : 'employee',
       assets: normalizeGrants(grants.get(m.id) ?? {}),
     })),
-    invites: (fixture.invites ?? []).map((i) => ({ email: i.email, role: i.role === 'MANAGER' ? 'manager' : 'employee', status: i.status })),
+    invites: (fixture.invites ?? []).map((i) => ({
+      email: i.email,
+      role: i.role === 'MANAGER' ? 'manager' : 'employee',
+      status: i.status,
+    })),
     assets: (fixture.assets ?? []).map((a) => ({ assetId: a.id, type: a.type, name: a.name })),
     partners: (fixture.partners ?? []).map((p) => ({
       partnerId: p.id,
@@ -56,7 +65,10 @@ function observedOf(fixture: BusinessFixture): ObservedBusiness {
   };
 }
 
-async function withService<T>(baseUrl: string, work: (app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>) => Promise<T>): Promise<T> {
+async function withService<T>(
+  baseUrl: string,
+  work: (app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>) => Promise<T>,
+): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-sync-'));
   process.env.DATA_DIR = dataDir;
   process.env.EVENTSTORE_URL = '';
@@ -69,7 +81,10 @@ async function withService<T>(baseUrl: string, work: (app: Awaited<ReturnType<ty
       ProjectionsModule.forRoot({ projections: allProjections(), run: true }),
       GovernanceModule.forRoot({
         runWorkers: false,
-        businessReader: { provide: BUSINESS_READER, useFactory: () => new PinterestBusinessReader({ baseUrl, dataDir }) },
+        businessReader: {
+          provide: BUSINESS_READER,
+          useFactory: () => new PinterestBusinessReader({ baseUrl, dataDir }),
+        },
       }),
     ],
   })
@@ -95,7 +110,10 @@ async function main(): Promise<void> {
   });
   const snapshot = observedOf(fixture);
   const caller = { workspaceId: 'default', actor: 'bench', credentialId: 'bench' };
-  const manager = { email: DEFAULT_GENERATED_MANAGER.email, password: DEFAULT_GENERATED_MANAGER.password };
+  const manager = {
+    email: DEFAULT_GENERATED_MANAGER.email,
+    password: DEFAULT_GENERATED_MANAGER.password,
+  };
   const simulator = await startSimulator({ fixture: { businesses: [fixture] } });
 
   try {
@@ -110,7 +128,13 @@ async function main(): Promise<void> {
         automationAccount: { label: 'bench', ...manager },
       });
       const importer = app.get(SnapshotImporter);
-      const ctx = { workspaceId: 'default', integrationId: integration.id, actor: 'bench', correlationId: 'bench', causationId: null };
+      const ctx = {
+        workspaceId: 'default',
+        integrationId: integration.id,
+        actor: 'bench',
+        correlationId: 'bench',
+        causationId: null,
+      };
       const head0 = await events.headPosition();
       const first = await timed(async () => {
         await importer.import(snapshot, ctx);
@@ -120,7 +144,11 @@ async function main(): Promise<void> {
       progress(`import: ${members} members, ${head1 - head0} events in ${round(first.seconds)} s`);
       const countMemberEvents = async () => {
         let n = 0;
-        for await (const _e of events.readAll({ fromPosition: head1 + 1, filter: { categories: ['member'] } })) n += 1;
+        for await (const _e of events.readAll({
+          fromPosition: head1 + 1,
+          filter: { categories: ['member'] },
+        }))
+          n += 1;
         return n;
       };
       const recheck = await timed(async () => {
@@ -129,7 +157,12 @@ async function main(): Promise<void> {
       });
       const recheckMemberEvents = await countMemberEvents();
       progress(`re-check: ${round(recheck.seconds)} s, ${recheckMemberEvents} member events`);
-      return { importSec: first.seconds, importEvents: head1 - head0, recheckSec: recheck.seconds, recheckMemberEvents };
+      return {
+        importSec: first.seconds,
+        importEvents: head1 - head0,
+        recheckSec: recheck.seconds,
+        recheckMemberEvents,
+      };
     });
 
     // (b) through the simulator and Chromium

@@ -29,7 +29,9 @@ function waitForLine(child: ChildProcess, line: string): Promise<void> {
       if (buffer.split('\n').includes(line)) resolvePromise();
     });
     child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-    child.on('exit', (code, signal) => reject(new Error(`child exited (${code ?? signal}) before "${line}": ${errors}`)));
+    child.on('exit', (code, signal) =>
+      reject(new Error(`child exited (${code ?? signal}) before "${line}": ${errors}`)),
+    );
   });
 }
 
@@ -40,12 +42,17 @@ function killed(child: ChildProcess): Promise<void> {
   });
 }
 
-async function verify(dataDir: string): Promise<{ checkpoint: number; differences: number; documents: number }> {
+async function verify(
+  dataDir: string,
+): Promise<{ checkpoint: number; differences: number; documents: number }> {
   const env = loadEnvironment({ DATA_DIR: dataDir });
   const events = openEventStore(env);
   const live = await openReadModelStore(env);
   const scratchDir = mkdtempSync(join(tmpdir(), 'crash-scratch-'));
-  const scratch = await createReadModelStore({ dataDir: scratchDir, file: join(scratchDir, 'rm.sqlite') });
+  const scratch = await createReadModelStore({
+    dataDir: scratchDir,
+    file: join(scratchDir, 'rm.sqlite'),
+  });
   try {
     const results = await verifyProjections(events, live, scratch, allProjections());
     return {
@@ -90,14 +97,21 @@ describe('projections survive kill -9', () => {
     const last = startChild(dataDir, { CRASH_CHILD_APPENDS: '5' });
     await waitForLine(last, 'caught-up');
     await killed(last);
-    const cli = spawnSync(process.execPath, ['-r', REGISTER, join(ROOT, 'apps/cli/src/main.ts'), 'projections', 'verify'], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir, EVENTSTORE_URL: '', MONGO_URL: '' },
-      encoding: 'utf8',
-    });
+    const cli = spawnSync(
+      process.execPath,
+      ['-r', REGISTER, join(ROOT, 'apps/cli/src/main.ts'), 'projections', 'verify'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: dataDir, EVENTSTORE_URL: '', MONGO_URL: '' },
+        encoding: 'utf8',
+      },
+    );
     expect(cli.stderr).toBe('');
     expect(cli.status).toBe(0);
-    const lines = cli.stdout.trim().split('\n').map((l) => JSON.parse(l) as { ok: boolean; documents: number });
+    const lines = cli.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { ok: boolean; documents: number });
     expect(lines.every((l) => l.ok)).toBe(true);
     expect(lines.find((l) => l.documents > 0)).toBeDefined();
   }, 300_000);

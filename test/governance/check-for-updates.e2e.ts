@@ -33,7 +33,11 @@ interface Members {
   counts: { unmatched: number; onboarded: number; exempted: number };
 }
 
-const scimUser = (userName: string, emails: { value: string; type?: string; primary?: boolean }[], name = userName) => ({
+const scimUser = (
+  userName: string,
+  emails: { value: string; type?: string; primary?: boolean }[],
+  name = userName,
+) => ({
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
   userName,
   name: { givenName: name, familyName: 'Test' },
@@ -47,7 +51,10 @@ describe('check for updates, end to end (simulator in Chromium)', () => {
   const ids: Record<string, string> = {};
 
   const runCheck = async (): Promise<Task> => {
-    const res = await svc.api<{ taskId: string }>('POST', `/api/integrations/${integrationId}/check-for-updates`);
+    const res = await svc.api<{ taskId: string }>(
+      'POST',
+      `/api/integrations/${integrationId}/check-for-updates`,
+    );
     expect(res.status).toBe(202);
     return eventually(
       async () => (await svc.api<Task>('GET', `/api/automation-tasks/${res.body.taskId}`)).body,
@@ -56,7 +63,12 @@ describe('check for updates, end to end (simulator in Chromium)', () => {
     );
   };
   const tab = async (name: string, query = ''): Promise<Members> =>
-    (await svc.api<Members>('GET', `/api/integrations/${integrationId}/members?tab=${name}${query}`)).body;
+    (
+      await svc.api<Members>(
+        'GET',
+        `/api/integrations/${integrationId}/members?tab=${name}${query}`,
+      )
+    ).body;
 
   beforeAll(async () => {
     svc = await startService(fixtureOf(trickyBusiness()));
@@ -66,13 +78,25 @@ describe('check for updates, end to end (simulator in Chromium)', () => {
       expect(res.status).toBe(201);
       ids[key] = res.body.id;
     };
-    await provision('ann', scimUser('ann.lee@acme.example', [{ value: '  ann.lee@ACME.example ', primary: true }]));
-    await provision('bob', scimUser('robert@acme.example', [
-      { value: 'robert@acme.example', primary: true },
-      { value: 'Bob@Acme.Example', type: 'other' },
-    ]));
-    await provision('carol1', scimUser('carol.diaz@acme.example', [{ value: 'carol@acme.example' }]));
-    await provision('carol2', scimUser('carol.d@acme.example', [{ value: 'carol@acme.example', type: 'other' }]));
+    await provision(
+      'ann',
+      scimUser('ann.lee@acme.example', [{ value: '  ann.lee@ACME.example ', primary: true }]),
+    );
+    await provision(
+      'bob',
+      scimUser('robert@acme.example', [
+        { value: 'robert@acme.example', primary: true },
+        { value: 'Bob@Acme.Example', type: 'other' },
+      ]),
+    );
+    await provision(
+      'carol1',
+      scimUser('carol.diaz@acme.example', [{ value: 'carol@acme.example' }]),
+    );
+    await provision(
+      'carol2',
+      scimUser('carol.d@acme.example', [{ value: 'carol@acme.example', type: 'other' }]),
+    );
   }, 60_000);
 
   afterAll(async () => svc?.close());
@@ -80,16 +104,67 @@ describe('check for updates, end to end (simulator in Chromium)', () => {
   it('refuses bad input by field, appending nothing', async () => {
     const before = await svc.head();
     const cases: [unknown, string][] = [
-      [{ businessId: '123', loginMethod: 'password', automationAccount: { label: 'a', email: 'a@b.c', password: 'x' } }, 'label'],
-      [{ label: 'x', businessId: '12ab', loginMethod: 'password', automationAccount: { label: 'a', email: 'a@b.c', password: 'x' } }, 'businessId'],
-      [{ label: 'x', businessId: '123456789012345678901', loginMethod: 'password', automationAccount: { label: 'a', email: 'a@b.c', password: 'x' } }, 'businessId'],
-      [{ label: 'x', businessId: '1', loginMethod: 'magic', automationAccount: { label: 'a', email: 'a@b.c', password: 'x' } }, 'loginMethod'],
-      [{ label: 'x', businessId: '1', loginMethod: 'sso', automationAccount: { label: 'a', email: 'not-an-email', password: 'x' } }, 'automationAccount.email'],
-      [{ label: 'x', businessId: '1', loginMethod: 'sso', automationAccount: { label: 'a', email: 'a@b.c' } }, 'automationAccount.password'],
+      [
+        {
+          businessId: '123',
+          loginMethod: 'password',
+          automationAccount: { label: 'a', email: 'a@b.c', password: 'x' },
+        },
+        'label',
+      ],
+      [
+        {
+          label: 'x',
+          businessId: '12ab',
+          loginMethod: 'password',
+          automationAccount: { label: 'a', email: 'a@b.c', password: 'x' },
+        },
+        'businessId',
+      ],
+      [
+        {
+          label: 'x',
+          businessId: '123456789012345678901',
+          loginMethod: 'password',
+          automationAccount: { label: 'a', email: 'a@b.c', password: 'x' },
+        },
+        'businessId',
+      ],
+      [
+        {
+          label: 'x',
+          businessId: '1',
+          loginMethod: 'magic',
+          automationAccount: { label: 'a', email: 'a@b.c', password: 'x' },
+        },
+        'loginMethod',
+      ],
+      [
+        {
+          label: 'x',
+          businessId: '1',
+          loginMethod: 'sso',
+          automationAccount: { label: 'a', email: 'not-an-email', password: 'x' },
+        },
+        'automationAccount.email',
+      ],
+      [
+        {
+          label: 'x',
+          businessId: '1',
+          loginMethod: 'sso',
+          automationAccount: { label: 'a', email: 'a@b.c' },
+        },
+        'automationAccount.password',
+      ],
       [{ label: 'x', businessId: '1', loginMethod: 'sso' }, 'automationAccount'],
     ];
     for (const [body, field] of cases) {
-      const res = await svc.api<{ statusCode: number; message: string; details: { field: string }[] }>('POST', '/api/integrations', body);
+      const res = await svc.api<{
+        statusCode: number;
+        message: string;
+        details: { field: string }[];
+      }>('POST', '/api/integrations', body);
       expect({ field, status: res.status }).toEqual({ field, status: 400 });
       expect(res.body.details.map((d) => d.field)).toContain(field);
       expect(res.body.message).toContain(field);
@@ -103,10 +178,18 @@ describe('check for updates, end to end (simulator in Chromium)', () => {
       label: 'Acme',
       businessId: BUSINESS_ID,
       loginMethod: 'password',
-      automationAccount: { label: 'Robot', email: AUTOMATION.email, password: AUTOMATION.password, phone: '+1 555 0100' },
+      automationAccount: {
+        label: 'Robot',
+        email: AUTOMATION.email,
+        password: AUTOMATION.password,
+        phone: '+1 555 0100',
+      },
     });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ health: 'requires_sync', memberCounts: { unmatched: 0, onboarded: 0, exempted: 0 } });
+    expect(res.body).toMatchObject({
+      health: 'requires_sync',
+      memberCounts: { unmatched: 0, onboarded: 0, exempted: 0 },
+    });
     integrationId = res.body.id;
 
     const again = await svc.api('POST', '/api/integrations', {
@@ -120,14 +203,24 @@ describe('check for updates, end to end (simulator in Chromium)', () => {
     const log = JSON.stringify(await svc.events());
     expect(log).not.toContain(AUTOMATION.password);
     expect(log).toContain('vault:');
-    const accounts = await svc.api<{ items: { status: string; email: string }[] }>('GET', '/api/automation-accounts');
-    expect(accounts.body.items).toEqual([expect.objectContaining({ email: AUTOMATION.email, status: 'connect_your_account' })]);
+    const accounts = await svc.api<{ items: { status: string; email: string }[] }>(
+      'GET',
+      '/api/automation-accounts',
+    );
+    expect(accounts.body.items).toEqual([
+      expect.objectContaining({ email: AUTOMATION.email, status: 'connect_your_account' }),
+    ]);
     expect(JSON.stringify(accounts.body)).not.toContain(AUTOMATION.password);
   });
 
   it('imports the business and sorts members into the tabs, matching tricky emails', async () => {
     const task = await runCheck();
-    expect(task).toMatchObject({ status: 'completed', kind: 'syncing_users', trigger: 'web_app', actor: 'admin' });
+    expect(task).toMatchObject({
+      status: 'completed',
+      kind: 'syncing_users',
+      trigger: 'web_app',
+      actor: 'admin',
+    });
     expect(task.summary).toMatchObject({ membersAdded: 6, membersGone: 0, membersMatched: 2 });
 
     const onboarded = await tab('onboarded');
@@ -135,14 +228,26 @@ describe('check for updates, end to end (simulator in Chromium)', () => {
     const byName = Object.fromEntries(onboarded.items.map((m) => [m.name, m]));
     expect(byName['Ann Lee'].matchedIdentity).toMatchObject({ identityId: ids.ann, how: 'auto' });
     expect(byName['Bob Stone'].matchedIdentity).toMatchObject({ identityId: ids.bob, how: 'auto' });
-    expect(byName['Ann Lee'].assets).toEqual([{ assetId: '5001', assetType: 'AD_ACCOUNT', name: 'Acme US', permissions: ['ADMIN', 'ANALYST'] }]);
+    expect(byName['Ann Lee'].assets).toEqual([
+      {
+        assetId: '5001',
+        assetType: 'AD_ACCOUNT',
+        name: 'Acme US',
+        permissions: ['ADMIN', 'ANALYST'],
+      },
+    ]);
 
     const unmatched = await tab('unmatched');
     const carol = unmatched.items.find((m) => m.name === 'Carol Diaz');
     expect(carol?.status).toBe('ambiguous');
     expect(carol?.ambiguityCandidates?.sort()).toEqual([ids.carol1, ids.carol2].sort());
     expect(carol?.businessRole).toBe('manager');
-    expect(unmatched.items.map((m) => m.name).sort()).toEqual(['Acme Robot', 'Carol Diaz', 'Dan Outsider', 'Eve Park']);
+    expect(unmatched.items.map((m) => m.name).sort()).toEqual([
+      'Acme Robot',
+      'Carol Diaz',
+      'Dan Outsider',
+      'Eve Park',
+    ]);
 
     const card = await svc.api<Card>('GET', `/api/integrations/${integrationId}`);
     expect(card.body).toMatchObject({ health: 'healthy', lastCheck: { result: 'completed' } });
@@ -150,11 +255,24 @@ describe('check for updates, end to end (simulator in Chromium)', () => {
 
     const search = await tab('unmatched', '&search=AGENCY');
     expect(search.items.map((m) => m.name)).toEqual(['Dan Outsider']);
-    const one = await svc.api<Member>('GET', `/api/integrations/${integrationId}/members/${search.items[0].id}`);
-    expect(one.body).toMatchObject({ name: 'Dan Outsider', email: 'dan@agency.example', businessRole: 'employee' });
+    const one = await svc.api<Member>(
+      'GET',
+      `/api/integrations/${integrationId}/members/${search.items[0].id}`,
+    );
+    expect(one.body).toMatchObject({
+      name: 'Dan Outsider',
+      email: 'dan@agency.example',
+      businessRole: 'employee',
+    });
 
     const types = (await svc.events({ categories: ['business'] })).map((e) => e.type).sort();
-    expect(types).toEqual(['AssetDiscovered', 'AssetDiscovered', 'AssetDiscovered', 'InvitationObserved', 'PartnerDiscovered']);
+    expect(types).toEqual([
+      'AssetDiscovered',
+      'AssetDiscovered',
+      'AssetDiscovered',
+      'InvitationObserved',
+      'PartnerDiscovered',
+    ]);
   });
 
   it('records nothing for members when nothing changed', async () => {
@@ -167,8 +285,13 @@ describe('check for updates, end to end (simulator in Chromium)', () => {
 
   it('records changes made directly on Pinterest as drift by actor pinterest', async () => {
     const changed: BusinessFixture = trickyBusiness();
-    changed.members = changed.members.filter((m) => m.id !== '1005').map((m) => (m.id === '1004' ? { ...m, role: 'MANAGER' } : m));
-    changed.grants = [...(changed.grants ?? []).filter((g) => g.memberId !== '1005'), { memberId: '1002', assetId: '5001', permissions: ['FINANCE_MANAGER'] }];
+    changed.members = changed.members
+      .filter((m) => m.id !== '1005')
+      .map((m) => (m.id === '1004' ? { ...m, role: 'MANAGER' } : m));
+    changed.grants = [
+      ...(changed.grants ?? []).filter((g) => g.memberId !== '1005'),
+      { memberId: '1002', assetId: '5001', permissions: ['FINANCE_MANAGER'] },
+    ];
     const reset = await fetch(`${svc.simulator.url}/__sim/reset`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -193,10 +316,20 @@ describe('check for updates, end to end (simulator in Chromium)', () => {
   });
 
   it('matches a member as soon as the directory provisions a fitting identity, and keeps a deactivated one readable', async () => {
-    const res = await svc.scim<{ id: string }>('POST', '/Users', scimUser('dan@agency.example', [{ value: 'DAN@agency.example' }]));
+    const res = await svc.scim<{ id: string }>(
+      'POST',
+      '/Users',
+      scimUser('dan@agency.example', [{ value: 'DAN@agency.example' }]),
+    );
     expect(res.status).toBe(201);
-    const onboarded = await eventually(() => tab('onboarded'), (t) => t.items.some((m) => m.name === 'Dan Outsider'));
-    expect(onboarded.items.find((m) => m.name === 'Dan Outsider')?.matchedIdentity).toMatchObject({ identityId: res.body.id, how: 'auto' });
+    const onboarded = await eventually(
+      () => tab('onboarded'),
+      (t) => t.items.some((m) => m.name === 'Dan Outsider'),
+    );
+    expect(onboarded.items.find((m) => m.name === 'Dan Outsider')?.matchedIdentity).toMatchObject({
+      identityId: res.body.id,
+      how: 'auto',
+    });
 
     // Entra ID's shape: capitalised op, boolean as a string, no path.
     const patch = await svc.scim('PATCH', `/Users/${res.body.id}`, {
@@ -211,15 +344,24 @@ describe('check for updates, end to end (simulator in Chromium)', () => {
   });
 
   it('asks again for a check while one runs: the running task answers', async () => {
-    const first = await svc.api<{ taskId: string }>('POST', `/api/integrations/${integrationId}/check-for-updates`);
-    const second = await svc.api<{ taskId: string }>('POST', `/api/integrations/${integrationId}/check-for-updates`);
+    const first = await svc.api<{ taskId: string }>(
+      'POST',
+      `/api/integrations/${integrationId}/check-for-updates`,
+    );
+    const second = await svc.api<{ taskId: string }>(
+      'POST',
+      `/api/integrations/${integrationId}/check-for-updates`,
+    );
     expect(second.body.taskId).toBe(first.body.taskId);
     await eventually(
       async () => (await svc.api<Task>('GET', `/api/automation-tasks/${first.body.taskId}`)).body,
       (t) => t.status === 'completed',
       60_000,
     );
-    const list = await svc.api<{ items: Task[] }>('GET', `/api/automation-tasks?integrationId=${integrationId}&status=completed`);
+    const list = await svc.api<{ items: Task[] }>(
+      'GET',
+      `/api/automation-tasks?integrationId=${integrationId}&status=completed`,
+    );
     expect(list.body.items.length).toBeGreaterThanOrEqual(4);
     expect(list.body.items.every((t) => t.status === 'completed')).toBe(true);
   });
@@ -238,7 +380,10 @@ describe('check for updates, end to end (simulator in Chromium)', () => {
       automationAccount: { label: 'Robot 2', email: AUTOMATION.email, password: 'wrong-password' },
     });
     expect(res.status).toBe(201);
-    const queued = await svc.api<{ taskId: string }>('POST', `/api/integrations/${res.body.id}/check-for-updates`);
+    const queued = await svc.api<{ taskId: string }>(
+      'POST',
+      `/api/integrations/${res.body.id}/check-for-updates`,
+    );
     const task = await eventually(
       async () => (await svc.api<Task>('GET', `/api/automation-tasks/${queued.body.taskId}`)).body,
       (t) => t.status === 'not_completed',
@@ -247,7 +392,10 @@ describe('check for updates, end to end (simulator in Chromium)', () => {
     expect(task.error?.kind).toBe('invalid_credentials');
     const card = await svc.api<Card>('GET', `/api/integrations/${res.body.id}`);
     expect(card.body.health).toBe('review_service_account');
-    const accounts = await svc.api<{ items: { label: string; status: string }[] }>('GET', '/api/automation-accounts');
+    const accounts = await svc.api<{ items: { label: string; status: string }[] }>(
+      'GET',
+      '/api/automation-accounts',
+    );
     expect(accounts.body.items.find((a) => a.label === 'Robot 2')?.status).toBe('login_failed');
     expect(JSON.stringify(await svc.events())).not.toContain('wrong-password');
   });

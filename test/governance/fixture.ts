@@ -9,7 +9,13 @@ export function trickyBusiness(overrides: Partial<BusinessFixture> = {}): Busine
     id: BUSINESS_ID,
     name: 'Acme Tricky',
     members: [
-      { id: '1000', name: 'Acme Robot', email: AUTOMATION.email, role: 'MANAGER', password: AUTOMATION.password },
+      {
+        id: '1000',
+        name: 'Acme Robot',
+        email: AUTOMATION.email,
+        role: 'MANAGER',
+        password: AUTOMATION.password,
+      },
       { id: '1001', name: 'Ann Lee', email: 'ANN.LEE@Acme.Example', role: 'EMPLOYEE' },
       { id: '1002', name: 'Bob Stone', email: 'bob@acme.example', role: 'EMPLOYEE' },
       { id: '1003', name: 'Carol Diaz', email: 'carol@acme.example', role: 'MANAGER' },
@@ -28,7 +34,13 @@ export function trickyBusiness(overrides: Partial<BusinessFixture> = {}): Busine
       { memberId: '1004', assetId: '5001', permissions: ['CAMPAIGN_MANAGER'] },
       { memberId: '1005', assetId: '5003', permissions: ['CATALOGS_MANAGER'] },
     ],
-    partners: [{ id: '777000111', name: 'Agency Partners', grants: [{ assetId: '5001', permissions: ['ANALYST'] }] }],
+    partners: [
+      {
+        id: '777000111',
+        name: 'Agency Partners',
+        grants: [{ assetId: '5001', permissions: ['ANALYST'] }],
+      },
+    ],
     ...overrides,
   };
 }

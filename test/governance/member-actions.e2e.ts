@@ -42,7 +42,13 @@ function employeeBusiness(demoted = false): BusinessFixture {
     name: 'Read-only',
     members: [
       { id: '3000', name: 'Boss', email: 'boss@acme.example', role: 'MANAGER' },
-      { id: '3001', name: 'Intern', email: EMPLOYEE_LOGIN.email, role: demoted ? 'EMPLOYEE' : 'MANAGER', password: EMPLOYEE_LOGIN.password },
+      {
+        id: '3001',
+        name: 'Intern',
+        email: EMPLOYEE_LOGIN.email,
+        role: demoted ? 'EMPLOYEE' : 'MANAGER',
+        password: EMPLOYEE_LOGIN.password,
+      },
       { id: '3002', name: 'Leaver', email: 'leaver@acme.example', role: 'EMPLOYEE' },
     ],
     assets: [{ id: '6001', type: 'AD_ACCOUNT', name: 'RO' }],
@@ -65,9 +71,14 @@ describe('member actions through the saga, end to end (simulator in Chromium)', 
       60_000,
     );
   const simLog = async (businessId = BUSINESS_ID): Promise<LogEntry[]> =>
-    (await (await fetch(`${svc.simulator.url}/__sim/log?businessId=${businessId}`)).json()) as LogEntry[];
+    (await (
+      await fetch(`${svc.simulator.url}/__sim/log?businessId=${businessId}`)
+    ).json()) as LogEntry[];
   const check = async (id: string) => {
-    const queued = await svc.api<{ taskId: string }>('POST', `/api/integrations/${id}/check-for-updates`);
+    const queued = await svc.api<{ taskId: string }>(
+      'POST',
+      `/api/integrations/${id}/check-for-updates`,
+    );
     return finished(queued.body.taskId);
   };
   const connect = async (businessId: string, login: { email: string; password: string }) => {
@@ -103,7 +114,10 @@ describe('member actions through the saga, end to end (simulator in Chromium)', 
     integrationId = await connect(BUSINESS_ID, AUTOMATION);
     expect((await check(integrationId)).status).toBe('completed');
     for (const tab of ['unmatched', 'onboarded']) {
-      const page = await svc.api<{ items: Member[] }>('GET', `/api/integrations/${integrationId}/members?tab=${tab}`);
+      const page = await svc.api<{ items: Member[] }>(
+        'GET',
+        `/api/integrations/${integrationId}/members?tab=${tab}`,
+      );
       for (const m of page.body.items) member[m.name.split(' ')[0].toLowerCase()] = m.id;
     }
   }, 120_000);
@@ -119,15 +133,23 @@ describe('member actions through the saga, end to end (simulator in Chromium)', 
     }
     expect(await svc.head()).toBe(before);
 
-    const res = await svc.api<Answer>('POST', `${base('dan')}/exempt`, { reason: '  agency contractor  ' });
+    const res = await svc.api<Answer>('POST', `${base('dan')}/exempt`, {
+      reason: '  agency contractor  ',
+    });
     expect(res.status).toBe(200);
-    expect(res.body.member).toMatchObject({ tab: 'exempted', status: 'exempted', exemption: { reason: 'agency contractor', actor: 'admin' } });
+    expect(res.body.member).toMatchObject({
+      tab: 'exempted',
+      status: 'exempted',
+      exemption: { reason: 'agency contractor', actor: 'admin' },
+    });
 
     await provision('dan', 'dan@agency.example');
     await check(integrationId);
     expect(await get('dan')).toMatchObject({ tab: 'exempted', matchedIdentity: null });
 
-    const onboarded = await svc.api<ErrorBody>('POST', `${base('ann')}/exempt`, { reason: 'why not' });
+    const onboarded = await svc.api<ErrorBody>('POST', `${base('ann')}/exempt`, {
+      reason: 'why not',
+    });
     expect(onboarded.status).toBe(409);
     expect(onboarded.body.details?.state).toBe('onboarded');
 
@@ -136,22 +158,42 @@ describe('member actions through the saga, end to end (simulator in Chromium)', 
     expect((await svc.api('POST', `${base('dan')}/unexempt`)).status).toBe(409);
     // Unexempted, the next check matches Dan to the identity that fits.
     await check(integrationId);
-    expect(await get('dan')).toMatchObject({ tab: 'onboarded', matchedIdentity: { identityId: identity.dan, how: 'auto' } });
+    expect(await get('dan')).toMatchObject({
+      tab: 'onboarded',
+      matchedIdentity: { identityId: identity.dan, how: 'auto' },
+    });
   });
 
   it('matches manually and invites the identity on Pinterest exactly once', async () => {
-    const refused = await svc.api<ErrorBody>('POST', `${base('carol')}/match`, { identityId: identity.gone, role: 'owner' });
+    const refused = await svc.api<ErrorBody>('POST', `${base('carol')}/match`, {
+      identityId: identity.gone,
+      role: 'owner',
+    });
     expect(refused.status).toBe(409);
     expect(refused.body.message).toContain('deprovisioned');
-    expect((await svc.api('POST', `${base('carol')}/match`, { identityId: identity.zed, role: 'boss' })).status).toBe(400);
+    expect(
+      (await svc.api('POST', `${base('carol')}/match`, { identityId: identity.zed, role: 'boss' }))
+        .status,
+    ).toBe(400);
 
-    const res = await svc.api<Answer>('POST', `${base('carol')}/match`, { identityId: identity.zed, role: 'owner' });
+    const res = await svc.api<Answer>('POST', `${base('carol')}/match`, {
+      identityId: identity.zed,
+      role: 'owner',
+    });
     expect(res.status).toBe(202);
-    expect(res.body.member).toMatchObject({ tab: 'onboarded', matchedIdentity: { identityId: identity.zed, how: 'manual' } });
+    expect(res.body.member).toMatchObject({
+      tab: 'onboarded',
+      matchedIdentity: { identityId: identity.zed, how: 'manual' },
+    });
     const task = await finished(res.body.taskId as string);
     expect(task).toMatchObject({ status: 'completed', kind: 'adding_users' });
-    expect((await simLog()).filter((e) => e.action === 'invite' && e.target === 'zed@corp.example')).toHaveLength(1);
-    expect(await get('carol')).toMatchObject({ status: 'pending_invite_claim', invite: { email: 'zed@corp.example', status: 'pending_invite_claim' } });
+    expect(
+      (await simLog()).filter((e) => e.action === 'invite' && e.target === 'zed@corp.example'),
+    ).toHaveLength(1);
+    expect(await get('carol')).toMatchObject({
+      status: 'pending_invite_claim',
+      invite: { email: 'zed@corp.example', status: 'pending_invite_claim' },
+    });
   });
 
   it('removes a member with all their permissions; a second removal is refused', async () => {
@@ -168,9 +210,14 @@ describe('member actions through the saga, end to end (simulator in Chromium)', 
     expect(await get('eve')).toMatchObject({ status: 'removed', tab: 'gone', assets: [] });
     const removed = await svc.events({ eventTypes: ['MemberRemoved'] });
     expect(removed).toHaveLength(1);
-    expect(removed[0].data).toMatchObject({ revokedAssets: { '5003': ['CATALOGS_MANAGER'] }, outcome: 'removed' });
+    expect(removed[0].data).toMatchObject({
+      revokedAssets: { '5003': ['CATALOGS_MANAGER'] },
+      outcome: 'removed',
+    });
     expect(removed[0].metadata.actor).toBe('admin');
-    expect((await simLog()).filter((e) => e.action === 'remove_member' && e.target === '1005')).toHaveLength(1);
+    expect(
+      (await simLog()).filter((e) => e.action === 'remove_member' && e.target === '1005'),
+    ).toHaveLength(1);
     const again = await svc.api<ErrorBody>('POST', `${base('eve')}/remove`);
     expect(again.status).toBe(409);
     expect(again.body.details?.state).toBe('removed');
@@ -181,20 +228,46 @@ describe('member actions through the saga, end to end (simulator in Chromium)', 
     expect(role.status).toBe(202);
     expect((await finished(role.body.taskId as string)).status).toBe('completed');
     expect(await get('bob')).toMatchObject({ businessRole: 'manager', status: 'unmatched' });
-    expect((await simLog()).filter((e) => e.action === 'change_role' && e.target === '1002')).toHaveLength(1);
+    expect(
+      (await simLog()).filter((e) => e.action === 'change_role' && e.target === '1002'),
+    ).toHaveLength(1);
 
-    expect((await svc.api<ErrorBody>('PUT', `${base('ann')}/asset-permissions`, { assetId: '5002', permissions: ['ADMIN'] })).status).toBe(400);
-    expect((await svc.api<ErrorBody>('PUT', `${base('ann')}/asset-permissions`, { assetId: '9999', permissions: [] })).status).toBe(400);
-    const narrow = await svc.api<Answer>('PUT', `${base('ann')}/asset-permissions`, { assetId: '5001', permissions: ['ANALYST'] });
+    expect(
+      (
+        await svc.api<ErrorBody>('PUT', `${base('ann')}/asset-permissions`, {
+          assetId: '5002',
+          permissions: ['ADMIN'],
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await svc.api<ErrorBody>('PUT', `${base('ann')}/asset-permissions`, {
+          assetId: '9999',
+          permissions: [],
+        })
+      ).status,
+    ).toBe(400);
+    const narrow = await svc.api<Answer>('PUT', `${base('ann')}/asset-permissions`, {
+      assetId: '5001',
+      permissions: ['ANALYST'],
+    });
     expect((await finished(narrow.body.taskId as string)).status).toBe('completed');
-    expect((await get('ann')).assets).toEqual([expect.objectContaining({ assetId: '5001', permissions: ['ANALYST'] })]);
-    const none = await svc.api<Answer>('PUT', `${base('ann')}/asset-permissions`, { assetId: '5001', permissions: [] });
+    expect((await get('ann')).assets).toEqual([
+      expect.objectContaining({ assetId: '5001', permissions: ['ANALYST'] }),
+    ]);
+    const none = await svc.api<Answer>('PUT', `${base('ann')}/asset-permissions`, {
+      assetId: '5001',
+      permissions: [],
+    });
     expect((await finished(none.body.taskId as string)).status).toBe('completed');
     expect((await get('ann')).assets).toEqual([]);
 
     const before = await svc.head();
     await check(integrationId);
-    const drift = (await svc.events({ categories: ['member'] })).filter((e) => e.position > before && e.metadata.actor === 'pinterest');
+    const drift = (await svc.events({ categories: ['member'] })).filter(
+      (e) => e.position > before && e.metadata.actor === 'pinterest',
+    );
     expect(drift).toEqual([]);
   });
 
@@ -210,41 +283,67 @@ describe('member actions through the saga, end to end (simulator in Chromium)', 
     expect(task.attempts).toBeGreaterThanOrEqual(2);
     const retried = await svc.events({ eventTypes: ['MemberActionAttemptFailed'] });
     expect(retried.length).toBeGreaterThanOrEqual(1);
-    expect((await simLog()).filter((e) => e.action === 'change_role' && e.target === '1004')).toHaveLength(1);
+    expect(
+      (await simLog()).filter((e) => e.action === 'change_role' && e.target === '1004'),
+    ).toHaveLength(1);
   });
 
   it('stops on a permanent failure with evidence and marks the member deprovisioning_failed', async () => {
     const readOnly = await connect(EMPLOYEE_BUSINESS, EMPLOYEE_LOGIN);
     expect((await check(readOnly)).status).toBe('completed');
-    const page = await svc.api<{ items: Member[] }>('GET', `/api/integrations/${readOnly}/members?tab=unmatched&search=leaver`);
+    const page = await svc.api<{ items: Member[] }>(
+      'GET',
+      `/api/integrations/${readOnly}/members?tab=unmatched&search=leaver`,
+    );
     const leaver = page.body.items[0];
     await fetch(`${svc.simulator.url}/__sim/reset`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(fixtureOf(trickyBusiness(), employeeBusiness(true))),
     });
-    const res = await svc.api<Answer>('POST', `/api/integrations/${readOnly}/members/${leaver.id}/remove`);
+    const res = await svc.api<Answer>(
+      'POST',
+      `/api/integrations/${readOnly}/members/${leaver.id}/remove`,
+    );
     const task = await finished(res.body.taskId as string);
     expect(task).toMatchObject({ status: 'not_completed', error: { kind: 'permission_denied' } });
     expect(task.error?.evidence.length).toBeGreaterThan(0);
     for (const path of task.error?.evidence ?? []) expect(existsSync(path)).toBe(true);
-    const after = (await svc.api<Member>('GET', `/api/integrations/${readOnly}/members/${leaver.id}`)).body;
-    expect(after).toMatchObject({ status: 'deprovisioning_failed', lastFailure: { failure: { kind: 'permission_denied' } } });
+    const after = (
+      await svc.api<Member>('GET', `/api/integrations/${readOnly}/members/${leaver.id}`)
+    ).body;
+    expect(after).toMatchObject({
+      status: 'deprovisioning_failed',
+      lastFailure: { failure: { kind: 'permission_denied' } },
+    });
     const card = await svc.api<{ health: string }>('GET', `/api/integrations/${readOnly}`);
     expect(card.body.health).toBe('review_configuration');
     expect(await svc.events({ eventTypes: ['MemberRemovalFailed'] })).toHaveLength(1);
-    expect((await simLog(EMPLOYEE_BUSINESS)).filter((e) => e.action === 'remove_member')).toHaveLength(0);
+    expect(
+      (await simLog(EMPLOYEE_BUSINESS)).filter((e) => e.action === 'remove_member'),
+    ).toHaveLength(0);
   });
 
   it('connects the automation account only with a password that logs in', async () => {
-    const accounts = await svc.api<{ items: { id: string; email: string }[] }>('GET', '/api/automation-accounts');
+    const accounts = await svc.api<{ items: { id: string; email: string }[] }>(
+      'GET',
+      '/api/automation-accounts',
+    );
     const robot = accounts.body.items.find((a) => a.email === AUTOMATION.email) as { id: string };
-    const wrong = await svc.api<{ status: string }>('POST', `/api/automation-accounts/${robot.id}/connect`, {
-      email: AUTOMATION.email,
-      password: 'not-it',
-    });
+    const wrong = await svc.api<{ status: string }>(
+      'POST',
+      `/api/automation-accounts/${robot.id}/connect`,
+      {
+        email: AUTOMATION.email,
+        password: 'not-it',
+      },
+    );
     expect(wrong.body.status).toBe('login_failed');
-    const right = await svc.api<{ status: string }>('POST', `/api/automation-accounts/${robot.id}/connect`, AUTOMATION);
+    const right = await svc.api<{ status: string }>(
+      'POST',
+      `/api/automation-accounts/${robot.id}/connect`,
+      AUTOMATION,
+    );
     expect(right.body.status).toBe('connected');
     expect(JSON.stringify(await svc.events())).not.toContain('not-it');
   });

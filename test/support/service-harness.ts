@@ -15,14 +15,26 @@ export interface ServiceHarness {
   simulator: RunningSimulator;
   app: INestApplication;
   dataDir: string;
-  api<T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
-  scim<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  api<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<{ status: number; body: T }>;
+  scim<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
   events(filter?: { categories?: string[]; eventTypes?: string[] }): Promise<RecordedEvent[]>;
   head(): Promise<number>;
   close(): Promise<void>;
 }
 
-export async function startService(fixture: SimulatorFixture, env: Record<string, string> = {}): Promise<ServiceHarness> {
+export async function startService(
+  fixture: SimulatorFixture,
+  env: Record<string, string> = {},
+): Promise<ServiceHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'svc-'));
   const simulator = await startSimulator({ fixture });
   const saved = { ...process.env };
@@ -47,10 +59,19 @@ export async function startService(fixture: SimulatorFixture, env: Record<string
   const url = `http://127.0.0.1:${address.port}`;
   const store = app.get(EventStore);
 
-  const call = async <T>(method: string, path: string, body: unknown, token: string, type: string) => {
+  const call = async <T>(
+    method: string,
+    path: string,
+    body: unknown,
+    token: string,
+    type: string,
+  ) => {
     const res = await fetch(url + path, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': type } : {}) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { 'content-type': type } : {}),
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
@@ -62,8 +83,10 @@ export async function startService(fixture: SimulatorFixture, env: Record<string
     simulator,
     app,
     dataDir,
-    api: (method, path, body, token = ADMIN_KEY) => call(method, path, body, token, 'application/json'),
-    scim: (method, path, body) => call(method, `/scim/v2${path}`, body, SCIM_TOKEN, 'application/scim+json'),
+    api: (method, path, body, token = ADMIN_KEY) =>
+      call(method, path, body, token, 'application/json'),
+    scim: (method, path, body) =>
+      call(method, `/scim/v2${path}`, body, SCIM_TOKEN, 'application/scim+json'),
     async events(filter = {}) {
       const out: RecordedEvent[] = [];
       for await (const e of store.readAll({ filter })) out.push(e);
@@ -78,12 +101,17 @@ export async function startService(fixture: SimulatorFixture, env: Record<string
   };
 }
 
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -2,7 +2,12 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { allProjections, DirectoryModule, GovernanceModule } from '@app/governance';
-import { ApiExceptionFilter, AppConfigModule, PersistenceModule, ProjectionsModule } from '@app/infrastructure';
+import {
+  ApiExceptionFilter,
+  AppConfigModule,
+  PersistenceModule,
+  ProjectionsModule,
+} from '@app/infrastructure';
 import { VaultModule } from '@app/vault';
 import { HealthController } from './health.controller';
 import { PinterestModule } from './pinterest.module';

@@ -10,7 +10,9 @@ import { AppModule } from './app.module';
  * Builds and starts the service; tests call it too, so what they exercise is what runs.
  * `announce` receives the generated credentials that are shown once.
  */
-export async function createApp(options: { announce?: (line: string) => void; listen?: boolean } = {}): Promise<INestApplication> {
+export async function createApp(
+  options: { announce?: (line: string) => void; listen?: boolean } = {},
+): Promise<INestApplication> {
   // Validate before Nest starts so that a bad value stops the start with one clear message.
   const env = loadEnvironment();
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {

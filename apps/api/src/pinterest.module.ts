@@ -1,4 +1,11 @@
-import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { Environment } from '@app/config';
 import { BUSINESS_READER, PinterestBusinessReader } from '@app/governance';
 import { demoFixture, type RunningSimulator, startSimulator } from '@app/simulator';

@@ -27,7 +27,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a non-negative integer, got "${value}"`);
+  if (!/^\d+$/.test(value))
+    throw new UsageError(`--${name} must be a non-negative integer, got "${value}"`);
   return Number(value);
 }
 
@@ -58,7 +59,8 @@ async function main(argv: string[]): Promise<number> {
       out,
     );
   }
-  if (command !== 'events' && command !== 'projections') throw new UsageError(`unknown command "${command ?? ''}"`);
+  if (command !== 'events' && command !== 'projections')
+    throw new UsageError(`unknown command "${command ?? ''}"`);
 
   const env = loadEnvironment();
   const events = openEventStore(env);
@@ -88,7 +90,9 @@ async function main(argv: string[]): Promise<number> {
       );
     }
     const projections = allProjections();
-    const runner = new ProjectionRunner(events, readModels, projections, { batchSize: env.PROJECTION_BATCH_SIZE });
+    const runner = new ProjectionRunner(events, readModels, projections, {
+      batchSize: env.PROJECTION_BATCH_SIZE,
+    });
     switch (sub) {
       case 'status':
         return await projectionsStatusCommand(runner, out);

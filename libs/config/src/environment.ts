@@ -41,7 +41,8 @@ export class Environment {
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^mongodb(\+srv)?:\/\/.+/, {
-    message: 'MONGO_URL must be a connection string such as mongodb://localhost:27017/?replicaSet=rs0',
+    message:
+      'MONGO_URL must be a connection string such as mongodb://localhost:27017/?replicaSet=rs0',
   })
   MONGO_URL?: string;
 
@@ -106,7 +107,9 @@ export class Environment {
 
   /** Cron expression (with seconds) of the daily automatic check. */
   @IsString()
-  @Matches(/^\S+( \S+){4,5}$/, { message: 'CHECK_CRON must be a cron expression, e.g. "0 0 3 * * *"' })
+  @Matches(/^\S+( \S+){4,5}$/, {
+    message: 'CHECK_CRON must be a cron expression, e.g. "0 0 3 * * *"',
+  })
   CHECK_CRON = '0 0 3 * * *';
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])

@@ -12,8 +12,12 @@ describe('event catalogue', () => {
   });
 
   it('lists every member and identity event type with a positive version and its category', () => {
-    for (const type of MEMBER_EVENT_TYPES) expect(EVENT_CATALOGUE[type]).toMatchObject({ category: 'member' });
-    for (const type of IDENTITY_EVENT_TYPES) expect(EVENT_CATALOGUE[type]).toMatchObject({ category: 'identity' });
-    expect(Object.values(EVENT_CATALOGUE).every((e) => Number.isInteger(e.version) && e.version >= 1)).toBe(true);
+    for (const type of MEMBER_EVENT_TYPES)
+      expect(EVENT_CATALOGUE[type]).toMatchObject({ category: 'member' });
+    for (const type of IDENTITY_EVENT_TYPES)
+      expect(EVENT_CATALOGUE[type]).toMatchObject({ category: 'identity' });
+    expect(
+      Object.values(EVENT_CATALOGUE).every((e) => Number.isInteger(e.version) && e.version >= 1),
+    ).toBe(true);
   });
 });

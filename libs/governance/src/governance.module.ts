@@ -21,7 +21,10 @@ import {
   defaultActionRetryPolicy,
   MemberActionsProcess,
 } from './actions/member-actions.process';
-import { AutomationAccountConnectController, MemberActionsController } from './actions/member-actions.controller';
+import {
+  AutomationAccountConnectController,
+  MemberActionsController,
+} from './actions/member-actions.controller';
 import { MemberActionsService } from './actions/member-actions.service';
 import { DirectoryModule } from './directory/directory.module';
 import { AutomationLogins } from './sync/automation-logins';
@@ -109,11 +112,15 @@ export class GovernanceModule {
       ],
       providers: [
         { provide: RUN_WORKERS, useValue: options.runWorkers },
-        { provide: CHECK_RETRY_POLICY, useValue: options.checkRetryPolicy ?? defaultCheckRetryPolicy },
+        {
+          provide: CHECK_RETRY_POLICY,
+          useValue: options.checkRetryPolicy ?? defaultCheckRetryPolicy,
+        },
         {
           provide: ACTION_RETRY_POLICY,
           inject: [Environment],
-          useFactory: (env: Environment) => options.actionRetryPolicy ?? defaultActionRetryPolicy(env.RPA_CONCURRENCY),
+          useFactory: (env: Environment) =>
+            options.actionRetryPolicy ?? defaultActionRetryPolicy(env.RPA_CONCURRENCY),
         },
         // One Pinterest client answers both ports unless the app provides its own.
         { provide: BUSINESS_ACTIONS, useExisting: BUSINESS_READER },

@@ -6,7 +6,9 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       return Object.fromEntries(
-        Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+          a < b ? -1 : a > b ? 1 : 0,
+        ),
       );
     }
     return v;
@@ -19,7 +21,10 @@ export interface CollectionDigest {
   sha256: string;
 }
 
-export async function digestCollection(store: ReadModelStore, name: string): Promise<CollectionDigest> {
+export async function digestCollection(
+  store: ReadModelStore,
+  name: string,
+): Promise<CollectionDigest> {
   const hash = createHash('sha256');
   let count = 0;
   for await (const doc of store.collection<Document>(name).scan()) {

@@ -17,7 +17,8 @@ export interface EventConsumer {
   handle(event: RecordedEvent): Promise<void>;
 }
 
-export const consumerCheckpoint = (consumer: Pick<EventConsumer, 'name'>): string => `consumer:${consumer.name}`;
+export const consumerCheckpoint = (consumer: Pick<EventConsumer, 'name'>): string =>
+  `consumer:${consumer.name}`;
 
 /**
  * Feeds a consumer from its checkpoint, with up to `concurrency` events in flight. The
@@ -63,12 +64,17 @@ export class DurableConsumerRunner {
       const checkpoint = await this.checkpoint();
       let behind = false;
       if (checkpoint < position) {
-        for await (const e of this.events.readAll({ fromPosition: checkpoint + 1, filter: this.consumer.filter, maxCount: 1 })) {
+        for await (const e of this.events.readAll({
+          fromPosition: checkpoint + 1,
+          filter: this.consumer.filter,
+          maxCount: 1,
+        })) {
           behind = e.position <= position;
         }
       }
       if (!behind) return;
-      if (Date.now() > deadline) throw new Error(`consumer ${this.consumer.name} not caught up to ${position}`);
+      if (Date.now() > deadline)
+        throw new Error(`consumer ${this.consumer.name} not caught up to ${position}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -78,13 +84,19 @@ export class DurableConsumerRunner {
     while (!this.stopRequested) {
       const inFlight = new InFlight(Math.max(1, this.consumer.concurrency ?? 1));
       try {
-        const subscription = this.events.subscribe({ fromPosition: await this.checkpoint(), filter: this.consumer.filter });
+        const subscription = this.events.subscribe({
+          fromPosition: await this.checkpoint(),
+          filter: this.consumer.filter,
+        });
         this.closeSubscription = () => subscription.close();
         for await (const event of subscription) {
           if (this.stopRequested) break;
           await inFlight.admit();
-          inFlight.run(event.position, this.consumer.keyOf?.(event) ?? null, () => this.handleWithRetry(event), (position) =>
-            this.saveCheckpoint(position),
+          inFlight.run(
+            event.position,
+            this.consumer.keyOf?.(event) ?? null,
+            () => this.handleWithRetry(event),
+            (position) => this.saveCheckpoint(position),
           );
           if (inFlight.failure) throw inFlight.failure;
           failures = 0;
@@ -97,7 +109,9 @@ export class DurableConsumerRunner {
         if (this.stopRequested) return;
         failures += 1;
         this.lastError = error instanceof Error ? error.message : String(error);
-        this.logger?.error(`consumer ${this.consumer.name} failed (attempt ${failures}): ${this.lastError}`);
+        this.logger?.error(
+          `consumer ${this.consumer.name} failed (attempt ${failures}): ${this.lastError}`,
+        );
         await this.sleep(Math.min(60_000, 250 * 2 ** Math.min(failures, 8)));
       }
     }
@@ -112,14 +126,18 @@ export class DurableConsumerRunner {
       } catch (error) {
         if (this.stopRequested) throw error;
         this.lastError = error instanceof Error ? error.message : String(error);
-        this.logger?.error(`consumer ${this.consumer.name}: event ${event.position} failed (attempt ${attempt}): ${this.lastError}`);
+        this.logger?.error(
+          `consumer ${this.consumer.name}: event ${event.position} failed (attempt ${attempt}): ${this.lastError}`,
+        );
         await this.sleep(Math.min(60_000, 250 * 2 ** Math.min(attempt, 8)));
       }
     }
   }
 
   private async saveCheckpoint(position: number): Promise<void> {
-    await this.readModels.transaction((tx) => tx.setCheckpoint(consumerCheckpoint(this.consumer), position));
+    await this.readModels.transaction((tx) =>
+      tx.setCheckpoint(consumerCheckpoint(this.consumer), position),
+    );
   }
 
   private sleep(ms: number): Promise<void> {
@@ -153,7 +171,12 @@ class InFlight {
     }
   }
 
-  run(position: number, key: string | null, work: () => Promise<void>, checkpoint: (position: number) => Promise<void>): void {
+  run(
+    position: number,
+    key: string | null,
+    work: () => Promise<void>,
+    checkpoint: (position: number) => Promise<void>,
+  ): void {
     this.positions.push(position);
     const previous = key ? (this.byKey.get(key) ?? Promise.resolve()) : Promise.resolve();
     const task: Promise<void> = previous

@@ -9,8 +9,20 @@ import { ProjectionRunner } from './projection-runner';
 import { streamsProjection, type StreamSummary } from './core/streams.projection';
 import { verifyProjections } from './verify';
 
-const meta = { workspaceId: 'w', actor: 'test', correlationId: 'c', causationId: null, occurredAt: new Date().toISOString(), schemaVersion: 1 };
-const ev = (type: string, data: unknown = {}): NewEvent => ({ id: randomUUID(), type, data, metadata: meta });
+const meta = {
+  workspaceId: 'w',
+  actor: 'test',
+  correlationId: 'c',
+  causationId: null,
+  occurredAt: new Date().toISOString(),
+  schemaVersion: 1,
+};
+const ev = (type: string, data: unknown = {}): NewEvent => ({
+  id: randomUUID(),
+  type,
+  data,
+  metadata: meta,
+});
 
 describe('ProjectionRunner (real SQLite stores)', () => {
   let dir: string;
@@ -35,8 +47,17 @@ describe('ProjectionRunner (real SQLite stores)', () => {
     const runner = new ProjectionRunner(events, readModels, [streamsProjection]);
     expect(await runner.catchUp(streamsProjection)).toBe(3);
     const doc = await readModels.collection<StreamSummary>('streams').get('order-1');
-    expect(doc).toMatchObject({ category: 'order', eventCount: 2, lastRevision: 1, lastEventType: 'B' });
-    expect((await runner.status())[0]).toMatchObject({ checkpoint: 3, eventsBehind: 0, msBehind: 0 });
+    expect(doc).toMatchObject({
+      category: 'order',
+      eventCount: 2,
+      lastRevision: 1,
+      lastEventType: 'B',
+    });
+    expect((await runner.status())[0]).toMatchObject({
+      checkpoint: 3,
+      eventsBehind: 0,
+      msBehind: 0,
+    });
   });
 
   it('given a running projection, when events are appended, then it applies them live and waitFor resolves', async () => {
@@ -44,7 +65,9 @@ describe('ProjectionRunner (real SQLite stores)', () => {
     await runner.start();
     const { position } = await events.appendToStream('order-9', [ev('A'), ev('A'), ev('A')]);
     await runner.waitFor(position, 5000);
-    expect((await readModels.collection<StreamSummary>('streams').get('order-9'))?.eventCount).toBe(3);
+    expect((await readModels.collection<StreamSummary>('streams').get('order-9'))?.eventCount).toBe(
+      3,
+    );
     await runner.stop();
   });
 
@@ -93,10 +116,15 @@ describe('ProjectionRunner (real SQLite stores)', () => {
   });
 
   it('given two runners on the same stores, when both catch up, then no event is counted twice', async () => {
-    await events.appendToStream('order-1', Array.from({ length: 50 }, () => ev('A')));
+    await events.appendToStream(
+      'order-1',
+      Array.from({ length: 50 }, () => ev('A')),
+    );
     const a = new ProjectionRunner(events, readModels, [streamsProjection], { batchSize: 7 });
     const b = new ProjectionRunner(events, readModels, [streamsProjection], { batchSize: 5 });
     await Promise.all([a.catchUp(streamsProjection), b.catchUp(streamsProjection)]);
-    expect((await readModels.collection<StreamSummary>('streams').get('order-1'))?.eventCount).toBe(50);
+    expect((await readModels.collection<StreamSummary>('streams').get('order-1'))?.eventCount).toBe(
+      50,
+    );
   });
 });

@@ -98,7 +98,8 @@ export class ProjectionRunner {
   async catchUp(projection: Projection, untilPosition?: number): Promise<number> {
     await this.prepare(projection);
     const until = untilPosition ?? (await this.events.headPosition());
-    const from = ((await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0) + 1;
+    const from =
+      ((await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0) + 1;
     if (from > until) return 0;
     let applied = 0;
     const source = this.events.readAll({ fromPosition: from, filter: projection.filter });
@@ -116,7 +117,9 @@ export class ProjectionRunner {
       if (!behind.some(Boolean)) return;
       if (Date.now() > deadline) {
         const names = this.projections.filter((_, i) => behind[i]).map((p) => p.name);
-        throw new Error(`projections not caught up to ${position} after ${timeoutMs} ms: ${names.join(', ')}`);
+        throw new Error(
+          `projections not caught up to ${position} after ${timeoutMs} ms: ${names.join(', ')}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -126,7 +129,8 @@ export class ProjectionRunner {
     const head = await this.events.headPosition();
     const result: ProjectionLag[] = [];
     for (const projection of this.projections) {
-      const checkpoint = (await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0;
+      const checkpoint =
+        (await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0;
       let eventsBehind = 0;
       let oldest: RecordedEvent | null = null;
       for await (const e of this.events.readAll({
@@ -157,7 +161,8 @@ export class ProjectionRunner {
   }
 
   private async isBehind(projection: Projection, position: number): Promise<boolean> {
-    const checkpoint = (await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0;
+    const checkpoint =
+      (await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0;
     if (checkpoint >= position) return false;
     for await (const e of this.events.readAll({
       fromPosition: checkpoint + 1,
@@ -179,7 +184,9 @@ export class ProjectionRunner {
       );
       await this.reset(projection);
     } else if (!meta) {
-      await this.readModels.collection(META).upsert({ id: projection.name, version: projection.version });
+      await this.readModels
+        .collection(META)
+        .upsert({ id: projection.name, version: projection.version });
     }
     await this.ensureCollections(projection);
     this.prepared.add(projection.name);
@@ -204,7 +211,8 @@ export class ProjectionRunner {
     return this.readModels.transaction(async (tx) => {
       // Another process (the CLI, a second worker) may have moved the checkpoint since this
       // batch was read: skipping what it already applied keeps counters exact.
-      const stored = (await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0;
+      const stored =
+        (await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0;
       const fresh = batch.filter((e) => e.position > stored);
       if (fresh.length === 0) return 0;
       const work = new UnitOfWork(tx, owned);
@@ -235,7 +243,8 @@ export class ProjectionRunner {
         running.state = 'catching_up';
         await this.catchUp(projection);
         if (running.stopRequested) return;
-        const from = (await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0;
+        const from =
+          (await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0;
         const subscription = this.events.subscribe({
           fromPosition: from,
           filter: projection.filter,
@@ -255,7 +264,9 @@ export class ProjectionRunner {
         failures += 1;
         running.state = 'retrying';
         running.lastError = error instanceof Error ? error.message : String(error);
-        this.options.logger?.error(`projection ${projection.name} failed (attempt ${failures}): ${running.lastError}`);
+        this.options.logger?.error(
+          `projection ${projection.name} failed (attempt ${failures}): ${running.lastError}`,
+        );
         const delay = Math.min(60_000, 250 * 2 ** Math.min(failures, 8));
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delay);
@@ -280,7 +291,10 @@ export class ProjectionRunner {
   }
 }
 
-async function* takeUntil(source: AsyncIterable<RecordedEvent>, until: number): AsyncIterable<RecordedEvent> {
+async function* takeUntil(
+  source: AsyncIterable<RecordedEvent>,
+  until: number,
+): AsyncIterable<RecordedEvent> {
   for await (const e of source) {
     if (e.position > until) return;
     yield e;

@@ -49,7 +49,13 @@ export async function verifyProjections(
       }
       const after = (await live.getCheckpoint(checkpointName(projection)))?.position ?? 0;
       if (after === checkpoint || attempt >= VERIFY_ATTEMPTS) {
-        results.push({ projection: projection.name, checkpoint, documents, differences, stable: after === checkpoint });
+        results.push({
+          projection: projection.name,
+          checkpoint,
+          documents,
+          differences,
+          stable: after === checkpoint,
+        });
         break;
       }
     }
@@ -76,7 +82,8 @@ async function* compareCollections(
       yield { id: y.value.id, kind: 'missing_in_live' };
       y = await b.next();
     } else {
-      if (canonicalJson(x.value) !== canonicalJson(y.value)) yield { id: x.value.id, kind: 'different' };
+      if (canonicalJson(x.value) !== canonicalJson(y.value))
+        yield { id: x.value.id, kind: 'different' };
       x = await a.next();
       y = await b.next();
     }

@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventStore } from '@app/eventstore';
-import { digestCollection, ProjectionRunner, verifyProjections, type Projection } from '@app/projections';
+import {
+  digestCollection,
+  ProjectionRunner,
+  verifyProjections,
+  type Projection,
+} from '@app/projections';
 import type { ReadModelStore } from '@app/readmodels';
 
 export async function projectionsStatusCommand(
@@ -25,8 +30,16 @@ export async function projectionsRebuildCommand(
     const started = Date.now();
     const events = await runner.rebuild(projection.name);
     const collections = [];
-    for (const spec of projection.collections) collections.push(await digestCollection(readModels, spec.name));
-    out(JSON.stringify({ projection: projection.name, events, ms: Date.now() - started, collections }));
+    for (const spec of projection.collections)
+      collections.push(await digestCollection(readModels, spec.name));
+    out(
+      JSON.stringify({
+        projection: projection.name,
+        events,
+        ms: Date.now() - started,
+        collections,
+      }),
+    );
   }
   return 0;
 }
@@ -55,7 +68,11 @@ export async function projectionsVerifyCommand(
           checkpoint: r.checkpoint,
           documents: r.documents,
           ok: r.differences.length === 0,
-          ...(r.stable ? {} : { note: 'the live read model kept changing during the comparison; stop the service for an exact answer' }),
+          ...(r.stable
+            ? {}
+            : {
+                note: 'the live read model kept changing during the comparison; stop the service for an exact answer',
+              }),
           differences: r.differences.slice(0, 100),
           ...(r.differences.length > 100 ? { moreDifferences: r.differences.length - 100 } : {}),
         }),

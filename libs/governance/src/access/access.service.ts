@@ -1,6 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { deterministicId, workspaceDecider, workspaceStream, type CredentialKind } from '@app/domain';
+import {
+  deterministicId,
+  workspaceDecider,
+  workspaceStream,
+  type CredentialKind,
+} from '@app/domain';
 import { EventStore } from '@app/eventstore';
 import { CommandExecutor, READ_MODEL_STORE } from '@app/infrastructure';
 import { ProjectionRunner } from '@app/projections';
@@ -39,7 +44,11 @@ export class AccessService {
    * The embedded default: one workspace with an admin API key (ADMIN_API_KEY, else generated
    * and printed once) and a SCIM token (SCIM_TOKEN, else generated and printed once).
    */
-  async bootstrap(options: { adminApiKey?: string; scimToken?: string; announce?: (line: string) => void }): Promise<void> {
+  async bootstrap(options: {
+    adminApiKey?: string;
+    scimToken?: string;
+    announce?: (line: string) => void;
+  }): Promise<void> {
     const ctx = { workspaceId: DEFAULT_WORKSPACE_ID, actor: 'system' };
     const stream = workspaceStream(DEFAULT_WORKSPACE_ID);
     const { state } = await this.commands.execute(
@@ -49,7 +58,8 @@ export class AccessService {
       ctx,
       { eventId: () => deterministicId(stream, 'created') },
     );
-    const hasKind = (kind: CredentialKind) => [...state.credentials.values()].some((c) => c.kind === kind);
+    const hasKind = (kind: CredentialKind) =>
+      [...state.credentials.values()].some((c) => c.kind === kind);
     const announce = options.announce ?? ((line: string) => this.logger.warn(line));
 
     const issue = async (kind: CredentialKind, name: string, secret: string) => {
@@ -57,7 +67,13 @@ export class AccessService {
       await this.commands.execute(
         stream,
         workspaceDecider,
-        { type: 'IssueCredential', credentialId: deterministicId('credential', secretHash), kind, name, secretHash },
+        {
+          type: 'IssueCredential',
+          credentialId: deterministicId('credential', secretHash),
+          kind,
+          name,
+          secretHash,
+        },
         ctx,
         { eventId: () => deterministicId(stream, 'credential', secretHash) },
       );
@@ -81,7 +97,9 @@ export class AccessService {
     let doc = await this.readModels.collection<CredentialDoc>(CREDENTIALS).get(hash);
     if (!doc) {
       // A credential issued a moment ago may not be projected yet.
-      await this.projections.waitFor(await this.events.headPosition(), 2_000).catch(() => undefined);
+      await this.projections
+        .waitFor(await this.events.headPosition(), 2_000)
+        .catch(() => undefined);
       doc = await this.readModels.collection<CredentialDoc>(CREDENTIALS).get(hash);
     }
     if (!doc || doc.kind !== kind) return null;

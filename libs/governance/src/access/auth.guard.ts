@@ -49,8 +49,10 @@ export class ScimTokenGuard extends BearerGuard {
 }
 
 /** The authenticated caller (workspace and actor) of the request. */
-export const CurrentCaller = createParamDecorator((_data: unknown, context: ExecutionContext): Caller => {
-  const caller = context.switchToHttp().getRequest<AuthenticatedRequest>().caller;
-  if (!caller) throw new UnauthorizedException('not authenticated');
-  return caller;
-});
+export const CurrentCaller = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Caller => {
+    const caller = context.switchToHttp().getRequest<AuthenticatedRequest>().caller;
+    if (!caller) throw new UnauthorizedException('not authenticated');
+    return caller;
+  },
+);

@@ -30,7 +30,10 @@ export const credentialsProjection: Projection = {
       });
     } else if (event.type === 'CredentialRevoked') {
       const d = (event as unknown as CredentialRevoked).data;
-      const page = await ctx.find<CredentialDoc>(CREDENTIALS, { where: { credentialId: d.credentialId }, limit: 10 });
+      const page = await ctx.find<CredentialDoc>(CREDENTIALS, {
+        where: { credentialId: d.credentialId },
+        limit: 10,
+      });
       for (const doc of page.items) ctx.delete(CREDENTIALS, doc.id);
     }
   },

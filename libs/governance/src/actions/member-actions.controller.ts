@@ -1,4 +1,14 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Put, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import type { Caller } from '../access/access.service';
 import { ApiKeyGuard, CurrentCaller } from '../access/auth.guard';
 import {
@@ -61,7 +71,11 @@ export class MemberActionsController {
 
   @Post('unexempt')
   @HttpCode(200)
-  unexempt(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string, @Param('memberId', uuid) memberId: string) {
+  unexempt(
+    @CurrentCaller() caller: Caller,
+    @Param('id', uuid) id: string,
+    @Param('memberId', uuid) memberId: string,
+  ) {
     return this.actions.unexempt(caller, id, memberId);
   }
 
@@ -84,7 +98,10 @@ export class MemberActionsController {
     @Body() body: AssetPermissionsDto,
     @Res({ passthrough: true }) res: StatusResponse,
   ) {
-    return answer(res, await this.actions.changePermissions(caller, id, memberId, body.assetId, body.permissions));
+    return answer(
+      res,
+      await this.actions.changePermissions(caller, id, memberId, body.assetId, body.permissions),
+    );
   }
 
   @Post('connect-account')
@@ -106,8 +123,20 @@ export class AutomationAccountConnectController {
 
   @Post(':id/connect')
   @HttpCode(200)
-  async connect(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string, @Body() body: ConnectAccountDto) {
+  async connect(
+    @CurrentCaller() caller: Caller,
+    @Param('id', uuid) id: string,
+    @Body() body: ConnectAccountDto,
+  ) {
     const a = await this.actions.connectAutomationAccount(caller, id, body);
-    return { id: a.id, label: a.label, email: a.email, phone: a.phone, status: a.status, statusReason: a.statusReason, updatedAt: a.updatedAt };
+    return {
+      id: a.id,
+      label: a.label,
+      email: a.email,
+      phone: a.phone,
+      status: a.status,
+      statusReason: a.statusReason,
+      updatedAt: a.updatedAt,
+    };
   }
 }

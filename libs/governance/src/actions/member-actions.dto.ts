@@ -1,9 +1,21 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { AD_ACCOUNT_PERMISSIONS, CATALOG_PERMISSIONS, PROFILE_PERMISSIONS } from '@app/domain';
 
-const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
-const ALL_PERMISSIONS = [...new Set([...AD_ACCOUNT_PERMISSIONS, ...PROFILE_PERMISSIONS, ...CATALOG_PERMISSIONS])];
+const trim = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
+const ALL_PERMISSIONS = [
+  ...new Set([...AD_ACCOUNT_PERMISSIONS, ...PROFILE_PERMISSIONS, ...CATALOG_PERMISSIONS]),
+];
 
 export class MatchMemberDto {
   @IsString({ message: 'identityId must be the id of a directory identity' })
@@ -35,7 +47,10 @@ export class AssetPermissionsDto {
 
   @IsArray({ message: 'permissions must be a list (empty removes the access)' })
   @ArrayMaxSize(ALL_PERMISSIONS.length)
-  @IsIn(ALL_PERMISSIONS, { each: true, message: `permissions must be among ${ALL_PERMISSIONS.join(', ')}` })
+  @IsIn(ALL_PERMISSIONS, {
+    each: true,
+    message: `permissions must be among ${ALL_PERMISSIONS.join(', ')}`,
+  })
   permissions!: string[];
 }
 

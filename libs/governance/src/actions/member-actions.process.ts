@@ -55,7 +55,12 @@ function requestOf(pending: PendingAction, state: MemberState): MemberActionRequ
     case 'role':
       return { kind: 'role', pinterestUserId, businessRole: pending.to };
     case 'permissions':
-      return { kind: 'permissions', pinterestUserId, assetId: pending.assetId, permissions: pending.to };
+      return {
+        kind: 'permissions',
+        pinterestUserId,
+        assetId: pending.assetId,
+        permissions: pending.to,
+      };
   }
 }
 
@@ -108,9 +113,16 @@ export class MemberActionsProcess implements EventConsumer {
       return this.finishTask(ctx, stream, taskId);
     }
 
-    const { state: integration } = await this.commands.load(integrationStream(integrationId), integrationDecider);
+    const { state: integration } = await this.commands.load(
+      integrationStream(integrationId),
+      integrationDecider,
+    );
     for (let attempt = pending.attempts + 1; ; attempt += 1) {
-      await this.step(stream, ctx, taskId, `attempt:${attempt}`, { type: 'RecordActionAttempt', taskId, attempt });
+      await this.step(stream, ctx, taskId, `attempt:${attempt}`, {
+        type: 'RecordActionAttempt',
+        taskId,
+        attempt,
+      });
       await this.tasks.started(ctx, taskId, attempt);
       try {
         if (!integration.connected || !integration.businessId || !integration.automationAccountId) {
@@ -122,17 +134,31 @@ export class MemberActionsProcess implements EventConsumer {
           });
         }
         const login = await this.logins.loginOf(ctx.workspaceId, integration.automationAccountId);
-        const outcome = await this.pinterest.perform(login, integration.businessId, requestOf(pending, state));
-        await this.step(stream, ctx, taskId, 'outcome', { type: 'CompleteAction', taskId, outcome });
+        const outcome = await this.pinterest.perform(
+          login,
+          integration.businessId,
+          requestOf(pending, state),
+        );
+        await this.step(stream, ctx, taskId, 'outcome', {
+          type: 'CompleteAction',
+          taskId,
+          outcome,
+        });
         await this.tasks.completed(ctx, taskId, { memberId, outcome, attempts: attempt });
         return;
       } catch (error) {
         const failure = failureOf(error);
-        const recordedFailure: ActionFailure = { kind: failure.kind, message: failure.message, evidence: failure.evidence };
+        const recordedFailure: ActionFailure = {
+          kind: failure.kind,
+          message: failure.message,
+          evidence: failure.evidence,
+        };
         if (failure.retryable && attempt < this.policy.maxAttempts) {
           const delay = this.policy.delayMs(attempt);
           const retryAt = new Date(Date.now() + delay);
-          this.logger.warn(`task ${taskId}: attempt ${attempt} failed (${failure.kind}); retrying in ${delay} ms`);
+          this.logger.warn(
+            `task ${taskId}: attempt ${attempt} failed (${failure.kind}); retrying in ${delay} ms`,
+          );
           await this.step(stream, ctx, taskId, `attempt-failed:${attempt}`, {
             type: 'RecordActionAttemptFailed',
             taskId,
@@ -144,8 +170,14 @@ export class MemberActionsProcess implements EventConsumer {
           await new Promise((r) => setTimeout(r, delay));
           continue;
         }
-        this.logger.warn(`task ${taskId}: failed for good after ${attempt} attempt(s) (${failure.kind})`);
-        await this.step(stream, ctx, taskId, 'outcome', { type: 'FailAction', taskId, failure: recordedFailure });
+        this.logger.warn(
+          `task ${taskId}: failed for good after ${attempt} attempt(s) (${failure.kind})`,
+        );
+        await this.step(stream, ctx, taskId, 'outcome', {
+          type: 'FailAction',
+          taskId,
+          failure: recordedFailure,
+        });
         await this.tasks.notCompleted(ctx, taskId, attempt, recordedFailure);
         const health = healthAfter(failure);
         if (health) {
@@ -182,7 +214,11 @@ export class MemberActionsProcess implements EventConsumer {
       const event = toDomainEvent(e) as MemberEvent;
       const data = event.data as { taskId?: string };
       if (data.taskId !== taskId) continue;
-      if (event.type === 'MemberRemovalFailed' || event.type === 'MemberInviteFailed' || event.type === 'MemberUpdateFailed') {
+      if (
+        event.type === 'MemberRemovalFailed' ||
+        event.type === 'MemberInviteFailed' ||
+        event.type === 'MemberUpdateFailed'
+      ) {
         return this.tasks.notCompleted(ctx, taskId, event.data.attempts, event.data.failure);
       }
       if (event.type === 'MemberRemoved' || event.type === 'MemberInvited') {

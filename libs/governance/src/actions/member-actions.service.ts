@@ -16,7 +16,12 @@ import {
   permissionsFor,
 } from '@app/domain';
 import { EventStore } from '@app/eventstore';
-import { CommandExecutor, type CommandContext, metadataFor, READ_MODEL_STORE } from '@app/infrastructure';
+import {
+  CommandExecutor,
+  type CommandContext,
+  metadataFor,
+  READ_MODEL_STORE,
+} from '@app/infrastructure';
 import type { ReadModelStore } from '@app/readmodels';
 import { Vault } from '@app/vault';
 import type { Caller } from '../access/access.service';
@@ -24,7 +29,10 @@ import { IdentityDirectory } from '../directory/identity-directory.service';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { type MemberView, MembersQuery } from '../integrations/members.query';
 import { ASSETS, assetDocId, type AssetDoc } from '../read-models/assets.projection';
-import { AUTOMATION_ACCOUNTS, type AutomationAccountDoc } from '../read-models/automation-accounts.projection';
+import {
+  AUTOMATION_ACCOUNTS,
+  type AutomationAccountDoc,
+} from '../read-models/automation-accounts.projection';
 import { MEMBERS, type MemberDoc } from '../read-models/members.projection';
 import { BUSINESS_ACTIONS, type BusinessActions, failureOf } from '../sync/business-reader.port';
 import { TaskRecorder } from '../sync/task-recorder';
@@ -35,7 +43,10 @@ export interface ActionAnswer {
   member: MemberView;
 }
 
-const ctxOf = (caller: Caller): CommandContext => ({ workspaceId: caller.workspaceId, actor: caller.actor });
+const ctxOf = (caller: Caller): CommandContext => ({
+  workspaceId: caller.workspaceId,
+  actor: caller.actor,
+});
 
 /**
  * What an admin does to a member. Each command is decided on the member's stream (a
@@ -56,7 +67,12 @@ export class MemberActionsService {
     @Inject(BUSINESS_ACTIONS) private readonly pinterest: BusinessActions,
   ) {}
 
-  async exempt(caller: Caller, integrationId: string, memberId: string, reason: string): Promise<ActionAnswer> {
+  async exempt(
+    caller: Caller,
+    integrationId: string,
+    memberId: string,
+    reason: string,
+  ): Promise<ActionAnswer> {
     return this.act(caller, integrationId, memberId, { type: 'ExemptMember', reason });
   }
 
@@ -65,11 +81,23 @@ export class MemberActionsService {
   }
 
   async remove(caller: Caller, integrationId: string, memberId: string): Promise<ActionAnswer> {
-    return this.act(caller, integrationId, memberId, { type: 'RemoveMember', taskId: randomUUID() });
+    return this.act(caller, integrationId, memberId, {
+      type: 'RemoveMember',
+      taskId: randomUUID(),
+    });
   }
 
-  async changeRole(caller: Caller, integrationId: string, memberId: string, role: 'employee' | 'manager'): Promise<ActionAnswer> {
-    return this.act(caller, integrationId, memberId, { type: 'ChangeBusinessRole', taskId: randomUUID(), role });
+  async changeRole(
+    caller: Caller,
+    integrationId: string,
+    memberId: string,
+    role: 'employee' | 'manager',
+  ): Promise<ActionAnswer> {
+    return this.act(caller, integrationId, memberId, {
+      type: 'ChangeBusinessRole',
+      taskId: randomUUID(),
+      role,
+    });
   }
 
   async changePermissions(
@@ -79,12 +107,17 @@ export class MemberActionsService {
     assetId: string,
     permissions: string[],
   ): Promise<ActionAnswer> {
-    const asset = await this.readModels.collection<AssetDoc>(ASSETS).get(assetDocId(integrationId, assetId));
-    if (!asset || !asset.present) throw new InvalidCommand(`assetId: no asset ${assetId} in this business`);
+    const asset = await this.readModels
+      .collection<AssetDoc>(ASSETS)
+      .get(assetDocId(integrationId, assetId));
+    if (!asset || !asset.present)
+      throw new InvalidCommand(`assetId: no asset ${assetId} in this business`);
     const offered = permissionsFor(asset.assetType as Parameters<typeof permissionsFor>[0]);
     const wrong = permissions.filter((p) => !offered.includes(p as AssetPermission));
     if (wrong.length > 0) {
-      throw new InvalidCommand(`permissions: ${wrong.join(', ')} cannot be given on ${asset.assetType}; offered: ${offered.join(', ')}`);
+      throw new InvalidCommand(
+        `permissions: ${wrong.join(', ')} cannot be given on ${asset.assetType}; offered: ${offered.join(', ')}`,
+      );
     }
     return this.act(caller, integrationId, memberId, {
       type: 'ChangeAssetPermissions',
@@ -103,7 +136,10 @@ export class MemberActionsService {
   ): Promise<ActionAnswer> {
     const identity = await this.directory.get(caller.workspaceId, identityId);
     if (!identity || identity.deleted) throw new NotFound(`identity ${identityId} not found`);
-    const email = identity.emails.find((e) => e.primary)?.value ?? identity.emails[0]?.value ?? identity.userName;
+    const email =
+      identity.emails.find((e) => e.primary)?.value ??
+      identity.emails[0]?.value ??
+      identity.userName;
     return this.act(caller, integrationId, memberId, {
       type: 'MatchMember',
       identityId,
@@ -130,7 +166,10 @@ export class MemberActionsService {
     }
     const credentialsRef = failure
       ? ''
-      : await this.vault.put(JSON.stringify(credentials), { workspaceId: caller.workspaceId, purpose: `member-account:${memberId}` });
+      : await this.vault.put(JSON.stringify(credentials), {
+          workspaceId: caller.workspaceId,
+          purpose: `member-account:${memberId}`,
+        });
     return this.act(caller, integrationId, memberId, {
       type: 'ConnectAccount',
       credentialsRef,
@@ -145,7 +184,9 @@ export class MemberActionsService {
     accountId: string,
     credentials: { email: string; password: string },
   ): Promise<AutomationAccountDoc> {
-    const history = await this.events.readStream(automationAccountStream(accountId), { maxCount: 1 });
+    const history = await this.events.readStream(automationAccountStream(accountId), {
+      maxCount: 1,
+    });
     if (history.length === 0 || history[0].metadata.workspaceId !== caller.workspaceId) {
       throw new NotFound(`automation account ${accountId} not found`);
     }
@@ -162,7 +203,10 @@ export class MemberActionsService {
         workspaceId: caller.workspaceId,
         purpose: `automation-account:${accountId}`,
       });
-      events.push({ type: 'AutomationAccountCredentialsChanged', data: { accountId, email: credentials.email, passwordRef } });
+      events.push({
+        type: 'AutomationAccountCredentialsChanged',
+        data: { accountId, email: credentials.email, passwordRef },
+      });
       events.push({ type: 'AutomationAccountLoginSucceeded', data: { accountId } });
     } else {
       events.push({ type: 'AutomationAccountLoginFailed', data: { accountId, reason: failure } });
@@ -173,12 +217,19 @@ export class MemberActionsService {
       { expectedRevision: 'any' },
     );
     await this.integrations.settle(append);
-    const doc = await this.readModels.collection<AutomationAccountDoc>(AUTOMATION_ACCOUNTS).get(accountId);
+    const doc = await this.readModels
+      .collection<AutomationAccountDoc>(AUTOMATION_ACCOUNTS)
+      .get(accountId);
     if (!doc) throw new NotFound(`automation account ${accountId} not found`);
     return doc;
   }
 
-  private async act(caller: Caller, integrationId: string, memberId: string, command: MemberCommand): Promise<ActionAnswer> {
+  private async act(
+    caller: Caller,
+    integrationId: string,
+    memberId: string,
+    command: MemberCommand,
+  ): Promise<ActionAnswer> {
     await this.member(caller, integrationId, memberId);
     const ctx = ctxOf(caller);
     const stream = memberStream(memberId);
@@ -186,18 +237,29 @@ export class MemberActionsService {
       eventId: (_e, i, revision) => deterministicId(stream, 'action', revision, i),
     });
     const pending = result.state.pending;
-    const taskId = 'taskId' in command && pending?.taskId === command.taskId ? command.taskId : null;
+    const taskId =
+      'taskId' in command && pending?.taskId === command.taskId ? command.taskId : null;
     if (taskId && pending) {
-      await this.tasks.queued(ctx, { taskId, integrationId, kind: TASK_KIND_OF[pending.kind], trigger: 'web_app' });
+      await this.tasks.queued(ctx, {
+        taskId,
+        integrationId,
+        kind: TASK_KIND_OF[pending.kind],
+        trigger: 'web_app',
+      });
     }
     await this.integrations.settle(result.append);
     return { taskId, member: await this.members.one(integrationId, memberId) };
   }
 
-  private async member(caller: Caller, integrationId: string, memberId: string): Promise<MemberDoc> {
+  private async member(
+    caller: Caller,
+    integrationId: string,
+    memberId: string,
+  ): Promise<MemberDoc> {
     await this.integrations.integration(caller, integrationId);
     const doc = await this.readModels.collection<MemberDoc>(MEMBERS).get(memberId);
-    if (!doc || doc.integrationId !== integrationId) throw new NotFound(`member ${memberId} not found`);
+    if (!doc || doc.integrationId !== integrationId)
+      throw new NotFound(`member ${memberId} not found`);
     return doc;
   }
 
@@ -205,7 +267,14 @@ export class MemberActionsService {
   private async onBusiness(integrationId: string, emails: readonly string[]): Promise<boolean> {
     const members = this.readModels.collection<MemberDoc>(MEMBERS);
     for (const email of emails) {
-      const page = await members.find({ where: { integrationId, emailNormalized: email, tab: { in: ['unmatched', 'onboarded', 'exempted'] } }, limit: 1 });
+      const page = await members.find({
+        where: {
+          integrationId,
+          emailNormalized: email,
+          tab: { in: ['unmatched', 'onboarded', 'exempted'] },
+        },
+        limit: 1,
+      });
       if (page.items.length > 0) return true;
     }
     const { state } = await this.commands.load(businessStream(integrationId), catalogDecider);

@@ -17,7 +17,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+const trim = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
 
 /** Either an existing account (`{ id }`) or a new one (`{ label, email, password, phone }`). */
 export class AutomationAccountInput {
@@ -72,7 +73,9 @@ export class ConnectIntegrationDto {
 
 export class ListMembersQuery {
   @IsOptional()
-  @IsIn(['unmatched', 'onboarded', 'exempted'], { message: 'tab must be unmatched, onboarded or exempted' })
+  @IsIn(['unmatched', 'onboarded', 'exempted'], {
+    message: 'tab must be unmatched, onboarded or exempted',
+  })
   tab: 'unmatched' | 'onboarded' | 'exempted' = 'unmatched';
 
   @IsOptional()

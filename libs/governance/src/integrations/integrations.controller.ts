@@ -55,7 +55,11 @@ export class IntegrationsController {
   }
 
   @Get(':id/members')
-  async members(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string, @Query() query: ListMembersQuery) {
+  async members(
+    @CurrentCaller() caller: Caller,
+    @Param('id', uuid) id: string,
+    @Query() query: ListMembersQuery,
+  ) {
     await this.integrations.integration(caller, id);
     return this.membersQuery.page(id, query);
   }

@@ -12,13 +12,24 @@ import {
   type TaskTrigger,
 } from '@app/domain';
 import { EventStore, type AppendResult } from '@app/eventstore';
-import { CommandExecutor, type CommandContext, metadataFor, READ_MODEL_STORE } from '@app/infrastructure';
+import {
+  CommandExecutor,
+  type CommandContext,
+  metadataFor,
+  READ_MODEL_STORE,
+} from '@app/infrastructure';
 import { ProjectionRunner } from '@app/projections';
 import type { ReadModelStore } from '@app/readmodels';
 import { Vault } from '@app/vault';
 import type { Caller } from '../access/access.service';
-import { AUTOMATION_ACCOUNTS, type AutomationAccountDoc } from '../read-models/automation-accounts.projection';
-import { AUTOMATION_TASKS, type AutomationTaskDoc } from '../read-models/automation-tasks.projection';
+import {
+  AUTOMATION_ACCOUNTS,
+  type AutomationAccountDoc,
+} from '../read-models/automation-accounts.projection';
+import {
+  AUTOMATION_TASKS,
+  type AutomationTaskDoc,
+} from '../read-models/automation-tasks.projection';
 import { INTEGRATIONS, type IntegrationDoc } from '../read-models/integrations.projection';
 import { MEMBERS } from '../read-models/members.projection';
 import { TaskRecorder } from '../sync/task-recorder';
@@ -39,7 +50,10 @@ export interface IntegrationCard {
   connectedAt: string;
 }
 
-const ctxOf = (caller: Caller): CommandContext => ({ workspaceId: caller.workspaceId, actor: caller.actor });
+const ctxOf = (caller: Caller): CommandContext => ({
+  workspaceId: caller.workspaceId,
+  actor: caller.actor,
+});
 
 @Injectable()
 export class IntegrationsService {
@@ -55,13 +69,21 @@ export class IntegrationsService {
   async connect(caller: Caller, input: ConnectIntegrationDto): Promise<IntegrationCard> {
     const ctx = ctxOf(caller);
     const integrationId = integrationIdFor(caller.workspaceId, input.businessId);
-    const { state } = await this.commands.load(integrationStream(integrationId), integrationDecider);
+    const { state } = await this.commands.load(
+      integrationStream(integrationId),
+      integrationDecider,
+    );
     if (state.connected) {
-      throw new Conflict(`business ${input.businessId} is already connected in this workspace`, { integrationId });
+      throw new Conflict(`business ${input.businessId} is already connected in this workspace`, {
+        integrationId,
+      });
     }
     const accountId = input.automationAccount.id
       ? await this.existingAccount(caller, input.automationAccount.id)
-      : await this.addAccount(ctx, input.automationAccount as Required<ConnectIntegrationDto['automationAccount']>);
+      : await this.addAccount(
+          ctx,
+          input.automationAccount as Required<ConnectIntegrationDto['automationAccount']>,
+        );
     const result = await this.commands.execute(
       integrationStream(integrationId),
       integrationDecider,
@@ -102,7 +124,11 @@ export class IntegrationsService {
   }
 
   /** Queues a check; while one is queued or running, that one is the answer. */
-  async checkForUpdates(caller: Caller, integrationId: string, trigger: TaskTrigger): Promise<{ taskId: string; created: boolean }> {
+  async checkForUpdates(
+    caller: Caller,
+    integrationId: string,
+    trigger: TaskTrigger,
+  ): Promise<{ taskId: string; created: boolean }> {
     await this.integration(caller, integrationId);
     const stream = integrationStream(integrationId);
     const { state } = await this.commands.load(stream, integrationDecider);
@@ -110,7 +136,12 @@ export class IntegrationsService {
     const ctx = ctxOf(caller);
     const taskId = randomUUID();
     await this.tasks.queued(ctx, { taskId, integrationId, kind: 'syncing_users', trigger });
-    const result = await this.commands.execute(stream, integrationDecider, { type: 'CheckForUpdates', taskId, trigger }, ctx);
+    const result = await this.commands.execute(
+      stream,
+      integrationDecider,
+      { type: 'CheckForUpdates', taskId, trigger },
+      ctx,
+    );
     if (result.appended === 0) {
       // Another request won the race: this task never runs, and says why.
       await this.tasks.notCompleted(ctx, taskId, 0, {
@@ -163,7 +194,8 @@ export class IntegrationsService {
 
   async task(caller: Caller, taskId: string): Promise<AutomationTaskDoc> {
     const doc = await this.readModels.collection<AutomationTaskDoc>(AUTOMATION_TASKS).get(taskId);
-    if (!doc || doc.workspaceId !== caller.workspaceId) throw new NotFound(`automation task ${taskId} not found`);
+    if (!doc || doc.workspaceId !== caller.workspaceId)
+      throw new NotFound(`automation task ${taskId} not found`);
     return doc;
   }
 
@@ -183,7 +215,9 @@ export class IntegrationsService {
   private async card(doc: IntegrationDoc): Promise<IntegrationCard> {
     const members = this.readModels.collection(MEMBERS);
     const [unmatched, onboarded, exempted] = await Promise.all(
-      (['unmatched', 'onboarded', 'exempted'] as const).map((tab) => members.count({ integrationId: doc.id, tab })),
+      (['unmatched', 'onboarded', 'exempted'] as const).map((tab) =>
+        members.count({ integrationId: doc.id, tab }),
+      ),
     );
     return {
       id: doc.id,
@@ -202,9 +236,13 @@ export class IntegrationsService {
   }
 
   private async existingAccount(caller: Caller, accountId: string): Promise<string> {
-    const history = await this.events.readStream(automationAccountStream(accountId), { maxCount: 1 });
+    const history = await this.events.readStream(automationAccountStream(accountId), {
+      maxCount: 1,
+    });
     if (history.length === 0 || history[0].metadata.workspaceId !== caller.workspaceId) {
-      throw new InvalidCommand(`automationAccount.id: no automation account ${accountId} in this workspace`);
+      throw new InvalidCommand(
+        `automationAccount.id: no automation account ${accountId} in this workspace`,
+      );
     }
     return accountId;
   }
@@ -220,7 +258,13 @@ export class IntegrationsService {
     });
     const event: AutomationAccountEvent = {
       type: 'AutomationAccountAdded',
-      data: { accountId, label: input.label, email: input.email, phone: input.phone ?? null, passwordRef },
+      data: {
+        accountId,
+        label: input.label,
+        email: input.email,
+        phone: input.phone ?? null,
+        passwordRef,
+      },
     };
     await this.events.appendToStream(
       automationAccountStream(accountId),

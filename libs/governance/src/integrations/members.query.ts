@@ -11,7 +11,12 @@ export interface MemberView {
   name: string;
   email: string;
   businessRole: MemberDoc['businessRole'];
-  assets: { assetId: string; assetType: string | null; name: string | null; permissions: string[] }[];
+  assets: {
+    assetId: string;
+    assetType: string | null;
+    name: string | null;
+    permissions: string[];
+  }[];
   status: string;
   tab: MemberDoc['tab'];
   matchedIdentity: MemberDoc['matchedIdentity'];
@@ -49,19 +54,36 @@ export class MembersQuery {
     let items: MemberDoc[];
     let nextCursor: string | null;
     if (query.search) {
-      ({ items, nextCursor } = await this.search(where, query.search.toLowerCase(), query.cursor, query.limit));
+      ({ items, nextCursor } = await this.search(
+        where,
+        query.search.toLowerCase(),
+        query.cursor,
+        query.limit,
+      ));
     } else {
-      ({ items, nextCursor } = await members.find({ where, sort, limit: query.limit, cursor: query.cursor }));
+      ({ items, nextCursor } = await members.find({
+        where,
+        sort,
+        limit: query.limit,
+        cursor: query.cursor,
+      }));
     }
     const [unmatched, onboarded, exempted] = await Promise.all(
-      (['unmatched', 'onboarded', 'exempted'] as const).map((tab) => members.count({ integrationId, tab })),
+      (['unmatched', 'onboarded', 'exempted'] as const).map((tab) =>
+        members.count({ integrationId, tab }),
+      ),
     );
-    return { items: await this.views(items), nextCursor, counts: { unmatched, onboarded, exempted } };
+    return {
+      items: await this.views(items),
+      nextCursor,
+      counts: { unmatched, onboarded, exempted },
+    };
   }
 
   async one(integrationId: string, memberId: string): Promise<MemberView> {
     const doc = await this.readModels.collection<MemberDoc>(MEMBERS).get(memberId);
-    if (!doc || doc.integrationId !== integrationId) throw new NotFound(`member ${memberId} not found`);
+    if (!doc || doc.integrationId !== integrationId)
+      throw new NotFound(`member ${memberId} not found`);
     return (await this.views([doc]))[0];
   }
 
@@ -96,9 +118,15 @@ export class MembersQuery {
   }
 
   private async views(docs: MemberDoc[]): Promise<MemberView[]> {
-    const ids = [...new Set(docs.flatMap((d) => Object.keys(d.assets).map((a) => assetDocId(d.integrationId, a))))];
+    const ids = [
+      ...new Set(
+        docs.flatMap((d) => Object.keys(d.assets).map((a) => assetDocId(d.integrationId, a))),
+      ),
+    ];
     const assets = new Map(
-      (await this.readModels.collection<AssetDoc>(ASSETS).getMany(ids)).map((a) => [a.id, a] as const),
+      (await this.readModels.collection<AssetDoc>(ASSETS).getMany(ids)).map(
+        (a) => [a.id, a] as const,
+      ),
     );
     return docs.map((d) => ({
       id: d.id,
@@ -108,7 +136,12 @@ export class MembersQuery {
       businessRole: d.businessRole,
       assets: Object.entries(d.assets).map(([assetId, permissions]) => {
         const asset = assets.get(assetDocId(d.integrationId, assetId));
-        return { assetId, assetType: asset?.assetType ?? null, name: asset?.name ?? null, permissions };
+        return {
+          assetId,
+          assetType: asset?.assetType ?? null,
+          name: asset?.name ?? null,
+          permissions,
+        };
       }),
       status: d.status,
       tab: d.tab,

@@ -12,7 +12,8 @@ export interface AssetDoc extends Document {
 }
 
 export const ASSETS = 'assets';
-export const assetDocId = (integrationId: string, assetId: string): string => `${integrationId}:${assetId}`;
+export const assetDocId = (integrationId: string, assetId: string): string =>
+  `${integrationId}:${assetId}`;
 
 /** Asset names and types, to show next to a member's permissions. */
 export const assetsProjection: Projection = {
@@ -38,7 +39,9 @@ export const assetsProjection: Projection = {
       if (!current) return;
       ctx.put<AssetDoc>(
         ASSETS,
-        event.type === 'AssetRenamed' ? { ...current, name: event.data.name } : { ...current, present: false },
+        event.type === 'AssetRenamed'
+          ? { ...current, name: event.data.name }
+          : { ...current, present: false },
       );
     }
   },

@@ -42,13 +42,29 @@ export const automationAccountsProjection: Projection = {
     if (!current) return;
     switch (event.type) {
       case 'AutomationAccountCredentialsChanged':
-        ctx.put(AUTOMATION_ACCOUNTS, { ...current, email: event.data.email, status: 'connect_your_account', statusReason: null, updatedAt: at });
+        ctx.put(AUTOMATION_ACCOUNTS, {
+          ...current,
+          email: event.data.email,
+          status: 'connect_your_account',
+          statusReason: null,
+          updatedAt: at,
+        });
         break;
       case 'AutomationAccountLoginSucceeded':
-        ctx.put(AUTOMATION_ACCOUNTS, { ...current, status: 'connected', statusReason: null, updatedAt: at });
+        ctx.put(AUTOMATION_ACCOUNTS, {
+          ...current,
+          status: 'connected',
+          statusReason: null,
+          updatedAt: at,
+        });
         break;
       case 'AutomationAccountLoginFailed':
-        ctx.put(AUTOMATION_ACCOUNTS, { ...current, status: 'login_failed', statusReason: event.data.reason, updatedAt: at });
+        ctx.put(AUTOMATION_ACCOUNTS, {
+          ...current,
+          status: 'login_failed',
+          statusReason: event.data.reason,
+          updatedAt: at,
+        });
         break;
     }
   },

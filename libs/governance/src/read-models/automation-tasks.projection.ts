@@ -1,4 +1,10 @@
-import type { AutomationTaskEvent, TaskFailure, TaskKind, TaskStatus, TaskTrigger } from '@app/domain';
+import type {
+  AutomationTaskEvent,
+  TaskFailure,
+  TaskKind,
+  TaskStatus,
+  TaskTrigger,
+} from '@app/domain';
 import type { RecordedEvent } from '@app/eventstore';
 import type { Projection } from '@app/projections';
 import type { Document } from '@app/readmodels';
@@ -24,7 +30,12 @@ export const AUTOMATION_TASKS = 'automation_tasks';
 export const automationTasksProjection: Projection = {
   name: 'automation-tasks',
   version: 1,
-  collections: [{ name: AUTOMATION_TASKS, indexes: ['workspaceId', 'integrationId', 'status', 'createdAt', 'kind'] }],
+  collections: [
+    {
+      name: AUTOMATION_TASKS,
+      indexes: ['workspaceId', 'integrationId', 'status', 'createdAt', 'kind'],
+    },
+  ],
   filter: { categories: ['automationTask'] },
   async handle(recorded: RecordedEvent, ctx) {
     const event = recorded as unknown as AutomationTaskEvent;
@@ -59,13 +70,27 @@ export const automationTasksProjection: Projection = {
         next.progress = { done: event.data.done, total: event.data.total };
         break;
       case 'AutomationTaskRetrying':
-        Object.assign(next, { status: 'retrying', error: event.data.failure, retryAt: event.data.retryAt });
+        Object.assign(next, {
+          status: 'retrying',
+          error: event.data.failure,
+          retryAt: event.data.retryAt,
+        });
         break;
       case 'AutomationTaskCompleted':
-        Object.assign(next, { status: 'completed', summary: event.data.summary, error: null, retryAt: null });
+        Object.assign(next, {
+          status: 'completed',
+          summary: event.data.summary,
+          error: null,
+          retryAt: null,
+        });
         break;
       case 'AutomationTaskNotCompleted':
-        Object.assign(next, { status: 'not_completed', attempts: event.data.attempts, error: event.data.failure, retryAt: null });
+        Object.assign(next, {
+          status: 'not_completed',
+          attempts: event.data.attempts,
+          error: event.data.failure,
+          retryAt: null,
+        });
         break;
     }
     ctx.put<AutomationTaskDoc>(AUTOMATION_TASKS, next);

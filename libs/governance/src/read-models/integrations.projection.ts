@@ -50,7 +50,12 @@ export const integrationsProjection: Projection = {
     if (!current) return;
     switch (event.type) {
       case 'IntegrationDisconnected':
-        ctx.put<IntegrationDoc>(INTEGRATIONS, { ...current, connected: false, activeTaskId: null, disconnectedAt: at });
+        ctx.put<IntegrationDoc>(INTEGRATIONS, {
+          ...current,
+          connected: false,
+          activeTaskId: null,
+          disconnectedAt: at,
+        });
         break;
       case 'CheckForUpdatesRequested':
         ctx.put<IntegrationDoc>(INTEGRATIONS, { ...current, activeTaskId: event.data.taskId });
@@ -63,7 +68,11 @@ export const integrationsProjection: Projection = {
         });
         break;
       case 'IntegrationHealthChanged':
-        ctx.put<IntegrationDoc>(INTEGRATIONS, { ...current, health: event.data.to, healthReason: event.data.reason });
+        ctx.put<IntegrationDoc>(INTEGRATIONS, {
+          ...current,
+          health: event.data.to,
+          healthReason: event.data.reason,
+        });
         break;
     }
   },

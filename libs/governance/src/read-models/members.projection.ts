@@ -18,14 +18,29 @@ export interface MemberDoc extends Document {
   present: boolean;
   tab: MemberTab;
   status: string;
-  matchedIdentity: { identityId: string; how: MatchHow; rule: string; matchedAt: string; actor: string } | null;
+  matchedIdentity: {
+    identityId: string;
+    how: MatchHow;
+    rule: string;
+    matchedAt: string;
+    actor: string;
+  } | null;
   ambiguity: { candidates: string[]; rule: string; since: string } | null;
   exemption: { reason: string; actor: string; at: string } | null;
   /** The action the service is carrying out on Pinterest for this member, if any. */
   pendingAction: { kind: string; taskId: string; requestedAt: string; actor: string } | null;
   invite: { email: string; status: string; taskId: string | null } | null;
-  lastFailure: { kind: string; taskId: string; failure: { kind: string; message: string; evidence: string[] }; at: string } | null;
-  account: { status: 'connect_your_account' | 'connected' | 'login_failed'; reason: string | null; at: string | null };
+  lastFailure: {
+    kind: string;
+    taskId: string;
+    failure: { kind: string; message: string; evidence: string[] };
+    at: string;
+  } | null;
+  account: {
+    status: 'connect_your_account' | 'connected' | 'login_failed';
+    reason: string | null;
+    at: string | null;
+  };
   removal: { taskId: string; outcome: string; actor: string; at: string } | null;
   /** Lower-cased name and email, for the tabs' search box. */
   searchText: string;
@@ -43,7 +58,16 @@ function tabOf(doc: Pick<MemberDoc, 'present' | 'matchedIdentity' | 'exemption'>
 }
 
 function statusOf(
-  doc: Pick<MemberDoc, 'present' | 'matchedIdentity' | 'exemption' | 'ambiguity' | 'pendingAction' | 'invite' | 'lastFailure'>,
+  doc: Pick<
+    MemberDoc,
+    | 'present'
+    | 'matchedIdentity'
+    | 'exemption'
+    | 'ambiguity'
+    | 'pendingAction'
+    | 'invite'
+    | 'lastFailure'
+  >,
 ): string {
   if (!doc.present) return 'removed';
   if (doc.pendingAction?.kind === 'removal') return 'awaiting_deprovisioning';
@@ -71,7 +95,14 @@ export const membersProjection: Projection = {
   collections: [
     {
       name: MEMBERS,
-      indexes: ['workspaceId', 'integrationId', 'tab', 'emailNormalized', 'pinterestUserId', 'name'],
+      indexes: [
+        'workspaceId',
+        'integrationId',
+        'tab',
+        'emailNormalized',
+        'pinterestUserId',
+        'name',
+      ],
     },
   ],
   filter: { categories: ['member'] },
@@ -125,7 +156,11 @@ export const membersProjection: Projection = {
       case 'MemberBusinessRoleChanged':
         if (current) {
           const answered = current.pendingAction?.kind === 'role';
-          next = { ...current, businessRole: event.data.to, ...(answered ? { pendingAction: null, lastFailure: null } : {}) };
+          next = {
+            ...current,
+            businessRole: event.data.to,
+            ...(answered ? { pendingAction: null, lastFailure: null } : {}),
+          };
         }
         break;
       case 'MemberAssetPermissionsChanged':
@@ -134,7 +169,11 @@ export const membersProjection: Projection = {
           if (event.data.to.length > 0) assets[event.data.assetId] = event.data.to;
           else delete assets[event.data.assetId];
           const answered = current.pendingAction?.kind === 'permissions';
-          next = { ...current, assets, ...(answered ? { pendingAction: null, lastFailure: null } : {}) };
+          next = {
+            ...current,
+            assets,
+            ...(answered ? { pendingAction: null, lastFailure: null } : {}),
+          };
         }
         break;
       case 'MemberLeftBusiness':
@@ -156,13 +195,21 @@ export const membersProjection: Projection = {
         }
         break;
       case 'MemberMatchAmbiguous':
-        if (current) next = { ...current, ambiguity: { candidates: event.data.candidates, rule: event.data.rule, since: at } };
+        if (current)
+          next = {
+            ...current,
+            ambiguity: { candidates: event.data.candidates, rule: event.data.rule, since: at },
+          };
         break;
       case 'MemberAmbiguityCleared':
         if (current) next = { ...current, ambiguity: null };
         break;
       case 'MemberExempted':
-        if (current) next = { ...current, exemption: { reason: event.data.reason, actor: recorded.metadata.actor, at } };
+        if (current)
+          next = {
+            ...current,
+            exemption: { reason: event.data.reason, actor: recorded.metadata.actor, at },
+          };
         break;
       case 'MemberUnexempted':
         if (current) next = { ...current, exemption: null };
@@ -174,10 +221,21 @@ export const membersProjection: Projection = {
         if (current) {
           next = {
             ...current,
-            pendingAction: { kind: PENDING_KIND[event.type], taskId: event.data.taskId, requestedAt: at, actor: recorded.metadata.actor },
+            pendingAction: {
+              kind: PENDING_KIND[event.type],
+              taskId: event.data.taskId,
+              requestedAt: at,
+              actor: recorded.metadata.actor,
+            },
             lastFailure: null,
             ...(event.type === 'MemberInviteRequested'
-              ? { invite: { email: event.data.email, status: 'inviting', taskId: event.data.taskId } }
+              ? {
+                  invite: {
+                    email: event.data.email,
+                    status: 'inviting',
+                    taskId: event.data.taskId,
+                  },
+                }
               : {}),
           };
         }
@@ -190,7 +248,12 @@ export const membersProjection: Projection = {
             assets: {},
             pendingAction: null,
             lastFailure: null,
-            removal: { taskId: event.data.taskId, outcome: event.data.outcome, actor: recorded.metadata.actor, at },
+            removal: {
+              taskId: event.data.taskId,
+              outcome: event.data.outcome,
+              actor: recorded.metadata.actor,
+              at,
+            },
           };
         }
         break;
@@ -199,12 +262,18 @@ export const membersProjection: Projection = {
       case 'MemberUpdateFailed':
         if (current) {
           const kind =
-            event.type === 'MemberRemovalFailed' ? 'deprovisioning_failed' : event.type === 'MemberInviteFailed' ? 'invite_failed' : 'update_failed';
+            event.type === 'MemberRemovalFailed'
+              ? 'deprovisioning_failed'
+              : event.type === 'MemberInviteFailed'
+                ? 'invite_failed'
+                : 'update_failed';
           next = {
             ...current,
             pendingAction: null,
             lastFailure: { kind, taskId: event.data.taskId, failure: event.data.failure, at },
-            ...(event.type === 'MemberInviteFailed' && current.invite ? { invite: { ...current.invite, status: 'invite_failed' } } : {}),
+            ...(event.type === 'MemberInviteFailed' && current.invite
+              ? { invite: { ...current.invite, status: 'invite_failed' } }
+              : {}),
           };
         }
         break;
@@ -213,21 +282,28 @@ export const membersProjection: Projection = {
           next = {
             ...current,
             pendingAction: null,
-            invite: { email: event.data.email, status: 'pending_invite_claim', taskId: event.data.taskId },
+            invite: {
+              email: event.data.email,
+              status: 'pending_invite_claim',
+              taskId: event.data.taskId,
+            },
           };
         }
         break;
       case 'MemberInviteClaimed':
-        if (current?.invite) next = { ...current, invite: { ...current.invite, status: 'claimed' } };
+        if (current?.invite)
+          next = { ...current, invite: { ...current.invite, status: 'claimed' } };
         break;
       case 'MemberInviteExpired':
-        if (current?.invite) next = { ...current, invite: { ...current.invite, status: 'invite_expired' } };
+        if (current?.invite)
+          next = { ...current, invite: { ...current.invite, status: 'invite_expired' } };
         break;
       case 'MemberAccountConnected':
         if (current) next = { ...current, account: { status: 'connected', reason: null, at } };
         break;
       case 'MemberAccountConnectionFailed':
-        if (current) next = { ...current, account: { status: 'login_failed', reason: event.data.reason, at } };
+        if (current)
+          next = { ...current, account: { status: 'login_failed', reason: event.data.reason, at } };
         break;
       case 'MemberActionAttempted':
       case 'MemberActionAttemptFailed':

@@ -13,12 +13,18 @@ export class AutomationLogins {
     private readonly vault: Vault,
   ) {}
 
-  async loginOf(workspaceId: string, accountId: string): Promise<{ email: string; password: string }> {
+  async loginOf(
+    workspaceId: string,
+    accountId: string,
+  ): Promise<{ email: string; password: string }> {
     let email = '';
     let passwordRef: string | null = null;
     for (const e of await this.events.readStream(automationAccountStream(accountId))) {
       const event = toDomainEvent(e) as AutomationAccountEvent;
-      if (event.type === 'AutomationAccountAdded' || event.type === 'AutomationAccountCredentialsChanged') {
+      if (
+        event.type === 'AutomationAccountAdded' ||
+        event.type === 'AutomationAccountCredentialsChanged'
+      ) {
         email = event.data.email;
         passwordRef = event.data.passwordRef;
       }

@@ -45,7 +45,12 @@ export class PinterestOperationFailed extends Error {
 export function failureOf(error: unknown): PinterestFailure {
   if (error instanceof PinterestOperationFailed) return error.failure;
   // An unclassified error is most likely a glitch (a closed page, a timeout): worth a retry.
-  return { kind: 'internal', retryable: true, message: error instanceof Error ? error.message : String(error), evidence: [] };
+  return {
+    kind: 'internal',
+    retryable: true,
+    message: error instanceof Error ? error.message : String(error),
+    evidence: [],
+  };
 }
 
 export type MemberActionRequest =
@@ -59,7 +64,11 @@ export type MemberActionRequest =
  * holds succeeds, and the outcome says so (`already_absent`, `already_invited`, `unchanged`).
  */
 export interface BusinessActions {
-  perform(login: { email: string; password: string }, businessId: string, request: MemberActionRequest): Promise<string>;
+  perform(
+    login: { email: string; password: string },
+    businessId: string,
+    request: MemberActionRequest,
+  ): Promise<string>;
   /** Logs in once to check a password; throws PinterestOperationFailed when refused. */
   verifyLogin(login: { email: string; password: string }): Promise<void>;
 }

@@ -10,10 +10,20 @@ import {
   type TaskFailure,
 } from '@app/domain';
 import { EventStore, type RecordedEvent } from '@app/eventstore';
-import { CommandExecutor, type CommandContext, metadataFor, toDomainEvent } from '@app/infrastructure';
+import {
+  CommandExecutor,
+  type CommandContext,
+  metadataFor,
+  toDomainEvent,
+} from '@app/infrastructure';
 import type { EventConsumer } from '@app/projections';
 import { AutomationLogins } from './automation-logins';
-import { BUSINESS_READER, type BusinessReader, failureOf, type PinterestFailure } from './business-reader.port';
+import {
+  BUSINESS_READER,
+  type BusinessReader,
+  failureOf,
+  type PinterestFailure,
+} from './business-reader.port';
 import { SnapshotImporter } from './snapshot-importer';
 import { TaskRecorder } from './task-recorder';
 
@@ -77,7 +87,10 @@ export class CheckForUpdatesProcess implements EventConsumer {
     const progress = await this.tasks.state(taskId);
     if (progress.finished) return this.finish(ctx, integrationId, taskId, progress.finished);
 
-    const { state: integration } = await this.commands.load(integrationStream(integrationId), integrationDecider);
+    const { state: integration } = await this.commands.load(
+      integrationStream(integrationId),
+      integrationDecider,
+    );
     if (!integration.connected || !integration.businessId || !integration.automationAccountId) {
       await this.tasks.notCompleted(ctx, taskId, progress.attempts, {
         kind: 'integration_disconnected',
@@ -92,12 +105,16 @@ export class CheckForUpdatesProcess implements EventConsumer {
       try {
         const login = await this.logins.loginOf(ctx.workspaceId, integration.automationAccountId);
         let lastProgressAt = 0;
-        const snapshot = await this.reader.readBusiness(login, integration.businessId, (done, total) => {
-          // Progress is for people watching: a few events, not one per member.
-          if (Date.now() - lastProgressAt < 2000 && done < total) return;
-          lastProgressAt = Date.now();
-          void this.tasks.progressed(ctx, taskId, done, total).catch(() => undefined);
-        });
+        const snapshot = await this.reader.readBusiness(
+          login,
+          integration.businessId,
+          (done, total) => {
+            // Progress is for people watching: a few events, not one per member.
+            if (Date.now() - lastProgressAt < 2000 && done < total) return;
+            lastProgressAt = Date.now();
+            void this.tasks.progressed(ctx, taskId, done, total).catch(() => undefined);
+          },
+        );
         const summary = await this.importer.import(snapshot, {
           workspaceId: ctx.workspaceId,
           integrationId,
@@ -111,15 +128,29 @@ export class CheckForUpdatesProcess implements EventConsumer {
         return this.finish(ctx, integrationId, taskId, 'completed');
       } catch (error) {
         const failure = failureOf(error);
-        const taskFailure: TaskFailure = { kind: failure.kind, message: failure.message, evidence: failure.evidence };
+        const taskFailure: TaskFailure = {
+          kind: failure.kind,
+          message: failure.message,
+          evidence: failure.evidence,
+        };
         if (failure.retryable && attempt < this.retry.maxAttempts) {
           const delay = this.retry.delayMs(attempt);
-          this.logger.warn(`task ${taskId}: attempt ${attempt} failed (${failure.kind}); retrying in ${delay} ms`);
-          await this.tasks.retrying(ctx, taskId, attempt, taskFailure, new Date(Date.now() + delay));
+          this.logger.warn(
+            `task ${taskId}: attempt ${attempt} failed (${failure.kind}); retrying in ${delay} ms`,
+          );
+          await this.tasks.retrying(
+            ctx,
+            taskId,
+            attempt,
+            taskFailure,
+            new Date(Date.now() + delay),
+          );
           await new Promise((r) => setTimeout(r, delay));
           continue;
         }
-        this.logger.warn(`task ${taskId}: not completed after ${attempt} attempt(s) (${failure.kind})`);
+        this.logger.warn(
+          `task ${taskId}: not completed after ${attempt} attempt(s) (${failure.kind})`,
+        );
         await this.tasks.notCompleted(ctx, taskId, attempt, taskFailure);
         if (failure.kind === 'invalid_credentials' || failure.kind === 'challenge_required') {
           await this.accountLogin(ctx, integration.automationAccountId, failure.message);
@@ -131,9 +162,18 @@ export class CheckForUpdatesProcess implements EventConsumer {
     }
   }
 
-  private async accountLogin(ctx: CommandContext, accountId: string, failure: string | null): Promise<void> {
-    const history = await this.events.readStream(automationAccountStream(accountId), { direction: 'backwards' });
-    const last = history.find((e) => e.type === 'AutomationAccountLoginSucceeded' || e.type === 'AutomationAccountLoginFailed');
+  private async accountLogin(
+    ctx: CommandContext,
+    accountId: string,
+    failure: string | null,
+  ): Promise<void> {
+    const history = await this.events.readStream(automationAccountStream(accountId), {
+      direction: 'backwards',
+    });
+    const last = history.find(
+      (e) =>
+        e.type === 'AutomationAccountLoginSucceeded' || e.type === 'AutomationAccountLoginFailed',
+    );
     if (failure === null && last?.type === 'AutomationAccountLoginSucceeded') return;
     const event: AutomationAccountEvent =
       failure === null
@@ -153,11 +193,26 @@ export class CheckForUpdatesProcess implements EventConsumer {
     );
   }
 
-  private async changeHealth(ctx: CommandContext, integrationId: string, to: IntegrationHealth, reason: string): Promise<void> {
-    await this.commands.execute(integrationStream(integrationId), integrationDecider, { type: 'ChangeHealth', to, reason }, ctx);
+  private async changeHealth(
+    ctx: CommandContext,
+    integrationId: string,
+    to: IntegrationHealth,
+    reason: string,
+  ): Promise<void> {
+    await this.commands.execute(
+      integrationStream(integrationId),
+      integrationDecider,
+      { type: 'ChangeHealth', to, reason },
+      ctx,
+    );
   }
 
-  private async finish(ctx: CommandContext, integrationId: string, taskId: string, result: 'completed' | 'not_completed'): Promise<void> {
+  private async finish(
+    ctx: CommandContext,
+    integrationId: string,
+    taskId: string,
+    result: 'completed' | 'not_completed',
+  ): Promise<void> {
     await this.commands.execute(
       integrationStream(integrationId),
       integrationDecider,

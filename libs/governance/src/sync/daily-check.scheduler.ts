@@ -1,4 +1,9 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { Environment } from '@app/config';
@@ -18,7 +23,11 @@ export class DailyCheckScheduler implements OnApplicationBootstrap, OnApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
-    const job = CronJob.from({ cronTime: this.env.CHECK_CRON, onTick: () => void this.runOnce(), start: true });
+    const job = CronJob.from({
+      cronTime: this.env.CHECK_CRON,
+      onTick: () => void this.runOnce(),
+      start: true,
+    });
     this.registry.addCronJob(JOB, job);
   }
 
@@ -30,11 +39,21 @@ export class DailyCheckScheduler implements OnApplicationBootstrap, OnApplicatio
     const taskIds: string[] = [];
     for (const integration of await this.integrations.allConnected()) {
       try {
-        const caller = { workspaceId: integration.workspaceId, actor: 'workspace-policy', credentialId: 'scheduler' };
-        const { taskId } = await this.integrations.checkForUpdates(caller, integration.id, 'workspace_policy');
+        const caller = {
+          workspaceId: integration.workspaceId,
+          actor: 'workspace-policy',
+          credentialId: 'scheduler',
+        };
+        const { taskId } = await this.integrations.checkForUpdates(
+          caller,
+          integration.id,
+          'workspace_policy',
+        );
         taskIds.push(taskId);
       } catch (error) {
-        this.logger.error(`daily check of ${integration.id} not queued: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.error(
+          `daily check of ${integration.id} not queued: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     return taskIds;

@@ -3,13 +3,15 @@ import { READ_MODEL_STORE } from '@app/infrastructure';
 import type { ReadModelStore } from '@app/readmodels';
 import { IDENTITY_EMAILS, type IdentityEmailDoc } from '../directory/identities.projection';
 
-
 /** Which active identities carry an email: the candidates for automatic matching. */
 @Injectable()
 export class IdentityCandidates {
   constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore) {}
 
-  async forEmails(workspaceId: string, normalizedEmails: readonly string[]): Promise<Map<string, string[]>> {
+  async forEmails(
+    workspaceId: string,
+    normalizedEmails: readonly string[],
+  ): Promise<Map<string, string[]>> {
     const ids = [...new Set(normalizedEmails)].map((e) => `${workspaceId}:${e}`);
     const result = new Map<string, string[]>();
     if (ids.length === 0) return result;

@@ -9,7 +9,6 @@ import { MEMBERS, type MemberDoc } from '../read-models/members.projection';
 import { IdentityCandidates } from './identity-candidates';
 import { MATCH_RULE_EMAIL } from './snapshot-importer';
 
-
 /**
  * When the directory provisions, updates or deprovisions an identity, unmatched members with
  * one of its emails are matched again — without waiting for the next check.
@@ -49,7 +48,12 @@ export class IdentityMatchingProcess implements EventConsumer {
             memberStream(member.id),
             memberDecider,
             { type: 'AutoMatch', candidates: byEmail.get(email) ?? [], rule: MATCH_RULE_EMAIL },
-            { workspaceId, actor: 'scim', correlationId: event.metadata.correlationId, causationId: event.id },
+            {
+              workspaceId,
+              actor: 'scim',
+              correlationId: event.metadata.correlationId,
+              causationId: event.id,
+            },
             { eventId: (_e, i, revision) => deterministicId(memberStream(member.id), revision, i) },
           );
         }

@@ -39,10 +39,17 @@ export function failureFromGateway(error: unknown): PinterestFailure {
       // A rate limit passes with time; the gateway already retried its transient failures.
       retryable: error.retryable || kind === 'rate_limited' || kind === 'transient',
       message: error.message,
-      evidence: [error.evidence?.screenshotPath, error.evidence?.tracePath].filter((p): p is string => !!p),
+      evidence: [error.evidence?.screenshotPath, error.evidence?.tracePath].filter(
+        (p): p is string => !!p,
+      ),
     };
   }
-  return { kind: 'internal', retryable: true, message: error instanceof Error ? error.message : String(error), evidence: [] };
+  return {
+    kind: 'internal',
+    retryable: true,
+    message: error instanceof Error ? error.message : String(error),
+    evidence: [],
+  };
 }
 
 /** The gateway's snapshot in the domain's words. */
@@ -55,7 +62,8 @@ export function observedBusinessOf(snapshot: BusinessSnapshot): ObservedBusiness
     grants[g.assetId] = [...g.permissions];
     target.set(g.principalId, grants);
   }
-  const grantsOf = (map: Map<string, Record<string, string[]>>, id: string): AssetGrants => normalizeGrants(map.get(id) ?? {});
+  const grantsOf = (map: Map<string, Record<string, string[]>>, id: string): AssetGrants =>
+    normalizeGrants(map.get(id) ?? {});
   return {
     businessId: snapshot.businessId,
     members: snapshot.members.map((m) => ({
@@ -85,7 +93,10 @@ export function observedBusinessOf(snapshot: BusinessSnapshot): ObservedBusiness
  * automation account, kept between checks so that a session is reused until it expires.
  */
 export class PinterestBusinessReader implements BusinessReader, BusinessActions {
-  private readonly gateways = new Map<string, { gateway: Promise<PinterestBusinessGateway>; secretHash: string }>();
+  private readonly gateways = new Map<
+    string,
+    { gateway: Promise<PinterestBusinessGateway>; secretHash: string }
+  >();
 
   constructor(private readonly options: PlaywrightGatewayOptions) {}
 
@@ -109,11 +120,16 @@ export class PinterestBusinessReader implements BusinessReader, BusinessActions 
 
   private async failed(email: string, error: unknown): Promise<PinterestOperationFailed> {
     const failure = failureFromGateway(error);
-    if (failure.kind === 'invalid_credentials' || failure.kind === 'challenge_required') await this.forget(email);
+    if (failure.kind === 'invalid_credentials' || failure.kind === 'challenge_required')
+      await this.forget(email);
     return new PinterestOperationFailed(failure);
   }
 
-  async perform(login: { email: string; password: string }, businessId: string, request: MemberActionRequest): Promise<string> {
+  async perform(
+    login: { email: string; password: string },
+    businessId: string,
+    request: MemberActionRequest,
+  ): Promise<string> {
     try {
       const gateway = await this.gatewayFor(login);
       const role = (r: 'employee' | 'manager') => (r === 'manager' ? 'MANAGER' : 'EMPLOYEE');
@@ -121,9 +137,18 @@ export class PinterestBusinessReader implements BusinessReader, BusinessActions 
         case 'removal':
           return (await gateway.removeMember(businessId, request.pinterestUserId)).outcome;
         case 'invite':
-          return (await gateway.inviteMembers(businessId, [request.email], role(request.businessRole))).results[0]?.outcome ?? 'invited';
+          return (
+            (await gateway.inviteMembers(businessId, [request.email], role(request.businessRole)))
+              .results[0]?.outcome ?? 'invited'
+          );
         case 'role':
-          return (await gateway.changeRole(businessId, request.pinterestUserId, role(request.businessRole))).outcome;
+          return (
+            await gateway.changeRole(
+              businessId,
+              request.pinterestUserId,
+              role(request.businessRole),
+            )
+          ).outcome;
         case 'permissions':
           return (
             await gateway.setAssetPermissions(
@@ -154,13 +179,19 @@ export class PinterestBusinessReader implements BusinessReader, BusinessActions 
     for (const email of [...this.gateways.keys()]) await this.forget(email);
   }
 
-  private gatewayFor(login: { email: string; password: string }): Promise<PinterestBusinessGateway> {
+  private gatewayFor(login: {
+    email: string;
+    password: string;
+  }): Promise<PinterestBusinessGateway> {
     // A password change in the vault means a new login, not the old session.
     const secretHash = createHash('sha256').update(login.password).digest('hex');
     const known = this.gateways.get(login.email);
     if (known && known.secretHash === secretHash) return known.gateway;
     // Concurrent actions for one account share one login instead of racing to make two.
-    const entry = { secretHash } as { gateway: Promise<PinterestBusinessGateway>; secretHash: string };
+    const entry = { secretHash } as {
+      gateway: Promise<PinterestBusinessGateway>;
+      secretHash: string;
+    };
     entry.gateway = (async () => {
       if (known) await known.gateway.then((g) => g.close()).catch(() => undefined);
       const created = createPlaywrightGateway(this.options);

@@ -110,7 +110,11 @@ export class SnapshotImporter {
   }
 
   /** An invite sent when a member was matched is claimed once its email joins the business. */
-  private async observeInvites(snapshot: ObservedBusiness, states: Map<string, MemberState>, ctx: CommandContext): Promise<void> {
+  private async observeInvites(
+    snapshot: ObservedBusiness,
+    states: Map<string, MemberState>,
+    ctx: CommandContext,
+  ): Promise<void> {
     const joined = new Set(snapshot.members.map((m) => normalizeEmail(m.email)));
     const invites = new Map(snapshot.invites.map((i) => [normalizeEmail(i.email), i] as const));
     for (const [memberId, state] of states) {
@@ -127,7 +131,11 @@ export class SnapshotImporter {
   }
 
   /** Members seen before and absent now left the business without us. */
-  private async recordGone(integrationId: string, seen: Map<string, MemberState>, drift: CommandContext): Promise<number> {
+  private async recordGone(
+    integrationId: string,
+    seen: Map<string, MemberState>,
+    drift: CommandContext,
+  ): Promise<number> {
     await this.projections.waitFor(await this.events.headPosition(), 60_000);
     const members = this.readModels.collection<MemberDoc>(MEMBERS);
     let gone = 0;
@@ -143,13 +151,22 @@ export class SnapshotImporter {
       cursor = page.nextCursor;
     } while (cursor);
     for (const memberId of absent) {
-      const result = await this.commands.execute(memberStream(memberId), memberDecider, { type: 'ObserveMemberGone', memberId }, drift);
+      const result = await this.commands.execute(
+        memberStream(memberId),
+        memberDecider,
+        { type: 'ObserveMemberGone', memberId },
+        drift,
+      );
       gone += result.appended > 0 ? 1 : 0;
     }
     return gone;
   }
 
-  private async autoMatch(workspaceId: string, states: Map<string, MemberState>, ctx: CommandContext): Promise<number> {
+  private async autoMatch(
+    workspaceId: string,
+    states: Map<string, MemberState>,
+    ctx: CommandContext,
+  ): Promise<number> {
     const open = [...states.entries()].filter(([, s]) => s.present && !s.match && !s.exempted);
     if (open.length === 0) return 0;
     const byEmail = await this.candidates.forEmails(

@@ -29,7 +29,8 @@ export class TaskRecorder {
     for (const e of await this.events.readStream(automationTaskStream(taskId))) {
       const event = toDomainEvent(e) as AutomationTaskEvent;
       if (event.type === 'AutomationTaskQueued') state.queued = true;
-      if (event.type === 'AutomationTaskStarted') state.attempts = Math.max(state.attempts, event.data.attempt);
+      if (event.type === 'AutomationTaskStarted')
+        state.attempts = Math.max(state.attempts, event.data.attempt);
       if (event.type === 'AutomationTaskCompleted') state.finished = 'completed';
       if (event.type === 'AutomationTaskNotCompleted') state.finished = 'not_completed';
     }
@@ -47,7 +48,10 @@ export class TaskRecorder {
   }
 
   started(ctx: CommandContext, taskId: string, attempt: number): Promise<void> {
-    return this.record(ctx, taskId, `started:${attempt}`, { type: 'AutomationTaskStarted', data: { taskId, attempt } });
+    return this.record(ctx, taskId, `started:${attempt}`, {
+      type: 'AutomationTaskStarted',
+      data: { taskId, attempt },
+    });
   }
 
   progressed(ctx: CommandContext, taskId: string, done: number, total: number): Promise<void> {
@@ -57,7 +61,13 @@ export class TaskRecorder {
     });
   }
 
-  retrying(ctx: CommandContext, taskId: string, attempt: number, failure: TaskFailure, retryAt: Date): Promise<void> {
+  retrying(
+    ctx: CommandContext,
+    taskId: string,
+    attempt: number,
+    failure: TaskFailure,
+    retryAt: Date,
+  ): Promise<void> {
     return this.record(ctx, taskId, `retrying:${attempt}`, {
       type: 'AutomationTaskRetrying',
       data: { taskId, attempt, failure, retryAt: retryAt.toISOString() },
@@ -65,20 +75,40 @@ export class TaskRecorder {
   }
 
   completed(ctx: CommandContext, taskId: string, summary: Record<string, unknown>): Promise<void> {
-    return this.record(ctx, taskId, 'finished', { type: 'AutomationTaskCompleted', data: { taskId, summary } });
+    return this.record(ctx, taskId, 'finished', {
+      type: 'AutomationTaskCompleted',
+      data: { taskId, summary },
+    });
   }
 
-  notCompleted(ctx: CommandContext, taskId: string, attempts: number, failure: TaskFailure): Promise<void> {
+  notCompleted(
+    ctx: CommandContext,
+    taskId: string,
+    attempts: number,
+    failure: TaskFailure,
+  ): Promise<void> {
     return this.record(ctx, taskId, 'finished', {
       type: 'AutomationTaskNotCompleted',
       data: { taskId, attempts, failure },
     });
   }
 
-  private async record(ctx: CommandContext, taskId: string, step: string, event: AutomationTaskEvent): Promise<void> {
+  private async record(
+    ctx: CommandContext,
+    taskId: string,
+    step: string,
+    event: AutomationTaskEvent,
+  ): Promise<void> {
     await this.events.appendToStream(
       automationTaskStream(taskId),
-      [{ id: deterministicId('task', taskId, step), type: event.type, data: event.data, metadata: metadataFor(ctx) }],
+      [
+        {
+          id: deterministicId('task', taskId, step),
+          type: event.type,
+          data: event.data,
+          metadata: metadataFor(ctx),
+        },
+      ],
       { expectedRevision: 'any' },
     );
   }

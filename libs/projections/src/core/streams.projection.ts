@@ -19,7 +19,9 @@ export const STREAMS_COLLECTION = 'streams';
 export const streamsProjection: Projection = {
   name: 'streams',
   version: 1,
-  collections: [{ name: STREAMS_COLLECTION, indexes: ['category', 'lastPosition', 'lastRecordedAt'] }],
+  collections: [
+    { name: STREAMS_COLLECTION, indexes: ['category', 'lastPosition', 'lastRecordedAt'] },
+  ],
   filter: {},
   async handle(event: RecordedEvent, ctx: ProjectionContext) {
     const current = await ctx.get<StreamSummary>(STREAMS_COLLECTION, event.stream);
