@@ -70,6 +70,31 @@ describe('Pinterest login through the Playwright gateway', () => {
     }
   });
 
+  it('never writes a password or a full email to its log', async () => {
+    // given a gateway whose log we keep
+    const lines: string[] = [];
+    const logged = createPlaywrightGateway({
+      baseUrl: sim.url,
+      dataDir: data.dir,
+      logger: { log: (m) => lines.push(m), warn: (m) => lines.push(m) },
+    });
+    try {
+      // when it fails a login, logs in, and works
+      await caught(() => logged.login({ email: MANAGER.email, password: 'Typo-Password-55' }));
+      await logged.login(MANAGER);
+      await logged.fetchSnapshot(BUSINESS_ID);
+    } finally {
+      await logged.close();
+    }
+
+    // then the log tells what happened, naming the account only masked
+    expect(lines.some((l) => l.includes('a***@test.example'))).toBe(true);
+    expect(lines.some((l) => /snapshot done/.test(l))).toBe(true);
+    for (const secret of ['Typo-Password-55', MANAGER.password, MANAGER.email]) {
+      expect(lines.filter((l) => l.includes(secret))).toEqual([]);
+    }
+  });
+
   it('refuses an unknown account', async () => {
     const error = await caught(() =>
       gateway.login({ email: 'nobody@test.example', password: 'x' }),

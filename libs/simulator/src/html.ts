@@ -48,11 +48,6 @@ export function raw(markup: string): SafeHtml {
   return new SafeHtml(markup);
 }
 
-/** Safe inside a <script> element: JSON with `<` escaped so `</script>` cannot end it. */
-export function jsonForScript(value: unknown): SafeHtml {
-  return new SafeHtml(JSON.stringify(value).replace(/</g, '\\u003c'));
-}
-
 // Built once: toLocaleDateString with options builds a formatter per call, which dominated
 // the rendering of a 100-row Employees page.
 const DATE_FORMAT = new Intl.DateTimeFormat('en-US', {
@@ -64,8 +59,4 @@ const DATE_FORMAT = new Intl.DateTimeFormat('en-US', {
 
 export function formatDate(iso: string): string {
   return DATE_FORMAT.format(new Date(iso));
-}
-
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
 }

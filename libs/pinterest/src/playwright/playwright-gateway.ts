@@ -93,6 +93,7 @@ interface Session {
    * snapshots, which would double the cost of reading thousands of rows.
    */
   reads?: Lane;
+  readsReady?: Promise<Lane>;
   /** A re-login in progress, shared by every page that found the session expired. */
   relogin?: Promise<void>;
 }
@@ -294,13 +295,15 @@ export class PlaywrightPinterestGateway implements PinterestBusinessGateway {
 
   private async lane(session: Session, kind: LaneKind): Promise<Lane> {
     if (kind === 'changes') return session.changes;
-    if (!session.reads) {
+    // Shared by concurrent snapshots, so the session gets one reading context, not two.
+    session.readsReady ??= (async () => {
       const context = await this.newContext(await session.changes.context.storageState());
       const tracer = new Tracer(context, this.trace, false);
-      session.reads = { context, tracer, idlePages: [] };
       await tracer.start();
-    }
-    return session.reads;
+      session.reads = { context, tracer, idlePages: [] };
+      return session.reads;
+    })();
+    return session.readsReady;
   }
 
   private async closeSession(): Promise<void> {
