@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { Environment } from '@app/config';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { allProjections, DirectoryModule, GovernanceModule } from '@app/governance';
@@ -12,19 +13,29 @@ import { VaultModule } from '@app/vault';
 import { HealthController } from './health.controller';
 import { PinterestModule } from './pinterest.module';
 
-/** Everything in one process: the embedded default that `npm start` runs. */
-@Module({
-  imports: [
-    AppConfigModule,
-    PersistenceModule,
-    VaultModule,
-    CqrsModule.forRoot(),
-    ProjectionsModule.forRoot({ projections: allProjections(), run: true }),
-    PinterestModule,
-    DirectoryModule,
-    GovernanceModule.forRoot({ runWorkers: true }),
-  ],
-  controllers: [HealthController],
-  providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
-})
-export class AppModule {}
+/**
+ * The service. `all` (what `npm start` runs) is everything in one process; `api` and `worker`
+ * split it for production: any number of stateless API processes, and the worker that runs
+ * the projections, the sagas and the daily check.
+ */
+@Module({})
+export class AppModule {
+  static forRole(role: Environment['SERVICE_ROLE']): DynamicModule {
+    const runWorkers = role !== 'api';
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule,
+        PersistenceModule,
+        VaultModule,
+        CqrsModule.forRoot(),
+        ProjectionsModule.forRoot({ projections: allProjections(), run: runWorkers }),
+        PinterestModule,
+        DirectoryModule,
+        GovernanceModule.forRoot({ runWorkers }),
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
+    };
+  }
+}

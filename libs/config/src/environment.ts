@@ -112,6 +112,13 @@ export class Environment {
   })
   CHECK_CRON = '0 0 3 * * *';
 
+  /**
+   * `all` (default): API, projections and sagas in one process. `api`: HTTP only, stateless,
+   * scale it out. `worker`: projections, sagas and the daily check.
+   */
+  @IsIn(['all', 'api', 'worker'], { message: 'SERVICE_ROLE must be all, api or worker' })
+  SERVICE_ROLE: 'all' | 'api' | 'worker' = 'all';
+
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -130,6 +137,12 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
       return `  ${e.property}=${JSON.stringify(raw[e.property])}: ${messages}`;
     });
     throw new InvalidEnvironment(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (env.SERVICE_ROLE !== 'all' && !env.PINTEREST_BASE_URL) {
+    // Split processes cannot each start their own simulator on one port.
+    throw new InvalidEnvironment(
+      `Invalid configuration:\n  PINTEREST_BASE_URL is required when SERVICE_ROLE=${env.SERVICE_ROLE} (run the simulator with npm run sim)`,
+    );
   }
   return env;
 }
