@@ -94,6 +94,13 @@ describe('Pinterest changes through the Playwright gateway', () => {
       { email: 'new.hire@test.example', outcome: 'already_invited' },
     ]);
     expect(await actions()).toEqual([['invite', 'new.hire@test.example', MANAGER.email]]);
+
+    // and something that is not an email is refused before anything is sent
+    const bad = await caught(() =>
+      gateway.inviteMembers(BUSINESS_ID, ['not-an-email'], 'EMPLOYEE'),
+    );
+    expect(bad).toBeInstanceOf(InvalidRequest);
+    expect(await actions()).toHaveLength(1);
   });
 
   it('cancels a pending invitation, and cancelling again says already_absent', async () => {

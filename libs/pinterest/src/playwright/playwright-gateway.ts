@@ -711,6 +711,10 @@ export class PlaywrightPinterestGateway implements PinterestBusinessGateway {
   ): Promise<InviteMembersResult> {
     const requested = [...new Set(emails.map((e) => e.trim()).filter(Boolean))];
     if (requested.length === 0) return { results: [] };
+    const malformed = requested.filter((e) => !/^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/.test(e));
+    if (malformed.length > 0) {
+      throw new InvalidRequest(`not email addresses: ${malformed.map(maskEmail).join(', ')}`);
+    }
     const sent = new Set<string>();
     return this.operation('invite-members', 'changes', async (driver) => {
       const employees = new EmployeesPage(driver);
