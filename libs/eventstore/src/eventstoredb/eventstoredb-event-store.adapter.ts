@@ -182,7 +182,7 @@ export class EventStoreDbAdapter implements EventStoreAdapter {
       }
     } finally {
       // A consumer that stops early must not leave the gRPC read streaming into a buffer.
-      await read.cancel();
+      await read.cancel().catch(() => undefined);
     }
   }
 
