@@ -48,7 +48,8 @@ export class EventStore {
     events: readonly NewEvent[],
     options: { expectedRevision?: ExpectedRevision } = {},
   ): Promise<AppendResult> {
-    if (!STREAM.test(stream)) throw new InvalidEvent('stream', `must be <category>-<id>, got "${stream}"`);
+    if (!STREAM.test(stream))
+      throw new InvalidEvent('stream', `must be <category>-<id>, got "${stream}"`);
     if (events.length === 0) throw new InvalidEvent('events', 'must not be empty');
     const checked = events.map((e) => this.check(e));
     return this.adapter.appendToStream(stream, checked, options);
@@ -83,7 +84,8 @@ export class EventStore {
   }
 
   private check(event: NewEvent): NewEvent {
-    if (!event.type || typeof event.type !== 'string') throw new InvalidEvent('type', 'is required');
+    if (!event.type || typeof event.type !== 'string')
+      throw new InvalidEvent('type', 'is required');
     if (event.id !== undefined && !UUID.test(event.id)) {
       throw new InvalidEvent('id', `must be a uuid, got "${event.id}"`);
     }
@@ -98,8 +100,7 @@ export class EventStore {
       throw new InvalidEvent('metadata.schemaVersion', 'must be a positive integer');
     }
     const size =
-      Buffer.byteLength(JSON.stringify(event.data ?? null)) +
-      Buffer.byteLength(JSON.stringify(m));
+      Buffer.byteLength(JSON.stringify(event.data ?? null)) + Buffer.byteLength(JSON.stringify(m));
     if (size > this.maxEventBytes) throw new EventTooLarge(event.type, size, this.maxEventBytes);
     return event.id ? event : { ...event, id: randomUUID() };
   }

@@ -14,12 +14,13 @@ export async function* batches<T>(source: AsyncIterable<T>, maxSize: number): As
       if (first.done) return;
       const batch: T[] = [first.value];
       let turnEnded = false;
-      const endOfTurn = new Promise<typeof END_OF_TURN>((resolve) =>
-        setImmediate(() => {
+      let timer: NodeJS.Immediate | undefined;
+      const endOfTurn = new Promise<typeof END_OF_TURN>((resolve) => {
+        timer = setImmediate(() => {
           turnEnded = true;
           resolve(END_OF_TURN);
-        }),
-      );
+        });
+      });
       while (batch.length < maxSize && !turnEnded) {
         const next = iterator.next();
         const winner = await Promise.race([next, endOfTurn]);
@@ -33,6 +34,8 @@ export async function* batches<T>(source: AsyncIterable<T>, maxSize: number): As
         }
         batch.push(winner.value);
       }
+      // A full batch ends before the turn does: drop its timer rather than let timers pile up.
+      clearImmediate(timer);
       yield batch;
     }
   } finally {
