@@ -215,7 +215,7 @@ export function evidenceContains(dir: string, needle: string): string[] {
 }
 
 export function expectEvidence(
-  evidence: { screenshotPath?: string; tracePath?: string } | undefined,
+  evidence: { screenshotPath?: string; tracePath?: string; htmlPath?: string } | undefined,
 ): void {
   expect(evidence?.screenshotPath).toMatch(/screenshot\.png$/);
   expect(existsSync(evidence!.screenshotPath!)).toBe(true);
@@ -223,6 +223,7 @@ export function expectEvidence(
   expect([...zipEntries(evidence!.tracePath!).keys()]).toEqual(
     expect.arrayContaining(['trace.trace']),
   );
+  expect(readFileSync(evidence!.htmlPath!, 'utf8')).toMatch(/^<!DOCTYPE html>/i);
 }
 
 /** Runs fn and returns what it threw, failing the test when it did not throw. */

@@ -1,9 +1,13 @@
 import type { ChallengeKind } from './types';
 
-/** What was kept of a failure: a screenshot and a Playwright trace (open with `npx playwright show-trace`). */
+/**
+ * What was kept of a failure: a screenshot, the Playwright trace of the operation (open with
+ * `npx playwright show-trace`) and the page's HTML as it was.
+ */
 export interface Evidence {
   screenshotPath?: string;
   tracePath?: string;
+  htmlPath?: string;
   /** The page the browser was on. */
   url?: string;
 }

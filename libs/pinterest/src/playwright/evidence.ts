@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 import type { BrowserContext, Page } from 'playwright';
@@ -20,7 +20,7 @@ export class Tracer {
     private readonly context: BrowserContext,
     private readonly enabled: boolean,
     /** DOM snapshots per step: the most telling part of a trace, and the costliest. */
-    private readonly snapshots = true,
+    private readonly snapshots: boolean,
   ) {}
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -93,6 +93,10 @@ export class EvidenceStore {
         const screenshotPath = join(folder, 'screenshot.png');
         await page.screenshot({ path: screenshotPath, fullPage: true, timeout: 5_000 });
         evidence.screenshotPath = screenshotPath;
+        // The DOM as it stood (open dialogs included), which a trace without snapshots lacks.
+        const htmlPath = join(folder, 'page.html');
+        await writeFile(htmlPath, await page.content());
+        evidence.htmlPath = htmlPath;
       }
     } catch {
       // The page may have crashed; the trace below is still worth having.
@@ -125,7 +129,7 @@ export async function captureLoginEvidence(
   } catch {
     return {};
   }
-  const tracer = new Tracer(context, trace);
+  const tracer = new Tracer(context, trace, true);
   await tracer.start().catch(() => undefined);
   const evidence = await store.capture(label, page, tracer);
   // The context may live on (a challenge waits for its code): nothing typed later is recorded.

@@ -68,6 +68,11 @@ export interface PlaywrightGatewayOptions {
   retryDelayMs?: number;
   /** Keep a rolling Playwright trace so failures can save it. Default true. */
   trace?: boolean;
+  /**
+   * DOM snapshots at every step of the trace. Telling, but measured here at +30–100% on the
+   * time of a change; off by default, since each failure also keeps the page's HTML.
+   */
+  traceSnapshots?: boolean;
   /** Chromium binary; default from PLAYWRIGHT_CHROMIUM_PATH or the Debian paths. */
   executablePath?: string;
   /** Operation names, durations and failures; never credentials. */
@@ -86,11 +91,11 @@ type LaneKind = 'changes' | 'reads';
 interface Session {
   credentials: PinterestCredentials;
   result: LoginResult;
-  /** Changes: traced with DOM snapshots, the most useful record of what was clicked. */
+  /** Changes: removals, invitations, roles, permissions. */
   changes: Lane;
   /**
-   * Bulk reads (snapshots), made lazily with the same cookies: traced without DOM
-   * snapshots, which would double the cost of reading thousands of rows.
+   * Bulk reads (snapshots), in a second context made lazily with the same cookies, so a
+   * long snapshot and its many tabs never hold up a change, nor mix into its trace.
    */
   reads?: Lane;
   readsReady?: Promise<Lane>;
@@ -130,6 +135,7 @@ export class PlaywrightPinterestGateway implements PinterestBusinessGateway {
   private readonly retries: number;
   private readonly retryDelayMs: number;
   private readonly trace: boolean;
+  private readonly traceSnapshots: boolean;
 
   constructor(private readonly options: PlaywrightGatewayOptions) {
     this.limiter = new Semaphore(options.concurrency ?? 2);
@@ -139,6 +145,7 @@ export class PlaywrightPinterestGateway implements PinterestBusinessGateway {
     this.retries = options.retries ?? 2;
     this.retryDelayMs = options.retryDelayMs ?? 250;
     this.trace = options.trace ?? true;
+    this.traceSnapshots = options.traceSnapshots ?? false;
   }
 
   get evidenceDir(): string {
@@ -288,7 +295,7 @@ export class PlaywrightPinterestGateway implements PinterestBusinessGateway {
     const state = await loginContext.storageState();
     await loginContext.close().catch(() => undefined);
     const context = await this.newContext(state);
-    const tracer = new Tracer(context, this.trace);
+    const tracer = new Tracer(context, this.trace, this.traceSnapshots);
     await tracer.start();
     this.session = { credentials, result, changes: { context, tracer, idlePages: [] } };
   }
@@ -298,7 +305,7 @@ export class PlaywrightPinterestGateway implements PinterestBusinessGateway {
     // Shared by concurrent snapshots, so the session gets one reading context, not two.
     session.readsReady ??= (async () => {
       const context = await this.newContext(await session.changes.context.storageState());
-      const tracer = new Tracer(context, this.trace, false);
+      const tracer = new Tracer(context, this.trace, this.traceSnapshots);
       await tracer.start();
       session.reads = { context, tracer, idlePages: [] };
       return session.reads;
