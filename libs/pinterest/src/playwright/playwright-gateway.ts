@@ -43,7 +43,8 @@ import { BusinessHomePage } from './pages/business-home.page';
 import { EmployeesPage, type EmployeeRow, type EmployeesPageReading } from './pages/employees.page';
 import { LoginPage, type LoginOutcome } from './pages/login.page';
 import { MemberPage } from './pages/member.page';
-import { PartnersPage, type PartnerDetails, type PartnerRow } from './pages/partners.page';
+import { PartnerPage, type PartnerDetails } from './pages/partner.page';
+import { PartnersPage, type PartnerRow } from './pages/partners.page';
 import { WorkPool } from '../work-pool';
 
 export interface GatewayLogger {
@@ -505,7 +506,7 @@ export class PlaywrightPinterestGateway implements PinterestBusinessGateway {
         partnerRows = await new PartnersPage(d).list(businessId);
         for (const row of partnerRows) {
           pool.add(async (d2) => {
-            partnerDetails.set(row.id, await new PartnersPage(d2).details(businessId, row));
+            partnerDetails.set(row.id, await new PartnerPage(d2).details(businessId, row));
             progress({ phase: 'partners', done: partnerDetails.size, total: partnerRows.length });
           });
         }
