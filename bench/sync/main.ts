@@ -137,8 +137,13 @@ async function main(): Promise<void> {
       };
       const head0 = await events.headPosition();
       const first = await timed(async () => {
-        await importer.import(snapshot, ctx);
-        await runner.waitFor(await events.headPosition(), 600_000);
+        const decided = await timed(() => importer.import(snapshot, ctx));
+        const projected = await timed(async () =>
+          runner.waitFor(await events.headPosition(), 600_000),
+        );
+        progress(
+          `import: events appended in ${round(decided.seconds)} s, read models caught up ${round(projected.seconds)} s later`,
+        );
       });
       const head1 = await events.headPosition();
       progress(`import: ${members} members, ${head1 - head0} events in ${round(first.seconds)} s`);

@@ -148,3 +148,47 @@ describe('sqlite adapter: ids unique per stream', () => {
     expect((await store.readStream('member-2')).map((e) => e.id)).toEqual([shared.id]);
   });
 });
+
+/** The bulk path a check uses: several streams in one transaction. */
+describe('sqlite adapter: appendToStreams', () => {
+  let store: EventStore;
+
+  beforeEach(() => {
+    store = new EventStore(new SqliteEventStoreAdapter({ file: freshFile() }));
+  });
+
+  afterEach(() => store.close());
+
+  it('given new streams, when appended together, then each gets revision 0 and positions follow the order', async () => {
+    const results = await store.appendToStreams([
+      { stream: 'member-a', events: [event('A')], expectedRevision: 'no_stream' },
+      { stream: 'member-b', events: [event('B'), event('C')], expectedRevision: 'no_stream' },
+    ]);
+    expect(results).toEqual([
+      { nextRevision: 0, position: 1 },
+      { nextRevision: 1, position: 3 },
+    ]);
+    expect((await store.readStream('member-b')).map((e) => e.type)).toEqual(['B', 'C']);
+  });
+
+  it('given one write whose expected revision is stale, when appended together, then nothing is written', async () => {
+    await store.appendToStream('member-b', [event('B')]);
+    await expect(
+      store.appendToStreams([
+        { stream: 'member-a', events: [event('A')], expectedRevision: 'no_stream' },
+        { stream: 'member-b', events: [event('B2')], expectedRevision: 'no_stream' },
+      ]),
+    ).rejects.toBeInstanceOf(WrongExpectedRevision);
+    expect(await store.readStream('member-a')).toEqual([]);
+    expect(await store.headPosition()).toBe(1);
+  });
+
+  it('given the same writes again with the same ids, when retried, then nothing is duplicated', async () => {
+    const writes = [
+      { stream: 'member-a', events: [event('A')], expectedRevision: 'no_stream' as const },
+    ];
+    const first = await store.appendToStreams(writes);
+    expect(await store.appendToStreams(writes)).toEqual(first);
+    expect(await store.headPosition()).toBe(1);
+  });
+});

@@ -88,6 +88,13 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
   close(): Promise<void>;
 }
 
+/** One stream's part of a multi-stream append. */
+export interface StreamWrite {
+  stream: string;
+  events: readonly NewEvent[];
+  expectedRevision?: ExpectedRevision;
+}
+
 export interface EventStoreAdapter {
   readonly kind: 'sqlite' | 'eventstoredb';
   appendToStream(
@@ -95,6 +102,11 @@ export interface EventStoreAdapter {
     events: readonly NewEvent[],
     options?: { expectedRevision?: ExpectedRevision },
   ): Promise<AppendResult>;
+  /**
+   * Appends to several streams at once, all or nothing, each with its own expected revision
+   * (a bulk import's fast path). Optional: without it the store appends stream by stream.
+   */
+  appendToStreams?(writes: readonly StreamWrite[]): Promise<AppendResult[]>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   subscribe(options?: SubscribeOptions): Subscription;

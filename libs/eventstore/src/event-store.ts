@@ -7,6 +7,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamWrite,
   SubscribeOptions,
   Subscription,
 } from './event-store.port';
@@ -53,6 +54,29 @@ export class EventStore {
     if (events.length === 0) throw new InvalidEvent('events', 'must not be empty');
     const checked = events.map((e) => this.check(e));
     return this.adapter.appendToStream(stream, checked, options);
+  }
+
+  /**
+   * Several streams in one go: atomic where the adapter can (SQLite: one transaction), else
+   * stream by stream in order (EventStoreDB), each append still checked on its own.
+   */
+  async appendToStreams(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    const checked = writes.map((w) => {
+      if (!STREAM.test(w.stream))
+        throw new InvalidEvent('stream', `must be <category>-<id>, got "${w.stream}"`);
+      if (w.events.length === 0) throw new InvalidEvent('events', 'must not be empty');
+      return { ...w, events: w.events.map((e) => this.check(e)) };
+    });
+    if (this.adapter.appendToStreams) return this.adapter.appendToStreams(checked);
+    const results: AppendResult[] = [];
+    for (const w of checked) {
+      results.push(
+        await this.adapter.appendToStream(w.stream, w.events, {
+          expectedRevision: w.expectedRevision,
+        }),
+      );
+    }
+    return results;
   }
 
   async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {

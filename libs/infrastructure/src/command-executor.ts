@@ -42,6 +42,8 @@ export interface ExecuteOptions<E> {
 }
 
 export interface ExecuteResult<S> {
+  /** The state the command was decided on. */
+  previous: S;
   state: S;
   appended: number;
   append: AppendResult | null;
@@ -77,7 +79,7 @@ export class CommandExecutor {
     for (let attempt = 0; ; attempt += 1) {
       const { state, revision } = await this.load(stream, decider);
       const decided = decider.decide(command, state);
-      if (decided.length === 0) return { state, appended: 0, append: null };
+      if (decided.length === 0) return { previous: state, state, appended: 0, append: null };
       const context = typeof ctx === 'function' ? ctx(state) : ctx;
       try {
         const append = await this.events.appendToStream(
@@ -91,7 +93,7 @@ export class CommandExecutor {
           { expectedRevision: revision ?? 'no_stream' },
         );
         const next = decided.reduce((s, e) => decider.evolve(s, e), state);
-        return { state: next, appended: decided.length, append };
+        return { previous: state, state: next, appended: decided.length, append };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevision)) throw error;
         if (attempt >= retries) {
@@ -99,5 +101,63 @@ export class CommandExecutor {
         }
       }
     }
+  }
+
+  /**
+   * The same pattern for many streams of one aggregate type at once (a check's members): load
+   * all, decide all, append all in one multi-stream append. If any stream moved meanwhile, the
+   * batch is dropped and each command is executed on its own, so nothing is decided on stale
+   * state.
+   */
+  async executeMany<C, E extends DomainEvent, S>(
+    decider: Decider<C, E, S>,
+    items: readonly {
+      stream: string;
+      command: C;
+      ctx: CommandContext | ((state: S) => CommandContext);
+    }[],
+  ): Promise<ExecuteResult<S>[]> {
+    const decided = await Promise.all(
+      items.map(async (item) => {
+        const { state, revision } = await this.load(item.stream, decider);
+        const events = decider.decide(item.command, state);
+        return { item, state, revision, events };
+      }),
+    );
+    const writes = decided.filter((d) => d.events.length > 0);
+    let appends: AppendResult[];
+    try {
+      appends = await this.events.appendToStreams(
+        writes.map((d) => {
+          const context = typeof d.item.ctx === 'function' ? d.item.ctx(d.state) : d.item.ctx;
+          return {
+            stream: d.item.stream,
+            events: d.events.map((e) => ({
+              type: e.type,
+              data: e.data,
+              metadata: metadataFor(context, schemaVersionOf(e.type)),
+            })),
+            expectedRevision: d.revision ?? 'no_stream',
+          };
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevision)) throw error;
+      const one: ExecuteResult<S>[] = [];
+      for (const item of items)
+        one.push(await this.execute(item.stream, decider, item.command, item.ctx));
+      return one;
+    }
+    let next = 0;
+    return decided.map((d) => {
+      if (d.events.length === 0)
+        return { previous: d.state, state: d.state, appended: 0, append: null };
+      return {
+        previous: d.state,
+        state: d.events.reduce((s, e) => decider.evolve(s, e), d.state),
+        appended: d.events.length,
+        append: appends[next++],
+      };
+    });
   }
 }

@@ -14,6 +14,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamWrite,
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.port';
@@ -61,6 +62,9 @@ export class SqliteEventStoreAdapter implements EventStoreAdapter {
   private readonly lastPosition: Statement;
   private readonly streamForwards: Statement;
   private readonly streamBackwards: Statement;
+  private readonly appendManyTx: Database.Transaction<
+    (writes: readonly StreamWrite[]) => AppendResult[]
+  >;
   private readonly appendTx: Database.Transaction<
     (stream: string, events: readonly NewEvent[], expected: ExpectedRevision) => AppendResult
   >;
@@ -106,6 +110,9 @@ export class SqliteEventStoreAdapter implements EventStoreAdapter {
     this.streamBackwards = this.statement(
       `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
     );
+    this.appendManyTx = this.db.transaction((writes: readonly StreamWrite[]) =>
+      writes.map((w) => this.appendInTransaction(w.stream, w.events, w.expectedRevision ?? 'any')),
+    );
     this.appendTx = this.db.transaction((stream, events, expected) =>
       this.appendInTransaction(stream, events, expected),
     );
@@ -117,12 +124,7 @@ export class SqliteEventStoreAdapter implements EventStoreAdapter {
     options: { expectedRevision?: ExpectedRevision } = {},
   ): Promise<AppendResult> {
     const expected = options.expectedRevision ?? 'any';
-    if (typeof expected === 'number' && !(Number.isInteger(expected) && expected >= 0)) {
-      throw new InvalidEvent(
-        'expectedRevision',
-        `must be a revision (integer ≥ 0), got ${expected}`,
-      );
-    }
+    checkExpected(expected);
     if (events.length === 0) throw new InvalidEvent('events', 'must not be empty');
     let result: AppendResult;
     try {
@@ -132,6 +134,22 @@ export class SqliteEventStoreAdapter implements EventStoreAdapter {
     }
     this.signal.notify();
     return result;
+  }
+
+  async appendToStreams(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
+    if (writes.length === 0) return [];
+    for (const w of writes) {
+      checkExpected(w.expectedRevision ?? 'any');
+      if (w.events.length === 0) throw new InvalidEvent('events', 'must not be empty');
+    }
+    let results: AppendResult[];
+    try {
+      results = this.appendManyTx.immediate(writes);
+    } catch (error) {
+      throw this.explainConstraint(error, writes.map((w) => w.stream).join(', '));
+    }
+    this.signal.notify();
+    return results;
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -379,5 +397,11 @@ class SqliteSubscription implements Subscription {
   private finish(): void {
     this.closed = true;
     this.onClose();
+  }
+}
+
+function checkExpected(expected: ExpectedRevision): void {
+  if (typeof expected === 'number' && !(Number.isInteger(expected) && expected >= 0)) {
+    throw new InvalidEvent('expectedRevision', `must be a revision (integer ≥ 0), got ${expected}`);
   }
 }

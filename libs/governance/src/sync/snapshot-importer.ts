@@ -3,7 +3,6 @@ import {
   businessStream,
   catalogDecider,
   type CheckSummary,
-  deterministicId,
   memberDecider,
   memberIdFor,
   type MemberState,
@@ -21,6 +20,7 @@ import { IdentityCandidates } from './identity-candidates';
 /** Changes nobody asked the service for are Pinterest's own: drift. */
 export const DRIFT_ACTOR = 'pinterest';
 export const MATCH_RULE_EMAIL = 'normalized_email';
+const IMPORT_CHUNK = 500;
 
 export interface ImportContext {
   workspaceId: string;
@@ -80,26 +80,31 @@ export class SnapshotImporter {
 
     const states = new Map<string, MemberState>();
     const total = snapshot.members.length;
-    let done = 0;
-    for (const observed of snapshot.members) {
-      const memberId = memberIdFor(ctx.integrationId, observed.pinterestUserId);
-      let wasPresent = false;
-      const result = await this.commands.execute(
-        memberStream(memberId),
-        memberDecider,
-        { type: 'ObserveMember', memberId, integrationId: ctx.integrationId, observed },
-        (state) => {
-          wasPresent = state.present;
-          return state.present ? drift : base;
-        },
-      );
-      if (result.appended > 0) {
-        if (wasPresent) summary.membersChanged += 1;
-        else summary.membersAdded += 1;
-      }
-      states.set(memberId, result.state);
-      done += 1;
-      if (done % 500 === 0) ctx.onProgress?.(done, total);
+    // Many members per multi-stream append: a first import is one transaction per chunk.
+    for (let from = 0; from < total; from += IMPORT_CHUNK) {
+      const chunk = snapshot.members.slice(from, from + IMPORT_CHUNK).map((observed) => {
+        const memberId = memberIdFor(ctx.integrationId, observed.pinterestUserId);
+        return {
+          stream: memberStream(memberId),
+          command: {
+            type: 'ObserveMember' as const,
+            memberId,
+            integrationId: ctx.integrationId,
+            observed,
+          },
+          ctx: (state: MemberState) => (state.present ? drift : base),
+          memberId,
+        };
+      });
+      const results = await this.commands.executeMany(memberDecider, chunk);
+      results.forEach((result, i) => {
+        if (result.appended > 0) {
+          if (result.previous.present) summary.membersChanged += 1;
+          else summary.membersAdded += 1;
+        }
+        states.set(chunk[i].memberId, result.state);
+      });
+      ctx.onProgress?.(Math.min(total, from + IMPORT_CHUNK), total);
     }
 
     await this.observeInvites(snapshot, states, base);
@@ -174,17 +179,25 @@ export class SnapshotImporter {
       open.map(([, s]) => normalizeEmail(s.email)),
     );
     let matched = 0;
-    for (const [memberId, state] of open) {
-      const candidates = byEmail.get(normalizeEmail(state.email)) ?? [];
-      if (candidates.length === 0 && !state.ambiguousCandidates) continue;
-      const result = await this.commands.execute(
-        memberStream(memberId),
-        memberDecider,
-        { type: 'AutoMatch', candidates, rule: MATCH_RULE_EMAIL },
+    const items = open
+      .map(([memberId, state]) => ({
+        memberId,
+        candidates: byEmail.get(normalizeEmail(state.email)) ?? [],
+        state,
+      }))
+      .filter((m) => m.candidates.length > 0 || m.state.ambiguousCandidates)
+      .map((m) => ({
+        stream: memberStream(m.memberId),
+        command: { type: 'AutoMatch' as const, candidates: m.candidates, rule: MATCH_RULE_EMAIL },
         ctx,
-        { eventId: (_e, i, revision) => deterministicId(memberStream(memberId), revision, i) },
-      );
-      if (result.state.match) matched += 1;
+      }));
+    for (let from = 0; from < items.length; from += IMPORT_CHUNK) {
+      for (const result of await this.commands.executeMany(
+        memberDecider,
+        items.slice(from, from + IMPORT_CHUNK),
+      )) {
+        if (result.state.match && !result.previous.match) matched += 1;
+      }
     }
     return matched;
   }
