@@ -68,7 +68,7 @@ function parseLabel<K extends string>(
   what: string,
 ): K {
   const value = map.get(text.trim());
-  if (value === undefined) throw new UnexpectedPage(url, what, text);
+  if (value === undefined) throw new UnexpectedPage(url, what, text.trim());
   return value;
 }
 

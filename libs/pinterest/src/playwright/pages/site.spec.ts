@@ -1,0 +1,34 @@
+import { UnexpectedPage } from '../../errors';
+import { idFromHref, parsePermissions, parseRole, parseTotal } from './site';
+
+describe('site words', () => {
+  const url = 'http://sim/business/business-access/1/employees';
+
+  it('reads permission labels as the API names them, in any order Pinterest shows', () => {
+    expect(parsePermissions('Campaign, Admin, Publisher', url)).toEqual([
+      'CAMPAIGN_MANAGER',
+      'ADMIN',
+      'PROFILE_PUBLISHER',
+    ]);
+    expect(parsePermissions('  ', url)).toEqual([]);
+  });
+
+  it('calls an unknown label an UnexpectedPage, naming what was found', () => {
+    // when Pinterest shows a permission the adapter does not know
+    const read = (): unknown => parsePermissions('Admin, Wizard', url);
+
+    // then the site has changed, and the error says where and what
+    expect(read).toThrow(UnexpectedPage);
+    expect(read).toThrow(/found "Wizard"/);
+    expect(() => parseRole('Owner', url)).toThrow(UnexpectedPage);
+  });
+
+  it('takes ids from links and totals from the range text', () => {
+    expect(
+      idFromHref('http://sim/business/business-access/1/employees/5001', url, 'a person'),
+    ).toBe('5001');
+    expect(() => idFromHref(null, url, 'a person')).toThrow(UnexpectedPage);
+    expect(parseTotal('Showing 101–200 of 10,001 people')).toBe(10001);
+    expect(parseTotal('no count here')).toBeNull();
+  });
+});
