@@ -243,6 +243,11 @@ async function main(): Promise<void> {
         `${round(performMs.reduce((a, b) => a + b, 0) / Math.max(1, lastDone - began), 2)} on average; ` +
         `calls × mean / concurrency = ${round((performMs.length * mean(performMs)) / Number(process.env.RPA_CONCURRENCY) / 1000, 1)} s`,
     );
+    const quarter = Math.max(1, Math.ceil(performMs.length / 4));
+    const quarters = [0, 1, 2, 3].map((q) =>
+      Math.round(mean(performMs.slice(q * quarter, (q + 1) * quarter))),
+    );
+    progress(`gateway call mean by quarter of the run: [${quarters.join(', ')}] ms`);
     progress(
       `saga: first attempt recorded → MemberRemoved mean ${Math.round(mean(sagaMs))} ms, ` +
         `of which outside the gateway call ~${Math.round(mean(sagaMs) - mean(performMs))} ms`,

@@ -18,7 +18,8 @@ export const SCIM_TOKEN = 'crash-scim-token-0123456789';
 
 export interface ServiceOptions {
   dataDir: string;
-  port: number;
+  /** Default: a free port picked at each start (another process may take the last one). */
+  port?: number;
   pinterestBaseUrl: string;
   env?: Record<string, string>;
 }
@@ -69,12 +70,13 @@ export class ServiceProcess {
   /** Spawns `node -r tools/register.js apps/api/src/main.ts` and waits until GET /health answers. */
   static async start(options: ServiceOptions, timeoutMs = 90_000): Promise<ServiceProcess> {
     const began = Date.now();
+    const port = options.port ?? (await freePort());
     const child = spawn(process.execPath, ['-r', REGISTER, MAIN], {
       cwd: ROOT,
       env: {
         ...process.env,
         DATA_DIR: options.dataDir,
-        PORT: String(options.port),
+        PORT: String(port),
         PINTEREST_BASE_URL: options.pinterestBaseUrl,
         ADMIN_API_KEY: ADMIN_KEY,
         SCIM_TOKEN,
@@ -85,7 +87,7 @@ export class ServiceProcess {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const service = new ServiceProcess(child, `http://127.0.0.1:${options.port}`);
+    const service = new ServiceProcess(child, `http://127.0.0.1:${port}`);
     ServiceProcess.alive.add(service);
     const out = tail(child.stdout);
     const err = tail(child.stderr);
@@ -112,10 +114,6 @@ export class ServiceProcess {
 
   static async killAll(): Promise<void> {
     await Promise.all([...ServiceProcess.alive].map((s) => s.kill()));
-  }
-
-  get pid(): number | undefined {
-    return this.child.pid;
   }
 
   /** kill -9, and wait until the process is gone. */
