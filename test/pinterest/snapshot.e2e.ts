@@ -258,8 +258,15 @@ describe('Pinterest snapshot through the Playwright gateway', () => {
 
   describe('the operator command `pinterest snapshot`', () => {
     const env = 'PINTEREST_E2E_PASSWORD';
+    const dataDir = process.env.DATA_DIR;
+    // The command keeps its evidence under DATA_DIR, as the service does: here, the test's.
+    beforeEach(() => {
+      process.env.DATA_DIR = data.dir;
+    });
     afterEach(() => {
       delete process.env[env];
+      if (dataDir === undefined) delete process.env.DATA_DIR;
+      else process.env.DATA_DIR = dataDir;
     });
 
     it('prints the snapshot as JSON and exits 0', async () => {
@@ -290,6 +297,8 @@ describe('Pinterest snapshot through the Playwright gateway', () => {
       );
       expect(code).toBe(1);
       expect(lines[0]).toMatch(/^error: InvalidCredentials/);
+      // and it says where the evidence went
+      expect(lines.find((l) => l.startsWith('screenshot: '))).toContain(data.dir);
       expect(lines.join('\n')).not.toContain('Wrong-Password-For-Cli');
     });
 
