@@ -18,7 +18,13 @@ export function loadEnvironment(raw: NodeJS.ProcessEnv = process.env): Environme
       isGlobal: true,
       cache: true,
       ignoreEnvFile: true,
-      validate: validateEnvironment,
+      // Validate, but hand back the input: @nestjs/config copies what validate returns into
+      // process.env, and the defaults must not leak there (code reading process.env later
+      // would see them as set).
+      validate: (raw) => {
+        validateEnvironment(raw);
+        return raw;
+      },
     }),
   ],
   providers: [{ provide: Environment, useFactory: () => loadEnvironment() }],

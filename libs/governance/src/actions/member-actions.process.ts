@@ -134,17 +134,23 @@ export class MemberActionsProcess implements EventConsumer {
           });
         }
         const login = await this.logins.loginOf(ctx.workspaceId, integration.automationAccountId);
-        const outcome = await this.pinterest.perform(
+        const observed = await this.pinterest.perform(
           login,
           integration.businessId,
           requestOf(pending, state),
         );
+        const outcome = effectiveOutcome(observed, attempt);
         await this.step(stream, ctx, taskId, 'outcome', {
           type: 'CompleteAction',
           taskId,
           outcome,
         });
-        await this.tasks.completed(ctx, taskId, { memberId, outcome, attempts: attempt });
+        await this.tasks.completed(ctx, taskId, {
+          memberId,
+          outcome,
+          attempts: attempt,
+          ...(outcome !== observed ? { observed } : {}),
+        });
         return;
       } catch (error) {
         const failure = failureOf(error);
@@ -228,6 +234,21 @@ export class MemberActionsProcess implements EventConsumer {
     // A role or permission change is answered by the change itself, which carries no task id.
     return this.tasks.completed(ctx, taskId, { outcome: 'applied' });
   }
+}
+
+/**
+ * "Already done" on a later attempt most likely means an earlier attempt of ours did it and
+ * was cut off (a crash, a lost answer) before its outcome was recorded: record what this
+ * task achieved, and keep what the gateway saw in the task's summary.
+ */
+const ALREADY_DONE: Record<string, string> = {
+  already_absent: 'removed',
+  already_invited: 'invited',
+  unchanged: 'changed',
+};
+
+export function effectiveOutcome(observed: string, attempt: number): string {
+  return attempt > 1 ? (ALREADY_DONE[observed] ?? observed) : observed;
 }
 
 function pendingKindOf(type: string): PendingAction['kind'] {
