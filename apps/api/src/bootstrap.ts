@@ -15,10 +15,13 @@ export async function createApp(
 ): Promise<INestApplication> {
   // Validate before Nest starts so that a bad value stops the start with one clear message.
   const env = loadEnvironment();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRole(env.SERVICE_ROLE), {
-    logger: [env.LOG_LEVEL, 'error', 'warn', 'fatal'],
-    bodyParser: true,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRole(env.SERVICE_ROLE),
+    {
+      logger: [env.LOG_LEVEL, 'error', 'warn', 'fatal'],
+      bodyParser: true,
+    },
+  );
   configureScimHttp(app);
   app.useGlobalPipes(apiValidationPipe());
   app.enableShutdownHooks();

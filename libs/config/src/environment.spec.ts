@@ -29,7 +29,10 @@ describe('validateEnvironment', () => {
 
   it('given a split role without PINTEREST_BASE_URL, when validated, then it is refused by name', () => {
     expect(() => validateEnvironment({ SERVICE_ROLE: 'worker' })).toThrow(/PINTEREST_BASE_URL/);
-    expect(validateEnvironment({ SERVICE_ROLE: 'api', PINTEREST_BASE_URL: 'http://sim:3100' }).SERVICE_ROLE).toBe('api');
+    expect(
+      validateEnvironment({ SERVICE_ROLE: 'api', PINTEREST_BASE_URL: 'http://sim:3100' })
+        .SERVICE_ROLE,
+    ).toBe('api');
     expect(() => validateEnvironment({ SERVICE_ROLE: 'both' })).toThrow(/SERVICE_ROLE/);
   });
 });
