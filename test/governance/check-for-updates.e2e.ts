@@ -1,3 +1,4 @@
+import { DailyCheckScheduler } from '@app/governance';
 import type { BusinessFixture } from '@app/simulator';
 import { eventually, type ServiceHarness, startService } from '../support/service-harness';
 import { AUTOMATION, BUSINESS_ID, fixtureOf, trickyBusiness } from './fixture';
@@ -364,6 +365,17 @@ describe('check for updates, end to end (simulator in Chromium)', () => {
     );
     expect(list.body.items.length).toBeGreaterThanOrEqual(4);
     expect(list.body.items.every((t) => t.status === 'completed')).toBe(true);
+  });
+
+  it('the workspace policy checks every connected integration (the daily check)', async () => {
+    const taskIds = await svc.app.get(DailyCheckScheduler).runOnce();
+    expect(taskIds).toHaveLength(1);
+    const task = await eventually(
+      async () => (await svc.api<Task>('GET', `/api/automation-tasks/${taskIds[0]}`)).body,
+      (t) => t.status === 'completed',
+      60_000,
+    );
+    expect(task).toMatchObject({ trigger: 'workspace_policy', actor: 'workspace-policy' });
   });
 
   it('a wrong automation password ends the check not completed and asks to review the service account', async () => {

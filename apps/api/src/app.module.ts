@@ -1,7 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Environment } from '@app/config';
 import { APP_FILTER } from '@nestjs/core';
-import { CqrsModule } from '@nestjs/cqrs';
 import { allProjections, DirectoryModule, GovernanceModule } from '@app/governance';
 import {
   ApiExceptionFilter,
@@ -28,7 +27,6 @@ export class AppModule {
         AppConfigModule,
         PersistenceModule,
         VaultModule,
-        CqrsModule.forRoot(),
         ProjectionsModule.forRoot({ projections: allProjections(), run: runWorkers }),
         PinterestModule,
         DirectoryModule,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Conflict, type Decider, type DomainEvent, schemaVersionOf } from '@app/domain';
 import {
   type AppendResult,
@@ -49,26 +50,58 @@ export interface ExecuteResult<S> {
   append: AppendResult | null;
 }
 
+type ContextOf<S> = CommandContext | ((state: S) => CommandContext);
+
+export async function loadAggregate<C, E extends DomainEvent, S>(
+  events: EventStore,
+  stream: string,
+  decider: Decider<C, E, S>,
+): Promise<{ state: S; revision: number | null }> {
+  const recorded = await events.readStream(stream);
+  let state = decider.initialState;
+  for (const e of recorded) state = decider.evolve(state, toDomainEvent(e) as E);
+  return { state, revision: recorded.length ? recorded[recorded.length - 1].revision : null };
+}
+
+/** Decide one command on one aggregate's stream and append the outcome. */
+export class DecideCommand<C, E extends DomainEvent, S> extends Command<ExecuteResult<S>> {
+  constructor(
+    readonly stream: string,
+    readonly decider: Decider<C, E, S>,
+    readonly command: C,
+    readonly ctx: ContextOf<S>,
+    readonly options: ExecuteOptions<E> = {},
+  ) {
+    super();
+  }
+}
+
+/** The same for many streams of one aggregate type, appended together. */
+export class DecideManyCommand<C, E extends DomainEvent, S> extends Command<ExecuteResult<S>[]> {
+  constructor(
+    readonly decider: Decider<C, E, S>,
+    readonly items: readonly { stream: string; command: C; ctx: ContextOf<S> }[],
+  ) {
+    super();
+  }
+}
+
 /**
  * The command-handling pattern: load the stream, fold, decide, append with the expected
  * revision. A concurrent writer makes the append fail; the command is decided again on the
  * new state, so a conflicting action gets the domain's answer, not a lost update.
  */
-@Injectable()
-export class CommandExecutor {
+@CommandHandler(DecideCommand)
+export class DecideCommandHandler implements ICommandHandler<
+  DecideCommand<unknown, DomainEvent, unknown>
+> {
   constructor(private readonly events: EventStore) {}
 
-  async load<C, E extends DomainEvent, S>(
-    stream: string,
-    decider: Decider<C, E, S>,
-  ): Promise<{ state: S; revision: number | null }> {
-    const recorded = await this.events.readStream(stream);
-    let state = decider.initialState;
-    for (const e of recorded) state = decider.evolve(state, toDomainEvent(e) as E);
-    return { state, revision: recorded.length ? recorded[recorded.length - 1].revision : null };
+  execute<C, E extends DomainEvent, S>(cmd: DecideCommand<C, E, S>): Promise<ExecuteResult<S>> {
+    return this.run(cmd.stream, cmd.decider, cmd.command, cmd.ctx, cmd.options);
   }
 
-  async execute<C, E extends DomainEvent, S>(
+  private async run<C, E extends DomainEvent, S>(
     stream: string,
     decider: Decider<C, E, S>,
     command: C,
@@ -77,7 +110,7 @@ export class CommandExecutor {
   ): Promise<ExecuteResult<S>> {
     const retries = options.retries ?? 3;
     for (let attempt = 0; ; attempt += 1) {
-      const { state, revision } = await this.load(stream, decider);
+      const { state, revision } = await loadAggregate(this.events, stream, decider);
       const decided = decider.decide(command, state);
       if (decided.length === 0) return { previous: state, state, appended: 0, append: null };
       const context = typeof ctx === 'function' ? ctx(state) : ctx;
@@ -102,6 +135,22 @@ export class CommandExecutor {
       }
     }
   }
+}
+
+@CommandHandler(DecideManyCommand)
+export class DecideManyCommandHandler implements ICommandHandler<
+  DecideManyCommand<unknown, DomainEvent, unknown>
+> {
+  constructor(
+    private readonly events: EventStore,
+    private readonly one: DecideCommandHandler,
+  ) {}
+
+  execute<C, E extends DomainEvent, S>(
+    cmd: DecideManyCommand<C, E, S>,
+  ): Promise<ExecuteResult<S>[]> {
+    return this.run(cmd.decider, cmd.items);
+  }
 
   /**
    * The same pattern for many streams of one aggregate type at once (a check's members): load
@@ -109,7 +158,7 @@ export class CommandExecutor {
    * batch is dropped and each command is executed on its own, so nothing is decided on stale
    * state.
    */
-  async executeMany<C, E extends DomainEvent, S>(
+  private async run<C, E extends DomainEvent, S>(
     decider: Decider<C, E, S>,
     items: readonly {
       stream: string;
@@ -119,7 +168,7 @@ export class CommandExecutor {
   ): Promise<ExecuteResult<S>[]> {
     const decided = await Promise.all(
       items.map(async (item) => {
-        const { state, revision } = await this.load(item.stream, decider);
+        const { state, revision } = await loadAggregate(this.events, item.stream, decider);
         const events = decider.decide(item.command, state);
         return { item, state, revision, events };
       }),
@@ -145,7 +194,9 @@ export class CommandExecutor {
       if (!(error instanceof WrongExpectedRevision)) throw error;
       const one: ExecuteResult<S>[] = [];
       for (const item of items)
-        one.push(await this.execute(item.stream, decider, item.command, item.ctx));
+        one.push(
+          await this.one.execute(new DecideCommand(item.stream, decider, item.command, item.ctx)),
+        );
       return one;
     }
     let next = 0;
@@ -159,5 +210,41 @@ export class CommandExecutor {
         append: appends[next++],
       };
     });
+  }
+}
+
+/**
+ * What services call: every command goes through @nestjs/cqrs's CommandBus to the handlers
+ * above; reads of an aggregate's current state go straight to its stream.
+ */
+@Injectable()
+export class CommandExecutor {
+  constructor(
+    private readonly events: EventStore,
+    private readonly bus: CommandBus,
+  ) {}
+
+  load<C, E extends DomainEvent, S>(
+    stream: string,
+    decider: Decider<C, E, S>,
+  ): Promise<{ state: S; revision: number | null }> {
+    return loadAggregate(this.events, stream, decider);
+  }
+
+  execute<C, E extends DomainEvent, S>(
+    stream: string,
+    decider: Decider<C, E, S>,
+    command: C,
+    ctx: ContextOf<S>,
+    options: ExecuteOptions<E> = {},
+  ): Promise<ExecuteResult<S>> {
+    return this.bus.execute(new DecideCommand(stream, decider, command, ctx, options));
+  }
+
+  executeMany<C, E extends DomainEvent, S>(
+    decider: Decider<C, E, S>,
+    items: readonly { stream: string; command: C; ctx: ContextOf<S> }[],
+  ): Promise<ExecuteResult<S>[]> {
+    return this.bus.execute(new DecideManyCommand(decider, items));
   }
 }

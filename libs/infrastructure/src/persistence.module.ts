@@ -2,7 +2,12 @@ import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nest
 import { Environment } from '@app/config';
 import { createEventStore, EventStore } from '@app/eventstore';
 import { createReadModelStore, type ReadModelStore } from '@app/readmodels';
-import { CommandExecutor } from './command-executor';
+import { CqrsModule } from '@nestjs/cqrs';
+import {
+  CommandExecutor,
+  DecideCommandHandler,
+  DecideManyCommandHandler,
+} from './command-executor';
 import { upcasters } from './event-catalogue';
 
 export const READ_MODEL_STORE = Symbol('ReadModelStore');
@@ -41,6 +46,7 @@ class PersistenceShutdown implements OnApplicationShutdown {
 /** The event store and the read-model store, picked by configuration (embedded SQLite by default). */
 @Global()
 @Module({
+  imports: [CqrsModule.forRoot()],
   providers: [
     { provide: EventStore, inject: [Environment], useFactory: openEventStore },
     {
@@ -50,6 +56,8 @@ class PersistenceShutdown implements OnApplicationShutdown {
     },
     PersistenceShutdown,
     CommandExecutor,
+    DecideCommandHandler,
+    DecideManyCommandHandler,
   ],
   exports: [EventStore, READ_MODEL_STORE, CommandExecutor],
 })
