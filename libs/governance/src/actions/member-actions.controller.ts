@@ -10,6 +10,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Caller } from '../access/access.service';
+import { automationAccountCard } from '../read-models/automation-accounts.projection';
 import { ApiKeyGuard, CurrentCaller } from '../access/auth.guard';
 import {
   AssetPermissionsDto,
@@ -128,15 +129,6 @@ export class AutomationAccountConnectController {
     @Param('id', uuid) id: string,
     @Body() body: ConnectAccountDto,
   ) {
-    const a = await this.actions.connectAutomationAccount(caller, id, body);
-    return {
-      id: a.id,
-      label: a.label,
-      email: a.email,
-      phone: a.phone,
-      status: a.status,
-      statusReason: a.statusReason,
-      updatedAt: a.updatedAt,
-    };
+    return automationAccountCard(await this.actions.connectAutomationAccount(caller, id, body));
   }
 }

@@ -71,19 +71,8 @@ export class ConnectIntegrationDto {
   automationAccount!: AutomationAccountInput;
 }
 
-export class ListMembersQuery {
-  @IsOptional()
-  @IsIn(['unmatched', 'onboarded', 'exempted'], {
-    message: 'tab must be unmatched, onboarded or exempted',
-  })
-  tab: 'unmatched' | 'onboarded' | 'exempted' = 'unmatched';
-
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(200)
-  search?: string;
-
+/** Cursor pagination, the same on every list. */
+export class PageQuery {
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -97,7 +86,21 @@ export class ListMembersQuery {
   limit = 50;
 }
 
-export class ListTasksQuery {
+export class ListMembersQuery extends PageQuery {
+  @IsOptional()
+  @IsIn(['unmatched', 'onboarded', 'exempted'], {
+    message: 'tab must be unmatched, onboarded or exempted',
+  })
+  tab: 'unmatched' | 'onboarded' | 'exempted' = 'unmatched';
+
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  search?: string;
+}
+
+export class ListTasksQuery extends PageQuery {
   @IsOptional()
   @IsUUID('all', { message: 'integrationId must be an integration id' })
   integrationId?: string;
@@ -107,16 +110,4 @@ export class ListTasksQuery {
     message: 'status must be queued, running, retrying, not_completed or completed',
   })
   status?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  cursor?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer from 1 to 500' })
-  @Min(1)
-  @Max(500)
-  limit = 50;
 }

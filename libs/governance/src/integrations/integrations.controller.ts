@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import type { Caller } from '../access/access.service';
 import { ApiKeyGuard, CurrentCaller } from '../access/auth.guard';
+import { automationAccountCard } from '../read-models/automation-accounts.projection';
 import { ConnectIntegrationDto, ListMembersQuery, ListTasksQuery } from './integration.dto';
 import { IntegrationsService } from './integrations.service';
 import { MembersQuery } from './members.query';
@@ -83,17 +84,7 @@ export class AutomationAccountsController {
   @Get()
   async list(@CurrentCaller() caller: Caller) {
     const items = await this.integrations.accounts(caller);
-    return {
-      items: items.map((a) => ({
-        id: a.id,
-        label: a.label,
-        email: a.email,
-        phone: a.phone,
-        status: a.status,
-        statusReason: a.statusReason,
-        updatedAt: a.updatedAt,
-      })),
-    };
+    return { items: items.map(automationAccountCard) };
   }
 }
 

@@ -69,3 +69,16 @@ export const automationAccountsProjection: Projection = {
     }
   },
 };
+
+/** The account card the API shows: no vault reference, no workspace internals. */
+export function automationAccountCard(a: AutomationAccountDoc) {
+  return {
+    id: a.id,
+    label: a.label,
+    email: a.email,
+    phone: a.phone,
+    status: a.status,
+    statusReason: a.statusReason,
+    updatedAt: a.updatedAt,
+  };
+}
