@@ -279,10 +279,13 @@ export class SqliteEventStoreAdapter implements EventStoreAdapter {
 
   /** A batch that repeats an id, or reuses one of the stream's ids at a new revision. */
   private explainConstraint(error: unknown, stream: string): unknown {
+    // By code, not `instanceof`: the native addon keeps the SqliteError class of the first
+    // copy of better-sqlite3 loaded in the process (Jest loads one per test file).
+    const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
     if (
-      error instanceof Database.SqliteError &&
-      error.code === 'SQLITE_CONSTRAINT_UNIQUE' &&
-      error.message.includes('events.id')
+      code === 'SQLITE_CONSTRAINT_UNIQUE' &&
+      typeof message === 'string' &&
+      message.includes('events.id')
     ) {
       return new InvalidEvent('id', `is already used by another event of stream ${stream}`);
     }
