@@ -65,7 +65,7 @@ const collectGarbage = runInNewContext('gc') as () => void;
 
 const progress = (line: string) =>
   process.stdout.write(
-    `# ${line} [rss ${Math.round(process.memoryUsage().rss / 1048576)} MB, peak ${peakRssMb()} MB]\n`,
+    `# ${line} [rss ${Math.round(process.memoryUsage().rss / 1048576)} MB, heap ${Math.round(process.memoryUsage().heapTotal / 1048576)} MB, external ${Math.round((process.memoryUsage().external + process.memoryUsage().arrayBuffers) / 1048576)} MB, peak ${peakRssMb()} MB]\n`,
   );
 const perSec = (count: number, ns: bigint) => (count * 1e9) / Number(ns);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
