@@ -12,13 +12,17 @@ const candidates = [
 
 if (candidates.some((p) => existsSync(p))) process.exit(0);
 
+// `npm start` can run without a browser (only checks and actions need one): warn, don't stop.
+const warnOnly = process.argv.includes('--warn-only');
+const giveUp = () => process.exit(warnOnly ? 0 : 1);
+
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 if (!isRoot) {
   console.error(
     'No Chromium found. Install one with: sudo apt-get install -y chromium-headless-shell ' +
       '(or set PLAYWRIGHT_CHROMIUM_PATH to a Chromium binary).',
   );
-  process.exit(1);
+  giveUp();
 }
 console.error("No Chromium found: installing Debian's chromium-headless-shell…");
 try {
@@ -32,5 +36,5 @@ try {
   console.error(
     'apt-get could not install chromium-headless-shell; install it (or chromium) by hand.',
   );
-  process.exit(1);
+  giveUp();
 }
