@@ -1,5 +1,6 @@
 import type { EventFilter, EventStore, RecordedEvent } from '@app/eventstore';
 import type { ReadModelStore } from '@app/readmodels';
+import { hasPendingEvents } from './pending-events';
 import type { RunnerLogger } from './projection-runner';
 
 /**
@@ -61,17 +62,12 @@ export class DurableConsumerRunner {
   async waitFor(position: number, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const checkpoint = await this.checkpoint();
-      let behind = false;
-      if (checkpoint < position) {
-        for await (const e of this.events.readAll({
-          fromPosition: checkpoint + 1,
-          filter: this.consumer.filter,
-          maxCount: 1,
-        })) {
-          behind = e.position <= position;
-        }
-      }
+      const behind = await hasPendingEvents(
+        this.events,
+        this.consumer.filter,
+        await this.checkpoint(),
+        position,
+      );
       if (!behind) return;
       if (Date.now() > deadline)
         throw new Error(`consumer ${this.consumer.name} not caught up to ${position}`);

@@ -1,6 +1,7 @@
 import type { EventStore, RecordedEvent } from '@app/eventstore';
 import type { ReadModelStore } from '@app/readmodels';
 import { batches } from './batches';
+import { hasPendingEvents } from './pending-events';
 import type { Projection } from './projection';
 import { UnitOfWork } from './unit-of-work';
 
@@ -163,15 +164,7 @@ export class ProjectionRunner {
   private async isBehind(projection: Projection, position: number): Promise<boolean> {
     const checkpoint =
       (await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0;
-    if (checkpoint >= position) return false;
-    for await (const e of this.events.readAll({
-      fromPosition: checkpoint + 1,
-      filter: projection.filter,
-      maxCount: 1,
-    })) {
-      return e.position <= position;
-    }
-    return false;
+    return hasPendingEvents(this.events, projection.filter, checkpoint, position);
   }
 
   private async prepare(projection: Projection): Promise<void> {

@@ -35,6 +35,7 @@ import {
 } from '../read-models/automation-accounts.projection';
 import { MEMBERS, type MemberDoc } from '../read-models/members.projection';
 import { BUSINESS_ACTIONS, type BusinessActions, failureOf } from '../sync/business-reader.port';
+import { AutomationLogins } from '../sync/automation-logins';
 import { TaskRecorder } from '../sync/task-recorder';
 import { TASK_KIND_OF } from './member-actions.process';
 
@@ -64,6 +65,7 @@ export class MemberActionsService {
     private readonly directory: IdentityDirectory,
     private readonly tasks: TaskRecorder,
     private readonly vault: Vault,
+    private readonly logins: AutomationLogins,
     @Inject(BUSINESS_ACTIONS) private readonly pinterest: BusinessActions,
   ) {}
 
@@ -158,12 +160,7 @@ export class MemberActionsService {
     credentials: { email: string; password: string },
   ): Promise<ActionAnswer> {
     await this.member(caller, integrationId, memberId);
-    let failure: string | null = null;
-    try {
-      await this.pinterest.verifyLogin(credentials);
-    } catch (error) {
-      failure = failureOf(error).message;
-    }
+    const failure = await this.loginFailure(credentials);
     const credentialsRef = failure
       ? ''
       : await this.vault.put(JSON.stringify(credentials), {
@@ -184,18 +181,12 @@ export class MemberActionsService {
     accountId: string,
     credentials: { email: string; password: string },
   ): Promise<AutomationAccountDoc> {
-    const history = await this.events.readStream(automationAccountStream(accountId), {
-      maxCount: 1,
-    });
-    if (history.length === 0 || history[0].metadata.workspaceId !== caller.workspaceId) {
-      throw new NotFound(`automation account ${accountId} not found`);
-    }
-    let failure: string | null = null;
-    try {
-      await this.pinterest.verifyLogin(credentials);
-    } catch (error) {
-      failure = failureOf(error).message;
-    }
+    await this.logins.requireInWorkspace(
+      caller.workspaceId,
+      accountId,
+      (id) => new NotFound(`automation account ${id} not found`),
+    );
+    const failure = await this.loginFailure(credentials);
     const ctx = ctxOf(caller);
     const events: AutomationAccountEvent[] = [];
     if (failure === null) {
@@ -222,6 +213,19 @@ export class MemberActionsService {
       .get(accountId);
     if (!doc) throw new NotFound(`automation account ${accountId} not found`);
     return doc;
+  }
+
+  /** Why a login with these credentials is refused, or null when it works. */
+  private async loginFailure(credentials: {
+    email: string;
+    password: string;
+  }): Promise<string | null> {
+    try {
+      await this.pinterest.verifyLogin(credentials);
+      return null;
+    } catch (error) {
+      return failureOf(error).message;
+    }
   }
 
   private async act(

@@ -31,8 +31,9 @@ import {
   type AutomationTaskDoc,
 } from '../read-models/automation-tasks.projection';
 import { INTEGRATIONS, type IntegrationDoc } from '../read-models/integrations.projection';
-import { MEMBERS } from '../read-models/members.projection';
+import { AutomationLogins } from '../sync/automation-logins';
 import { TaskRecorder } from '../sync/task-recorder';
+import { MembersQuery } from './members.query';
 import type { ConnectIntegrationDto } from './integration.dto';
 
 export interface IntegrationCard {
@@ -64,6 +65,8 @@ export class IntegrationsService {
     private readonly projections: ProjectionRunner,
     private readonly vault: Vault,
     private readonly tasks: TaskRecorder,
+    private readonly members: MembersQuery,
+    private readonly logins: AutomationLogins,
   ) {}
 
   async connect(caller: Caller, input: ConnectIntegrationDto): Promise<IntegrationCard> {
@@ -79,7 +82,14 @@ export class IntegrationsService {
       });
     }
     const accountId = input.automationAccount.id
-      ? await this.existingAccount(caller, input.automationAccount.id)
+      ? await this.logins.requireInWorkspace(
+          caller.workspaceId,
+          input.automationAccount.id,
+          (id) =>
+            new InvalidCommand(
+              `automationAccount.id: no automation account ${id} in this workspace`,
+            ),
+        )
       : await this.addAccount(
           ctx,
           input.automationAccount as Required<ConnectIntegrationDto['automationAccount']>,
@@ -213,12 +223,7 @@ export class IntegrationsService {
   }
 
   private async card(doc: IntegrationDoc): Promise<IntegrationCard> {
-    const members = this.readModels.collection(MEMBERS);
-    const [unmatched, onboarded, exempted] = await Promise.all(
-      (['unmatched', 'onboarded', 'exempted'] as const).map((tab) =>
-        members.count({ integrationId: doc.id, tab }),
-      ),
-    );
+    const memberCounts = await this.members.counts(doc.id);
     return {
       id: doc.id,
       label: doc.label,
@@ -230,21 +235,9 @@ export class IntegrationsService {
       connected: doc.connected,
       activeTaskId: doc.activeTaskId,
       lastCheck: doc.lastCheck,
-      memberCounts: { unmatched, onboarded, exempted },
+      memberCounts,
       connectedAt: doc.connectedAt,
     };
-  }
-
-  private async existingAccount(caller: Caller, accountId: string): Promise<string> {
-    const history = await this.events.readStream(automationAccountStream(accountId), {
-      maxCount: 1,
-    });
-    if (history.length === 0 || history[0].metadata.workspaceId !== caller.workspaceId) {
-      throw new InvalidCommand(
-        `automationAccount.id: no automation account ${accountId} in this workspace`,
-      );
-    }
-    return accountId;
   }
 
   private async addAccount(

@@ -68,16 +68,18 @@ export class MembersQuery {
         cursor: query.cursor,
       }));
     }
+    return { items: await this.views(items), nextCursor, counts: await this.counts(integrationId) };
+  }
+
+  /** How many members each tab holds: the numbers on the tabs and on the app card. */
+  async counts(integrationId: string): Promise<MembersPage['counts']> {
+    const members = this.readModels.collection<MemberDoc>(MEMBERS);
     const [unmatched, onboarded, exempted] = await Promise.all(
       (['unmatched', 'onboarded', 'exempted'] as const).map((tab) =>
         members.count({ integrationId, tab }),
       ),
     );
-    return {
-      items: await this.views(items),
-      nextCursor,
-      counts: { unmatched, onboarded, exempted },
-    };
+    return { unmatched, onboarded, exempted };
   }
 
   async one(integrationId: string, memberId: string): Promise<MemberView> {

@@ -13,6 +13,19 @@ export class AutomationLogins {
     private readonly vault: Vault,
   ) {}
 
+  /** The account's id when it belongs to this workspace; otherwise `missing(id)` is thrown. */
+  async requireInWorkspace(
+    workspaceId: string,
+    accountId: string,
+    missing: (id: string) => Error,
+  ): Promise<string> {
+    const [first] = await this.events.readStream(automationAccountStream(accountId), {
+      maxCount: 1,
+    });
+    if (!first || first.metadata.workspaceId !== workspaceId) throw missing(accountId);
+    return accountId;
+  }
+
   async loginOf(
     workspaceId: string,
     accountId: string,
