@@ -176,7 +176,7 @@ async function main(): Promise<void> {
     if (targets.length < removals) throw new Error(`only ${targets.length} members to remove`);
 
     // N removals at once.
-    const from = (await events.headPosition()) + 1;
+    const from = await events.headPosition();
     const began = Date.now();
     const requests: Request[] = await Promise.all(
       targets.map(async (m): Promise<Request> => {
@@ -202,10 +202,10 @@ async function main(): Promise<void> {
     const memberOf = (e: RecordedEvent): string => (e.data as { memberId: string }).memberId;
     while (removedAt.size + failedIds.size < accepted.length) {
       for await (const e of events.readAll({
-        fromPosition: position,
+        after: position ?? undefined,
         filter: { eventTypes: ['MemberRemoved', 'MemberRemovalFailed', 'MemberActionAttempted'] },
       })) {
-        position = e.position + 1;
+        position = e.position;
         const at = Date.parse(e.recordedAt);
         if (e.type === 'MemberRemoved') removedAt.set(memberOf(e), at);
         else if (e.type === 'MemberRemovalFailed') failedIds.add(memberOf(e));

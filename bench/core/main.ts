@@ -202,14 +202,15 @@ interface StreamStats {
   count: number;
   lastRevision: number;
   lastType: string;
-  lastPosition: number;
+  /** As the SQLite adapter spells a position (the decimal row id), raw reads included. */
+  lastPosition: string;
   firstRecordedAt: string;
   lastRecordedAt: string;
 }
 
 function fold(
   stats: Map<string, StreamStats>,
-  e: Pick<RecordedEvent, 'stream' | 'revision' | 'type' | 'position' | 'recordedAt'>,
+  e: Pick<RecordedEvent, 'stream' | 'revision' | 'type' | 'recordedAt'> & { position: string },
 ) {
   const s = stats.get(e.stream);
   if (s) {
@@ -314,7 +315,7 @@ async function main() {
     for (const [position, , stream, revision, type, data, metadata, recordedAt] of rows) {
       JSON.parse(data);
       JSON.parse(metadata);
-      fold(rawStats, { stream, revision, type, position, recordedAt });
+      fold(rawStats, { stream, revision, type, position: String(position), recordedAt });
     }
     read += rows.length;
     after = rows[rows.length - 1][0];

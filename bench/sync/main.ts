@@ -10,7 +10,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { ObservedBusiness } from '@app/domain';
 import { normalizeGrants } from '@app/domain';
-import { EventStore } from '@app/eventstore';
+import { EventStore, type Position } from '@app/eventstore';
 import {
   allProjections,
   BUSINESS_READER,
@@ -146,16 +146,19 @@ async function main(): Promise<void> {
         );
       });
       const head1 = await events.headPosition();
-      progress(`import: ${members} members, ${head1 - head0} events in ${round(first.seconds)} s`);
-      const countMemberEvents = async () => {
+      // Positions are opaque: count the import's events by reading after the old head.
+      const countEvents = async (after: Position | null, categories?: string[]) => {
         let n = 0;
         for await (const _e of events.readAll({
-          fromPosition: head1 + 1,
-          filter: { categories: ['member'] },
+          after: after ?? undefined,
+          filter: categories ? { categories } : {},
         }))
           n += 1;
         return n;
       };
+      const importEvents = (await countEvents(head0)) - (await countEvents(head1));
+      progress(`import: ${members} members, ${importEvents} events in ${round(first.seconds)} s`);
+      const countMemberEvents = () => countEvents(head1, ['member']);
       const recheck = await timed(async () => {
         await importer.import(snapshot, ctx);
         await runner.waitFor(await events.headPosition(), 600_000);
@@ -164,7 +167,7 @@ async function main(): Promise<void> {
       progress(`re-check: ${round(recheck.seconds)} s, ${recheckMemberEvents} member events`);
       return {
         importSec: first.seconds,
-        importEvents: head1 - head0,
+        importEvents,
         recheckSec: recheck.seconds,
         recheckMemberEvents,
       };

@@ -175,7 +175,8 @@ export async function eventually<T>(
 }
 
 export interface LoggedEvent {
-  position: number;
+  /** Opaque, as the CLI prints it. */
+  position: string;
   stream: string;
   type: string;
   data: Record<string, unknown>;

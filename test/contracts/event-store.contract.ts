@@ -3,6 +3,7 @@ import {
   DEFAULT_MAX_EVENT_BYTES,
   EventStore,
   EventTooLarge,
+  InvalidPosition,
   UpcasterRegistry,
   WrongExpectedRevision,
   type AppendResult,
@@ -10,6 +11,7 @@ import {
   type EventMetadata,
   type ExpectedRevision,
   type NewEvent,
+  type Position,
   type RecordedEvent,
   type Subscription,
 } from '@app/eventstore';
@@ -118,11 +120,11 @@ export function describeEventStoreContract(
   describe(`event store contract: ${name}`, () => {
     let store: EventStore;
     /** The log's head before the test wrote anything: reads start here, not at the origin. */
-    let start: number;
+    let start: Position | undefined;
 
     beforeEach(async () => {
       store = await makeStore();
-      start = await store.headPosition();
+      start = (await store.headPosition()) ?? undefined;
     });
 
     afterEach(async () => {
@@ -165,7 +167,8 @@ export function describeEventStoreContract(
           position: result.position,
           recordedAt: expect.any(String),
         });
-        expect(stored.position).toBeGreaterThan(start);
+        expect(typeof stored.position).toBe('string');
+        if (start !== undefined) expect(store.comparePositions(stored.position, start)).toBe(1);
         expect(stored.recordedAt).toBe(new Date(stored.recordedAt).toISOString());
         expect(Date.parse(stored.recordedAt)).toBeGreaterThanOrEqual(before - 60_000);
         expect(Date.parse(stored.recordedAt)).toBeLessThanOrEqual(Date.now() + 60_000);
@@ -214,14 +217,17 @@ export function describeEventStoreContract(
 
         // then
         const all = await collect(
-          store.readAll({ fromPosition: start, filter: { categories: [category] } }),
+          store.readAll({ after: start, filter: { categories: [category] } }),
         );
         expect(ids(all)).toEqual(order);
         for (let i = 1; i < all.length; i++) {
-          expect(all[i].position).toBeGreaterThan(all[i - 1].position);
+          expect(store.comparePositions(all[i].position, all[i - 1].position)).toBe(1);
+          expect(store.comparePositions(all[i - 1].position, all[i].position)).toBe(-1);
+          expect(store.comparePositions(all[i].position, all[i].position)).toBe(0);
         }
         const head = await store.headPosition();
-        expect(head).toBeGreaterThanOrEqual(all[all.length - 1].position);
+        expect(head).not.toBeNull();
+        expect(store.isAtOrAfter(head, all[all.length - 1].position)).toBe(true);
       });
 
       it('reads a stream that does not exist as empty', async () => {
@@ -334,7 +340,7 @@ export function describeEventStoreContract(
 
         // then
         const log = await collect(
-          store.readAll({ fromPosition: start, filter: { categories: [category] } }),
+          store.readAll({ after: start, filter: { categories: [category] } }),
         );
         expect(log.map((e) => e.type)).toEqual(['A']);
       });
@@ -512,7 +518,7 @@ export function describeEventStoreContract(
         // given
         const { members, identities, appended } = await seedLog();
         const read = (filter: EventFilter) =>
-          collect(store.readAll({ fromPosition: start, filter })).then(ids);
+          collect(store.readAll({ after: start, filter })).then(ids);
         const where = (test: (e: RecordedEvent) => boolean) => ids(appended.filter(test));
 
         // when / then
@@ -532,14 +538,14 @@ export function describeEventStoreContract(
         expect(await read({ categories: [identities], eventTypes: ['MemberMatched'] })).toEqual([]);
       });
 
-      it('reads forwards and backwards, from an inclusive position, up to maxCount', async () => {
+      it('reads forwards and backwards, after an exclusive position, up to maxCount', async () => {
         // given
         const { members, identities, appended } = await seedLog();
         const filter = { categories: [members, identities] };
         const third = appended[2].position;
 
         // when / then
-        const forwards = await collect(store.readAll({ fromPosition: start, filter }));
+        const forwards = await collect(store.readAll({ after: start, filter }));
         expect(ids(forwards)).toEqual(ids(appended));
         expect(forwards.map((e) => [e.position, e.revision])).toEqual(
           appended.map((e) => [e.position, e.revision]),
@@ -548,16 +554,11 @@ export function describeEventStoreContract(
         const backwards = await collect(store.readAll({ direction: 'backwards', filter }));
         expect(ids(backwards)).toEqual(ids(appended).reverse());
 
-        const fromThird = await collect(store.readAll({ fromPosition: third, filter }));
-        expect(ids(fromThird)).toEqual(ids(appended.slice(2)));
+        const afterThird = await collect(store.readAll({ after: third, filter }));
+        expect(ids(afterThird)).toEqual(ids(appended.slice(3)));
 
-        const backFromThird = await collect(
-          store.readAll({ fromPosition: third, direction: 'backwards', filter }),
-        );
-        expect(ids(backFromThird)).toEqual(ids(appended.slice(0, 3)).reverse());
-
-        const two = await collect(store.readAll({ fromPosition: third, maxCount: 2, filter }));
-        expect(ids(two)).toEqual(ids(appended.slice(2, 4)));
+        const two = await collect(store.readAll({ after: third, maxCount: 2, filter }));
+        expect(ids(two)).toEqual(ids(appended.slice(3, 5)));
 
         const lastTwo = await collect(
           store.readAll({ direction: 'backwards', maxCount: 2, filter }),
@@ -565,18 +566,69 @@ export function describeEventStoreContract(
         expect(ids(lastTwo)).toEqual(ids(appended.slice(-2)).reverse());
       });
 
+      it('reads after EVERY position of the log exactly the events that follow it, and subscribes likewise', async () => {
+        // given: a log of several streams, with one multi-event append among single ones
+        const { members, identities } = await seedLog();
+        await store.appendToStream(`${members}-c`, [
+          newEvent('X1'),
+          newEvent('X2'),
+          newEvent('X3'),
+        ]);
+        const filter = { categories: [members, identities] };
+        const log = await collect(store.readAll({ after: start, filter }));
+        expect(log.length).toBe(10);
+
+        for (let i = 0; i < log.length; i++) {
+          // when: reading after the i-th event's position
+          const read = await collect(store.readAll({ after: log[i].position, filter }));
+          // then: exactly the events after it, none repeated, none skipped
+          expect(ids(read)).toEqual(ids(log.slice(i + 1)));
+
+          // and a subscription after it delivers the same, starting with the very next event
+          const rest = log.slice(i + 1);
+          const subscription = store.subscribe({ after: log[i].position, filter });
+          const events = subscription[Symbol.asyncIterator]();
+          try {
+            expect(ids(await take(events, rest.length))).toEqual(ids(rest));
+            expect(await peek(events, 50)).toBe('nothing');
+          } finally {
+            await subscription.close();
+          }
+        }
+      });
+
+      it('gives back its own positions from their text, and refuses what is no position of it', async () => {
+        // given
+        const { appended } = await seedLog();
+        const position = appended[3].position;
+
+        // when / then: the wire form (the string itself) parses back to an equal position
+        const parsed = store.parsePosition(`${position}`);
+        expect(parsed).toBe(position);
+        expect(ids(await collect(store.readAll({ after: parsed, maxCount: 1 })))).toEqual(
+          ids(await collect(store.readAll({ after: position, maxCount: 1 }))),
+        );
+        for (const text of ['', 'abc', '-1', '1.5', ' 1', '1:2:3', `${position}x`]) {
+          expect(() => store.parsePosition(text)).toThrow(InvalidPosition);
+        }
+        // backwards reads start at the end: an `after` there would be meaningless
+        await expect(
+          collect(store.readAll({ after: position, direction: 'backwards' })),
+        ).rejects.toThrow(RangeError);
+      });
+
       it('without a filter, yields every event appended, in order, among any others', async () => {
         // given
         const { appended } = await seedLog();
 
         // when
-        const all = await collect(store.readAll({ fromPosition: start }));
+        const all = await collect(store.readAll({ after: start }));
 
         // then
         const mine = new Set(ids(appended));
         expect(ids(all.filter((e) => mine.has(e.id)))).toEqual(ids(appended));
         for (let i = 1; i < all.length; i++) {
-          expect(all[i].position).toBeGreaterThan(all[i - 1].position);
+          expect(store.comparePositions(all[i].position, all[i - 1].position)).toBe(1);
         }
         expect(all.some((e) => e.type.startsWith('$'))).toBe(false);
       });
@@ -601,7 +653,7 @@ export function describeEventStoreContract(
         const stream = `${category}-1`;
         const old = await seed(stream, ['Old1', 'Old2', 'Old3']);
         const { events } = open({
-          fromPosition: start,
+          after: start,
           filter: { categories: [category] },
           batchSize: 2,
         });
@@ -614,7 +666,7 @@ export function describeEventStoreContract(
         // then
         expect(ids(caughtUp)).toEqual(ids(old));
         expect(live.map((e) => e.type)).toEqual(['Live1', 'Live2']);
-        expect(live[0].position).toBeGreaterThan(caughtUp[2].position);
+        expect(store.comparePositions(live[0].position, caughtUp[2].position)).toBe(1);
       });
 
       it('delivers strictly after the checkpoint, and only what the filter selects', async () => {
@@ -625,7 +677,7 @@ export function describeEventStoreContract(
 
         // when
         const { events } = open({
-          fromPosition: first.position,
+          after: first.position,
           filter: { categories: [category], eventTypes: ['A', 'B', 'C'] },
         });
 
@@ -638,14 +690,14 @@ export function describeEventStoreContract(
         const category = freshCategory('member');
         const filter = { categories: [category] };
         const written = await seed(`${category}-1`, ['E0', 'E1', 'E2', 'E3']);
-        const firstRun = open({ fromPosition: start, filter });
+        const firstRun = open({ after: start, filter });
         const delivered = await take(firstRun.events, 2);
         const checkpoint = delivered[1].position;
         await firstRun.subscription.close();
         await store.appendToStream(`${category}-2`, [newEvent('E4')]);
 
         // when
-        const secondRun = open({ fromPosition: checkpoint, filter });
+        const secondRun = open({ after: checkpoint, filter });
         const rest = await take(secondRun.events, 3);
 
         // then
@@ -661,7 +713,7 @@ export function describeEventStoreContract(
         const category = freshCategory('member');
         await seed(`${category}-1`, ['A']);
         const { subscription, events } = open({
-          fromPosition: start,
+          after: start,
           filter: { categories: [category] },
         });
         await take(events, 1);
@@ -732,10 +784,10 @@ export function describeEventStoreContract(
         // when
         const [fromStream] = await upcasting.readStream(stream);
         const [fromLog] = await collect(
-          upcasting.readAll({ fromPosition: start, filter: { categories: [category] } }),
+          upcasting.readAll({ after: start, filter: { categories: [category] } }),
         );
         const subscription = upcasting.subscribe({
-          fromPosition: start,
+          after: start,
           filter: { categories: [category] },
         });
         const [fromSubscription] = await take(subscription[Symbol.asyncIterator](), 1);

@@ -103,7 +103,7 @@ describe('sqlite adapter: two handles on one file', () => {
       ['A', 0],
       ['B', 1],
     ]);
-    expect(await writer.headPosition()).toBe(2);
+    expect(await writer.headPosition()).toBe('2');
   });
 });
 
@@ -165,8 +165,8 @@ describe('sqlite adapter: appendToStreams', () => {
       { stream: 'member-b', events: [event('B'), event('C')], expectedRevision: 'no_stream' },
     ]);
     expect(results).toEqual([
-      { nextRevision: 0, position: 1 },
-      { nextRevision: 1, position: 3 },
+      { nextRevision: 0, position: '1' },
+      { nextRevision: 1, position: '3' },
     ]);
     expect((await store.readStream('member-b')).map((e) => e.type)).toEqual(['B', 'C']);
   });
@@ -180,7 +180,7 @@ describe('sqlite adapter: appendToStreams', () => {
       ]),
     ).rejects.toBeInstanceOf(WrongExpectedRevision);
     expect(await store.readStream('member-a')).toEqual([]);
-    expect(await store.headPosition()).toBe(1);
+    expect(await store.headPosition()).toBe('1');
   });
 
   it('given the same writes again with the same ids, when retried, then nothing is duplicated', async () => {
@@ -189,6 +189,6 @@ describe('sqlite adapter: appendToStreams', () => {
     ];
     const first = await store.appendToStreams(writes);
     expect(await store.appendToStreams(writes)).toEqual(first);
-    expect(await store.headPosition()).toBe(1);
+    expect(await store.headPosition()).toBe('1');
   });
 });

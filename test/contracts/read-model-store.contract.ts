@@ -610,7 +610,7 @@ export function describeReadModelStoreContract(
         const result = await store.transaction(async (tx) => {
           await tx.collection('tabs').upsert({ id: 'm1', tab: 'unmatched' });
           await tx.collection('reports').upsert({ id: 'r1', members: ['m1'] });
-          await tx.setCheckpoint('tabs-projection', 42);
+          await tx.setCheckpoint('tabs-projection', '42');
           return 'done';
         });
         // then
@@ -618,7 +618,7 @@ export function describeReadModelStoreContract(
         expect(await store.collection('tabs').get('m1')).toEqual({ id: 'm1', tab: 'unmatched' });
         expect(await store.collection('reports').get('r1')).toEqual({ id: 'r1', members: ['m1'] });
         const checkpoint = await store.getCheckpoint('tabs-projection');
-        expect(checkpoint).toMatchObject({ name: 'tabs-projection', position: 42 });
+        expect(checkpoint).toMatchObject({ name: 'tabs-projection', position: '42' });
         const at = Date.parse(checkpoint?.updatedAt ?? '');
         expect(at).toBeGreaterThanOrEqual(before - 1000);
         expect(at).toBeLessThanOrEqual(Date.now() + 1000);
@@ -628,7 +628,7 @@ export function describeReadModelStoreContract(
         // given a committed state
         await store.transaction(async (tx) => {
           await tx.collection('tabs').upsert({ id: 'kept', tab: 'onboarded' });
-          await tx.setCheckpoint('tabs-projection', 5);
+          await tx.setCheckpoint('tabs-projection', '5');
         });
         const boom = new Error('boom');
         // when a transaction changes everything, then throws
@@ -636,7 +636,7 @@ export function describeReadModelStoreContract(
           await tx.collection('tabs').upsert({ id: 'new', tab: 'unmatched' });
           await tx.collection('tabs').patch('kept', { tab: 'exempted' });
           await tx.collection('reports').upsert({ id: 'r1' });
-          await tx.setCheckpoint('tabs-projection', 7);
+          await tx.setCheckpoint('tabs-projection', '7');
           await tx.collection('tabs').delete('kept');
           throw boom;
         });
@@ -648,7 +648,7 @@ export function describeReadModelStoreContract(
           tab: 'onboarded',
         });
         expect(await store.collection('reports').count()).toBe(0);
-        expect(await store.getCheckpoint('tabs-projection')).toMatchObject({ position: 5 });
+        expect(await store.getCheckpoint('tabs-projection')).toMatchObject({ position: '5' });
       });
 
       it('sees its own writes inside, while readers outside see only committed data', async () => {
@@ -679,8 +679,20 @@ export function describeReadModelStoreContract(
         expect(await store.collection('tabs').count({ tab: 'unmatched' })).toBe(1);
       });
 
+      it('keeps a checkpoint as the opaque text it was given, and refuses an empty one', async () => {
+        // given an EventStoreDB position (commit:prepare), which is no number
+        await store.transaction((tx) => tx.setCheckpoint('p', '1056:1040'));
+        // then it comes back as it went in
+        expect(await store.getCheckpoint('p')).toMatchObject({ position: '1056:1040' });
+        // and an empty position is no checkpoint at all
+        await expect(store.transaction((tx) => tx.setCheckpoint('p', ''))).rejects.toThrow(
+          /position/,
+        );
+        expect(await store.getCheckpoint('p')).toMatchObject({ position: '1056:1040' });
+      });
+
       it('deletes a checkpoint', async () => {
-        await store.transaction((tx) => tx.setCheckpoint('p', 3));
+        await store.transaction((tx) => tx.setCheckpoint('p', '3'));
         await store.transaction((tx) => tx.deleteCheckpoint('p'));
         expect(await store.getCheckpoint('p')).toBeNull();
       });
@@ -758,7 +770,7 @@ export function describeReadModelStoreContract(
         // when / then
         expect(() => kept.collection('tabs')).toThrow(/ended/);
         await expect(keptTabs.upsert({ id: 'late' })).rejects.toThrow(/ended/);
-        await expect(kept.setCheckpoint('p', 1)).rejects.toThrow(/ended/);
+        await expect(kept.setCheckpoint('p', '1')).rejects.toThrow(/ended/);
         expect(await store.collection('tabs').get('late')).toBeNull();
         expect(await store.getCheckpoint('p')).toBeNull();
       });
@@ -772,7 +784,7 @@ export function describeReadModelStoreContract(
         await store.ensureCollection({ name: 'member-tabs', indexes: [] });
         await store.ensureCollection({ name: 'collections', indexes: [] });
         await store.collection('collections').upsert({ id: 'c' });
-        await store.transaction((tx) => tx.setCheckpoint('p', 1));
+        await store.transaction((tx) => tx.setCheckpoint('p', '1'));
         // when / then
         expect(await store.listCollections()).toEqual([
           'alpha.v2',
@@ -854,7 +866,7 @@ export function describeReadModelStoreContract(
         await store.ensureCollection({ name: 'kept', indexes: ['a', 'deep.b'] });
         await store.transaction(async (tx) => {
           await tx.collection('kept').upsert({ id: 'k', a: 1, deep: { b: true } });
-          await tx.setCheckpoint('p', 9);
+          await tx.setCheckpoint('p', '9');
         });
         // when
         const other = await fixture.reopen();
@@ -864,7 +876,7 @@ export function describeReadModelStoreContract(
           idsOf((await other.collection('kept').find({ where: { 'deep.b': true } })).items),
         ).toEqual(['k']);
         expect(await other.collection('kept').count({ a: 1 })).toBe(1);
-        expect(await other.getCheckpoint('p')).toMatchObject({ position: 9 });
+        expect(await other.getCheckpoint('p')).toMatchObject({ position: '9' });
       });
 
       it('learns fields that another store instance added', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import { EventStore, type RecordedEvent } from '@app/eventstore';
+import { EventStore, type Position, type RecordedEvent } from '@app/eventstore';
 import {
   AccessModule,
   AccessService,
@@ -122,7 +122,7 @@ export class ScimApp {
     return this.request(method, `/scim/v2${path}`, options);
   }
 
-  headPosition(): Promise<number> {
+  headPosition(): Promise<Position | null> {
     return this.app.get(EventStore).headPosition();
   }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { EventStore, type RecordedEvent } from '@app/eventstore';
+import { EventStore, type Position, type RecordedEvent } from '@app/eventstore';
 import { type RunningSimulator, type SimulatorFixture, startSimulator } from '@app/simulator';
 import { createApp } from '../../apps/api/src/bootstrap';
 
@@ -26,8 +26,13 @@ export interface ServiceHarness {
     path: string,
     body?: unknown,
   ): Promise<{ status: number; body: T }>;
-  events(filter?: { categories?: string[]; eventTypes?: string[] }): Promise<RecordedEvent[]>;
-  head(): Promise<number>;
+  /** The log, filtered; with `after` (a position from `head()`), only what came since. */
+  events(
+    filter?: { categories?: string[]; eventTypes?: string[] },
+    after?: Position | null,
+  ): Promise<RecordedEvent[]>;
+  /** The log's head position (opaque; null while the log is empty). */
+  head(): Promise<Position | null>;
   close(): Promise<void>;
 }
 
@@ -87,9 +92,9 @@ export async function startService(
       call(method, path, body, token, 'application/json'),
     scim: (method, path, body) =>
       call(method, `/scim/v2${path}`, body, SCIM_TOKEN, 'application/scim+json'),
-    async events(filter = {}) {
+    async events(filter = {}, after = null) {
       const out: RecordedEvent[] = [];
-      for await (const e of store.readAll({ filter })) out.push(e);
+      for await (const e of store.readAll({ filter, after: after ?? undefined })) out.push(e);
       return out;
     },
     head: () => store.headPosition(),

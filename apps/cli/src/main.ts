@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { InvalidPosition, type EventStore } from '@app/eventstore';
 import { allProjections } from '@app/governance';
 import { loadEnvironment, openEventStore, openReadModelStore } from '@app/infrastructure';
 import { ProjectionRunner } from '@app/projections';
@@ -13,6 +14,7 @@ import { pinterestSnapshotCommand } from './commands/pinterest-snapshot';
 
 const USAGE = `usage: npm run cli -- <command>
   events [--from POS] [--category C] [--type T] [--stream S] [--limit N]
+      --from POS: only events AFTER position POS (exclusive), as printed in an earlier line
   projections status
   projections rebuild <name|all>
   projections verify
@@ -33,6 +35,16 @@ function positiveInt(name: string, value: string | undefined): number | undefine
 }
 
 class UsageError extends Error {}
+
+/** `--from` as this store spells positions, checked before any line is printed. */
+function positionArg(events: EventStore, text: string): string {
+  try {
+    return events.parsePosition(text);
+  } catch (error) {
+    if (error instanceof InvalidPosition) throw new UsageError(`--from: ${error.message}`);
+    throw error;
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
@@ -80,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
       return await eventsCommand(
         events,
         {
-          from: positiveInt('from', values.from),
+          from: values.from === undefined ? undefined : positionArg(events, values.from),
           limit: positiveInt('limit', values.limit),
           category: values.category,
           type: values.type,

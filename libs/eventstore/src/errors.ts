@@ -33,3 +33,15 @@ export class InvalidEvent extends Error {
     super(`invalid event: ${field} ${reason}`);
   }
 }
+
+/** Text that is not a position of this event store (another adapter's, or no position at all). */
+export class InvalidPosition extends Error {
+  override readonly name = 'InvalidPosition';
+  constructor(
+    readonly text: string,
+    readonly store: 'sqlite' | 'eventstoredb',
+    expected: string,
+  ) {
+    super(`"${text}" is not a position of the ${store} event store (${expected})`);
+  }
+}

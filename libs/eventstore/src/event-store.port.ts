@@ -9,6 +9,18 @@ export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
 
 export type Direction = 'forwards' | 'backwards';
 
+declare const positionBrand: unique symbol;
+
+/**
+ * Where an event sits in the whole log, as the adapter that recorded it spells it (SQLite: the
+ * decimal row id; EventStoreDB: `commit:prepare`). Opaque on purpose: an EventStoreDB position
+ * is a byte offset, so `position + 1` is the middle of a record, not the next event. The brand
+ * makes such arithmetic a plain string that no method of the port accepts. Order positions with
+ * `comparePositions`, turn text from the wire back into one with `parsePosition`, and read or
+ * subscribe `after` one; only the adapter that made a position looks inside it.
+ */
+export type Position = string & { readonly [positionBrand]: 'Position' };
+
 export interface EventMetadata {
   workspaceId: string;
   /** Who caused it: an API key's name, `pinterest` for drift, `scim`, `system`… */
@@ -37,8 +49,8 @@ export interface RecordedEvent<TType extends string = string, TData = unknown> {
   stream: string;
   /** 0-based revision of the event inside its stream. */
   revision: number;
-  /** Global position in the whole log; strictly increasing in append order, > 0. */
-  position: number;
+  /** Global position in the whole log; strictly increasing in append order (`comparePositions`). */
+  position: Position;
   /** ISO-8601 time at which the store recorded the event. */
   recordedAt: string;
 }
@@ -47,7 +59,7 @@ export interface AppendResult {
   /** Revision of the last event now in the stream: the expectedRevision for the next append. */
   nextRevision: number;
   /** Global position of the last event of this append (of the existing one on an idempotent retry). */
-  position: number;
+  position: Position;
 }
 
 export interface EventFilter {
@@ -64,16 +76,19 @@ export interface ReadStreamOptions {
 }
 
 export interface ReadAllOptions {
-  /** Inclusive. Forwards defaults to the start, backwards to the end. */
-  fromPosition?: number;
+  /**
+   * Exclusive: only events strictly after this position (forwards reads only). Absent: from
+   * the start. Backwards reads always start at the end of the log.
+   */
+  after?: Position;
   direction?: Direction;
   maxCount?: number;
   filter?: EventFilter;
 }
 
 export interface SubscribeOptions {
-  /** A checkpoint: delivers events strictly after this position. 0 (default) = from the start. */
-  fromPosition?: number;
+  /** A checkpoint: delivers events strictly after this position. Absent: from the start. */
+  after?: Position;
   filter?: EventFilter;
   /** How many events to fetch per read while catching up. */
   batchSize?: number;
@@ -103,15 +118,25 @@ export interface EventStoreAdapter {
     options?: { expectedRevision?: ExpectedRevision },
   ): Promise<AppendResult>;
   /**
-   * Appends to several streams at once, all or nothing, each with its own expected revision
-   * (a bulk import's fast path). Optional: without it the store appends stream by stream.
+   * Appends to several streams at once, each with its own expected revision (a bulk import's
+   * fast path). SQLite does it in one transaction (all or nothing); EventStoreDB has no
+   * multi-stream transaction, so there (and for any adapter without this method) the streams
+   * are appended one by one in order and a failure can leave the first ones written and the
+   * rest not. Callers must converge when re-run: decide each stream again from what it holds.
    */
   appendToStreams?(writes: readonly StreamWrite[]): Promise<AppendResult[]>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   subscribe(options?: SubscribeOptions): Subscription;
-  /** Position of the last event in the log (0 when empty). */
-  headPosition(): Promise<number>;
+  /** Position of the last event in the log; null when the log is empty. */
+  headPosition(): Promise<Position | null>;
+  /** Negative, zero or positive as `a` is before, at or after `b` in the log. */
+  comparePositions(a: Position, b: Position): number;
+  /**
+   * Text from the wire (a CLI argument, a stored checkpoint) back into a position. Throws
+   * `InvalidPosition` unless it is how this adapter spells a position.
+   */
+  parsePosition(text: string): Position;
   close(): Promise<void>;
 }
 

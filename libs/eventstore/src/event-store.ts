@@ -4,6 +4,7 @@ import type {
   EventStoreAdapter,
   ExpectedRevision,
   NewEvent,
+  Position,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -57,8 +58,11 @@ export class EventStore {
   }
 
   /**
-   * Several streams in one go: atomic where the adapter can (SQLite: one transaction), else
-   * stream by stream in order (EventStoreDB), each append still checked on its own.
+   * Several streams in one go: one transaction on SQLite, NOT on EventStoreDB (it has no
+   * multi-stream transaction), where the streams are appended one by one in order, each with
+   * its own expected revision. A failure there can leave some streams written and the rest
+   * not; callers re-run and decide each stream again from what it holds (the expected revision
+   * turns a stale decision into a conflict, never a duplicate).
    */
   async appendToStreams(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
     const checked = writes.map((w) => {
@@ -99,8 +103,26 @@ export class EventStore {
     };
   }
 
-  headPosition(): Promise<number> {
+  /** Position of the last event in the log; null when the log is empty. */
+  headPosition(): Promise<Position | null> {
     return this.adapter.headPosition();
+  }
+
+  /** Negative, zero or positive as `a` is before, at or after `b` in the log. */
+  comparePositions(a: Position, b: Position): number {
+    return this.adapter.comparePositions(a, b);
+  }
+
+  /** Whether `a` is at or after `b`; a null `b` (an empty log, no checkpoint) is before everything. */
+  isAtOrAfter(a: Position | null, b: Position | null): boolean {
+    if (b === null) return true;
+    if (a === null) return false;
+    return this.adapter.comparePositions(a, b) >= 0;
+  }
+
+  /** Text from the wire (CLI, API, a stored checkpoint) back into a position of this store. */
+  parsePosition(text: string): Position {
+    return this.adapter.parsePosition(text);
   }
 
   close(): Promise<void> {

@@ -79,6 +79,6 @@ describe('CommandExecutor (CommandBus, real SQLite)', () => {
       { stream: 'counter-b', command: { type: 'Increment', by: 4, max: 9 }, ctx },
     ]);
     expect(results.map((r) => r.state)).toEqual([1, 4]);
-    expect(await moduleRef.get(EventStore).headPosition()).toBe(2);
+    expect(await moduleRef.get(EventStore).headPosition()).toBe('2');
   });
 });

@@ -1,6 +1,6 @@
-import type { EventFilter, EventStore, RecordedEvent } from '@app/eventstore';
+import type { EventFilter, EventStore, Position, RecordedEvent } from '@app/eventstore';
 import type { ReadModelStore } from '@app/readmodels';
-import { hasPendingEvents } from './pending-events';
+import { hasPendingEvents, readCheckpoint } from './pending-events';
 import type { RunnerLogger } from './projection-runner';
 
 /**
@@ -54,12 +54,13 @@ export class DurableConsumerRunner {
     this.done = null;
   }
 
-  async checkpoint(): Promise<number> {
-    return (await this.readModels.getCheckpoint(consumerCheckpoint(this.consumer)))?.position ?? 0;
+  /** Position of the last event handled with every earlier one; null before the first. */
+  checkpoint(): Promise<Position | null> {
+    return readCheckpoint(this.events, this.readModels, consumerCheckpoint(this.consumer));
   }
 
-  /** Resolves once every matching event up to `position` has been handled. */
-  async waitFor(position: number, timeoutMs = 30_000): Promise<void> {
+  /** Resolves once every matching event up to `position` (null: none) has been handled. */
+  async waitFor(position: Position | null, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const behind = await hasPendingEvents(
@@ -70,7 +71,7 @@ export class DurableConsumerRunner {
       );
       if (!behind) return;
       if (Date.now() > deadline)
-        throw new Error(`consumer ${this.consumer.name} not caught up to ${position}`);
+        throw new Error(`consumer ${this.consumer.name} not caught up to ${String(position)}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -81,7 +82,7 @@ export class DurableConsumerRunner {
       const inFlight = new InFlight(Math.max(1, this.consumer.concurrency ?? 1));
       try {
         const subscription = this.events.subscribe({
-          fromPosition: await this.checkpoint(),
+          after: (await this.checkpoint()) ?? undefined,
           filter: this.consumer.filter,
         });
         this.closeSubscription = () => subscription.close();
@@ -130,7 +131,7 @@ export class DurableConsumerRunner {
     }
   }
 
-  private async saveCheckpoint(position: number): Promise<void> {
+  private async saveCheckpoint(position: Position): Promise<void> {
     await this.readModels.transaction((tx) =>
       tx.setCheckpoint(consumerCheckpoint(this.consumer), position),
     );
@@ -151,8 +152,8 @@ export class DurableConsumerRunner {
 
 /** Bounded work in flight, per-key exclusion, and the contiguous prefix of finished positions. */
 class InFlight {
-  private readonly positions: number[] = [];
-  private readonly finished = new Set<number>();
+  private readonly positions: Position[] = [];
+  private readonly finished = new Set<Position>();
   private readonly byKey = new Map<string, Promise<void>>();
   private readonly running = new Set<Promise<void>>();
   private waiting: (() => void) | null = null;
@@ -168,10 +169,10 @@ class InFlight {
   }
 
   run(
-    position: number,
+    position: Position,
     key: string | null,
     work: () => Promise<void>,
-    checkpoint: (position: number) => Promise<void>,
+    checkpoint: (position: Position) => Promise<void>,
   ): void {
     this.positions.push(position);
     const previous = key ? (this.byKey.get(key) ?? Promise.resolve()) : Promise.resolve();
@@ -179,9 +180,9 @@ class InFlight {
       .then(work)
       .then(() => {
         this.finished.add(position);
-        let last: number | null = null;
+        let last: Position | null = null;
         while (this.positions.length > 0 && this.finished.has(this.positions[0])) {
-          last = this.positions.shift() as number;
+          last = this.positions.shift() as Position;
           this.finished.delete(last);
         }
         if (last !== null) {

@@ -1,19 +1,34 @@
-import type { EventFilter, EventStore } from '@app/eventstore';
+import type { EventFilter, EventStore, Position } from '@app/eventstore';
+import type { ReadModelStore } from '@app/readmodels';
+
+/**
+ * A reader's checkpoint as a position of this event store; null when it has applied nothing.
+ * The read-model store keeps it as text: only the event store turns it back into a position.
+ */
+export async function readCheckpoint(
+  events: EventStore,
+  readModels: ReadModelStore,
+  name: string,
+): Promise<Position | null> {
+  const stored = await readModels.getCheckpoint(name);
+  return stored === null ? null : events.parsePosition(stored.position);
+}
 
 /**
  * Whether a reader with this checkpoint still has a matching event at or before `position`
  * to handle. Filtered readers never see unrelated events, so "checkpoint < position" alone
- * would wait forever on an event that is not theirs.
+ * would wait forever on an event that is not theirs. A null position (an empty log) has
+ * nothing to wait for.
  */
 export async function hasPendingEvents(
   events: EventStore,
   filter: EventFilter,
-  checkpoint: number,
-  position: number,
+  checkpoint: Position | null,
+  position: Position | null,
 ): Promise<boolean> {
-  if (checkpoint >= position) return false;
-  for await (const e of events.readAll({ fromPosition: checkpoint + 1, filter, maxCount: 1 })) {
-    return e.position <= position;
+  if (position === null || events.isAtOrAfter(checkpoint, position)) return false;
+  for await (const e of events.readAll({ after: checkpoint ?? undefined, filter, maxCount: 1 })) {
+    return events.comparePositions(e.position, position) <= 0;
   }
   return false;
 }

@@ -54,7 +54,7 @@ describe('ProjectionRunner (real SQLite stores)', () => {
       lastEventType: 'B',
     });
     expect((await runner.status())[0]).toMatchObject({
-      checkpoint: 3,
+      checkpoint: await events.headPosition(),
       eventsBehind: 0,
       msBehind: 0,
     });
@@ -93,7 +93,9 @@ describe('ProjectionRunner (real SQLite stores)', () => {
     const v1 = new ProjectionRunner(events, readModels, [streamsProjection]);
     await v1.catchUp(streamsProjection);
     await readModels.collection('streams').upsert({ id: 'stale', category: 'x' });
-    const v2 = new ProjectionRunner(events, readModels, [{ ...streamsProjection, version: 2 }]);
+    const v2 = new ProjectionRunner(events, readModels, [
+      { ...streamsProjection, version: streamsProjection.version + 1 },
+    ]);
     await v2.start();
     await v2.waitFor(await events.headPosition());
     await v2.stop();

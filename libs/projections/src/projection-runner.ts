@@ -1,7 +1,7 @@
-import type { EventStore, RecordedEvent } from '@app/eventstore';
+import type { EventStore, Position, RecordedEvent } from '@app/eventstore';
 import type { ReadModelStore } from '@app/readmodels';
 import { batches } from './batches';
-import { hasPendingEvents } from './pending-events';
+import { hasPendingEvents, readCheckpoint } from './pending-events';
 import type { Projection } from './projection';
 import { UnitOfWork } from './unit-of-work';
 
@@ -9,8 +9,10 @@ export interface ProjectionLag {
   name: string;
   version: number;
   state: 'stopped' | 'catching_up' | 'live' | 'retrying';
-  checkpoint: number;
-  headPosition: number;
+  /** Position of the last event applied; null before the first. */
+  checkpoint: Position | null;
+  /** Position of the last event in the log; null when it is empty. */
+  headPosition: Position | null;
   /** Matching events after the checkpoint (capped at `LAG_COUNT_CAP`). */
   eventsBehind: number;
   /** How long the oldest unapplied event has waited; 0 when caught up. */
@@ -93,25 +95,28 @@ export class ProjectionRunner {
   }
 
   /**
-   * Applies every matching event after the checkpoint, up to `untilPosition` (default: the
-   * head when called), in batches. Returns how many events were applied.
+   * Applies every matching event after the checkpoint, up to `untilPosition` (undefined: the
+   * head when called; null: nothing, as for an empty log), in batches. Returns how many events
+   * were applied.
    */
-  async catchUp(projection: Projection, untilPosition?: number): Promise<number> {
+  async catchUp(projection: Projection, untilPosition?: Position | null): Promise<number> {
     await this.prepare(projection);
-    const until = untilPosition ?? (await this.events.headPosition());
-    const from =
-      ((await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0) + 1;
-    if (from > until) return 0;
+    const until = untilPosition === undefined ? await this.events.headPosition() : untilPosition;
+    const after = await this.checkpoint(projection);
+    if (until === null || this.events.isAtOrAfter(after, until)) return 0;
     let applied = 0;
-    const source = this.events.readAll({ fromPosition: from, filter: projection.filter });
-    for await (const batch of batches(takeUntil(source, until), this.batchSize)) {
+    const source = this.events.readAll({ after: after ?? undefined, filter: projection.filter });
+    for await (const batch of batches(this.takeUntil(source, until), this.batchSize)) {
       applied += await this.apply(projection, batch);
     }
     return applied;
   }
 
-  /** Resolves once every projection has applied all matching events up to `position`. */
-  async waitFor(position: number, timeoutMs = 10_000): Promise<void> {
+  /**
+   * Resolves once every projection has applied all matching events up to `position` (null, an
+   * empty log's head: at once).
+   */
+  async waitFor(position: Position | null, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const behind = await Promise.all(this.projections.map((p) => this.isBehind(p, position)));
@@ -119,7 +124,7 @@ export class ProjectionRunner {
       if (Date.now() > deadline) {
         const names = this.projections.filter((_, i) => behind[i]).map((p) => p.name);
         throw new Error(
-          `projections not caught up to ${position} after ${timeoutMs} ms: ${names.join(', ')}`,
+          `projections not caught up to ${String(position)} after ${timeoutMs} ms: ${names.join(', ')}`,
         );
       }
       await new Promise((r) => setTimeout(r, 10));
@@ -130,12 +135,11 @@ export class ProjectionRunner {
     const head = await this.events.headPosition();
     const result: ProjectionLag[] = [];
     for (const projection of this.projections) {
-      const checkpoint =
-        (await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0;
+      const checkpoint = await this.checkpoint(projection);
       let eventsBehind = 0;
       let oldest: RecordedEvent | null = null;
       for await (const e of this.events.readAll({
-        fromPosition: checkpoint + 1,
+        after: checkpoint ?? undefined,
         filter: projection.filter,
         maxCount: LAG_COUNT_CAP,
       })) {
@@ -161,10 +165,13 @@ export class ProjectionRunner {
     return this.options.batchSize ?? 1000;
   }
 
-  private async isBehind(projection: Projection, position: number): Promise<boolean> {
-    const checkpoint =
-      (await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0;
+  private async isBehind(projection: Projection, position: Position | null): Promise<boolean> {
+    const checkpoint = await this.checkpoint(projection);
     return hasPendingEvents(this.events, projection.filter, checkpoint, position);
+  }
+
+  private checkpoint(projection: Projection): Promise<Position | null> {
+    return readCheckpoint(this.events, this.readModels, checkpointName(projection));
   }
 
   private async prepare(projection: Projection): Promise<void> {
@@ -204,9 +211,11 @@ export class ProjectionRunner {
     return this.readModels.transaction(async (tx) => {
       // Another process (the CLI, a second worker) may have moved the checkpoint since this
       // batch was read: skipping what it already applied keeps counters exact.
-      const stored =
-        (await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0;
-      const fresh = batch.filter((e) => e.position > stored);
+      const stored = await this.checkpoint(projection);
+      const fresh =
+        stored === null
+          ? batch
+          : batch.filter((e) => this.events.comparePositions(e.position, stored) > 0);
       if (fresh.length === 0) return 0;
       const work = new UnitOfWork(tx, owned);
       for (const event of fresh) await projection.handle(event, work);
@@ -236,10 +245,9 @@ export class ProjectionRunner {
         running.state = 'catching_up';
         await this.catchUp(projection);
         if (running.stopRequested) return;
-        const from =
-          (await this.readModels.getCheckpoint(checkpointName(projection)))?.position ?? 0;
+        const after = await this.checkpoint(projection);
         const subscription = this.events.subscribe({
-          fromPosition: from,
+          after: after ?? undefined,
           filter: projection.filter,
           batchSize: this.batchSize,
         });
@@ -273,6 +281,16 @@ export class ProjectionRunner {
     }
   }
 
+  private async *takeUntil(
+    source: AsyncIterable<RecordedEvent>,
+    until: Position,
+  ): AsyncIterable<RecordedEvent> {
+    for await (const e of source) {
+      if (this.events.comparePositions(e.position, until) > 0) return;
+      yield e;
+    }
+  }
+
   private async stopOne(name: string): Promise<void> {
     const running = this.running.get(name);
     if (!running) return;
@@ -281,15 +299,5 @@ export class ProjectionRunner {
     await running.close?.();
     await running.done;
     this.running.delete(name);
-  }
-}
-
-async function* takeUntil(
-  source: AsyncIterable<RecordedEvent>,
-  until: number,
-): AsyncIterable<RecordedEvent> {
-  for await (const e of source) {
-    if (e.position > until) return;
-    yield e;
   }
 }

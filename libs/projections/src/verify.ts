@@ -1,7 +1,8 @@
-import type { EventStore } from '@app/eventstore';
+import type { EventStore, Position } from '@app/eventstore';
 import type { Document, ReadModelStore } from '@app/readmodels';
 import { canonicalJson } from './digest';
 import type { Projection } from './projection';
+import { readCheckpoint } from './pending-events';
 import { checkpointName, ProjectionRunner } from './projection-runner';
 
 export interface ReadModelDifference {
@@ -13,7 +14,8 @@ export interface ReadModelDifference {
 
 export interface VerifyResult {
   projection: string;
-  checkpoint: number;
+  /** The live checkpoint compared at; null when the projection has applied nothing. */
+  checkpoint: Position | null;
   documents: number;
   differences: ReadModelDifference[];
   /** False when the live checkpoint kept moving during every attempt (a busy service). */
@@ -37,7 +39,7 @@ export async function verifyProjections(
     // A running service may move the live read model while it is compared: only a
     // comparison during which the live checkpoint stood still counts.
     for (let attempt = 1; ; attempt += 1) {
-      const checkpoint = (await live.getCheckpoint(checkpointName(projection)))?.position ?? 0;
+      const checkpoint = await readCheckpoint(events, live, checkpointName(projection));
       await scratchRunner.catchUp(projection, checkpoint);
       const differences: ReadModelDifference[] = [];
       let documents = 0;
@@ -47,7 +49,7 @@ export async function verifyProjections(
         }
         documents += await scratch.collection(spec.name).count();
       }
-      const after = (await live.getCheckpoint(checkpointName(projection)))?.position ?? 0;
+      const after = await readCheckpoint(events, live, checkpointName(projection));
       if (after === checkpoint || attempt >= VERIFY_ATTEMPTS) {
         results.push({
           projection: projection.name,

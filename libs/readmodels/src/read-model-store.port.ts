@@ -65,10 +65,14 @@ export interface Collection<T extends Document = Document> {
   scan(): AsyncIterable<T>;
 }
 
-/** A projection's or a saga's checkpoint: the global position of the last event it applied. */
+/**
+ * A projection's or a saga's checkpoint: the global position of the last event it applied, as
+ * the event store spells it (opaque here; only the event store parses or orders it). No
+ * checkpoint means nothing applied yet.
+ */
 export interface Checkpoint {
   name: string;
-  position: number;
+  position: string;
   updatedAt: string;
 }
 
@@ -91,7 +95,7 @@ export interface ReadModelStore {
 
 export interface ReadModelTransaction {
   collection<T extends Document = Document>(name: string): Collection<T>;
-  setCheckpoint(name: string, position: number): Promise<void>;
+  setCheckpoint(name: string, position: string): Promise<void>;
   deleteCheckpoint(name: string): Promise<void>;
 }
 

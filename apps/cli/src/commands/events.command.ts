@@ -1,7 +1,11 @@
 import type { EventFilter, EventStore } from '@app/eventstore';
 
 export interface EventsArgs {
-  from?: number;
+  /**
+   * Exclusive: print the events after this position, as an earlier line's `position` printed
+   * it (SQLite: a row id; EventStoreDB: `commit:prepare`). Never a computed `position + 1`.
+   */
+  from?: string;
   category?: string;
   type?: string;
   stream?: string;
@@ -19,7 +23,9 @@ export async function eventsCommand(
     ...(args.type ? { eventTypes: [args.type] } : {}),
     ...(args.stream ? { streams: [args.stream] } : {}),
   };
-  for await (const e of events.readAll({ fromPosition: args.from, maxCount: args.limit, filter })) {
+  // Parsed by the store that made it: a position of another store, or made up, is refused.
+  const after = args.from === undefined ? undefined : events.parsePosition(args.from);
+  for await (const e of events.readAll({ after, maxCount: args.limit, filter })) {
     out(
       JSON.stringify({
         position: e.position,

@@ -18,11 +18,10 @@ import {
   type AppendExpectedRevision,
   type Filter,
   type JSONType,
-  type Position,
-  type ReadPosition,
+  type Position as EsdbPosition,
   type ResolvedEvent,
 } from '@eventstore/db-client';
-import { InvalidEvent, WrongExpectedRevision } from '../errors';
+import { InvalidEvent, InvalidPosition, WrongExpectedRevision } from '../errors';
 import {
   streamCategory,
   type AppendResult,
@@ -31,6 +30,7 @@ import {
   type EventStoreAdapter,
   type ExpectedRevision,
   type NewEvent,
+  type Position,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -49,10 +49,12 @@ export interface EventStoreDbOptions {
  * EventStoreDB / KurrentDB through `@eventstore/db-client`. A thin mapping:
  *
  * - Revisions are EventStoreDB's stream revisions (0-based, contiguous), as numbers.
- * - A global position is the event's commit position in the transaction file. It is strictly
- *   increasing in log order but NOT contiguous (it is a byte offset), so compare positions,
- *   never count with them. Without explicit transactions (which this adapter never uses) the
- *   prepare position equals the commit position, which is why a number is enough to resume.
+ * - A global position is the event's `commit:prepare` pair of log positions, written in
+ *   decimal. They are byte offsets into the transaction file: strictly increasing in log order
+ *   but NOT contiguous, so `commit + 1` is the middle of a record and the server refuses to read
+ *   from it. Positions are compared (commit, then prepare) and read or subscribed `after`, and
+ *   both halves are kept so a checkpoint resumes exactly where the event was, also for events
+ *   written by an explicit transaction of another client (whose prepare precedes its commit).
  * - Idempotent appends are the server's: same ids at the same place → the original result.
  * - System events (`$`-prefixed types) and system streams are never returned.
  */
@@ -76,7 +78,7 @@ export class EventStoreDbAdapter implements EventStoreAdapter {
     const expected = options.expectedRevision ?? 'any';
     if (events.length === 0) throw new InvalidEvent('events', 'must not be empty');
     let nextRevision: number;
-    let reported: Position | undefined;
+    let reported: EsdbPosition | undefined;
     try {
       const result = await this.client.appendToStream(
         stream,
@@ -107,7 +109,7 @@ export class EventStoreDbAdapter implements EventStoreAdapter {
     // retry (the server may report no position), read the last event back, so the result is the
     // position a subscription will deliver it at.
     if (events.length === 1 && reported && reported.commit > 0n) {
-      return { nextRevision, position: Number(reported.commit) };
+      return { nextRevision, position: toPosition(reported) };
     }
     const [last] = await this.readStream(stream, { fromRevision: nextRevision, maxCount: 1 });
     if (!last) throw new Error(`stream ${stream}: revision ${nextRevision} not found after append`);
@@ -140,42 +142,32 @@ export class EventStoreDbAdapter implements EventStoreAdapter {
    * The 6.x client has no server-side filter on reads of `$all` (only on subscriptions), so the
    * filter is applied here while the server streams the log. Use `subscribe` to replay a
    * sparse category from the start of a long log.
+   *
+   * `after` is exclusive and the client's `fromPosition` is inclusive for a forwards read of
+   * `$all`: EventStore-Client-NodeJS packages/test/src/streams/readAll.test.ts ("from
+   * position") reads `maxCount: 1` from an event's own position and gets that same event back.
+   * So the read starts AT `after` (a position the server gave us, so the start of a record)
+   * and skips the event found there, never at a computed `after + 1`.
    */
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     let remaining = options.maxCount ?? Infinity;
     if (remaining <= 0) return;
     const matches = matcher(options.filter);
     const backwards = options.direction === 'backwards';
-    const from = options.fromPosition;
-
-    // Backwards reads of `$all` start strictly before the given position, and ours are
-    // inclusive: fetch the event at `from` itself first.
-    if (backwards && from !== undefined) {
-      for await (const resolved of this.client.readAll({
-        fromPosition: toPosition(from),
-        direction: FORWARDS,
-        maxCount: 1,
-      })) {
-        const event = toRecordedEvent(resolved);
-        if (event && event.position === from && matches(event)) {
-          yield event;
-          remaining -= 1;
-        }
-      }
+    if (backwards && options.after !== undefined) {
+      throw new RangeError('readAll: `after` applies to forwards reads only');
     }
-    if (remaining <= 0) return;
+    const after = options.after === undefined ? undefined : logPosition(options.after);
 
     const read = this.client.readAll({
-      fromPosition: from === undefined ? (backwards ? END : START) : toPosition(from),
+      fromPosition: backwards ? END : after === undefined ? START : after,
       direction: backwards ? BACKWARDS : FORWARDS,
     });
     try {
       for await (const resolved of read) {
         const event = toRecordedEvent(resolved);
         if (!event || !matches(event)) continue;
-        if (from !== undefined && (backwards ? event.position >= from : event.position < from)) {
-          continue;
-        }
+        if (after !== undefined && compareLog(logPosition(event.position), after) <= 0) continue;
         yield event;
         remaining -= 1;
         if (remaining <= 0) break;
@@ -189,7 +181,7 @@ export class EventStoreDbAdapter implements EventStoreAdapter {
   subscribe(options: SubscribeOptions = {}): Subscription {
     const subscription = new EsdbSubscription(
       this.client,
-      options.fromPosition ?? 0,
+      options.after === undefined ? null : logPosition(options.after),
       options.filter,
       this.maxResubscribeDelayMs,
       () => this.subscriptions.delete(subscription),
@@ -198,11 +190,20 @@ export class EventStoreDbAdapter implements EventStoreAdapter {
     return subscription;
   }
 
-  async headPosition(): Promise<number> {
+  async headPosition(): Promise<Position | null> {
     for await (const event of this.readAll({ direction: 'backwards', maxCount: 1 })) {
       return event.position;
     }
-    return 0;
+    return null;
+  }
+
+  comparePositions(a: Position, b: Position): number {
+    return compareLog(logPosition(a), logPosition(b));
+  }
+
+  parsePosition(text: string): Position {
+    logPosition(text);
+    return text as Position;
   }
 
   async close(): Promise<void> {
@@ -223,7 +224,7 @@ class EsdbSubscription implements Subscription {
 
   constructor(
     private readonly client: EventStoreDBClient,
-    private checkpoint: number,
+    private checkpoint: EsdbPosition | null,
     private readonly filter: EventFilter | undefined,
     private readonly maxDelayMs: number,
     private readonly onClose: () => void,
@@ -234,8 +235,12 @@ class EsdbSubscription implements Subscription {
     let delayMs = 100;
     try {
       while (!this.closed) {
+        // A subscription's `fromPosition` is exclusive (KurrentDB-Client-NodeJS
+        // docs/api/subscriptions.md: "The positions provided to the subscriptions are exclusive.
+        // You will only receive the next event after the subscribed position"), which is our
+        // `after`; the position check below holds the promise even if a server differed.
         const subscription = this.client.subscribeToAll({
-          fromPosition: this.checkpoint === 0 ? START : toPosition(this.checkpoint),
+          fromPosition: this.checkpoint ?? START,
           filter: serverFilter(this.filter),
         });
         this.current = subscription;
@@ -245,8 +250,10 @@ class EsdbSubscription implements Subscription {
             const event = toRecordedEvent(resolved);
             // The server's filter is a superset (one kind of filter, prefixes); the position
             // check guards the "strictly after the checkpoint" promise on a re-subscription.
-            if (!event || event.position <= this.checkpoint || !matches(event)) continue;
-            this.checkpoint = event.position;
+            if (!event || !matches(event)) continue;
+            const at = logPosition(event.position);
+            if (this.checkpoint && compareLog(at, this.checkpoint) <= 0) continue;
+            this.checkpoint = at;
             delayMs = 100;
             yield event;
           }
@@ -307,9 +314,24 @@ function toExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision 
   }
 }
 
-function toPosition(position: number): ReadPosition {
-  const at = BigInt(position);
-  return { commit: at, prepare: at };
+/** This adapter's spelling of a position: the server's commit and prepare log positions. */
+function toPosition(position: EsdbPosition): Position {
+  return `${position.commit}:${position.prepare}` as Position;
+}
+
+/** The log positions inside one of this adapter's positions; anything else is refused. */
+function logPosition(position: string): EsdbPosition {
+  const match = /^(0|[1-9][0-9]{0,19}):(0|[1-9][0-9]{0,19})$/.exec(position);
+  if (!match) {
+    throw new InvalidPosition(position, 'eventstoredb', '"commit:prepare", two decimal integers');
+  }
+  return { commit: BigInt(match[1]), prepare: BigInt(match[2]) };
+}
+
+function compareLog(a: EsdbPosition, b: EsdbPosition): number {
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
+  return 0;
 }
 
 function isSystem(type: string, stream: string): boolean {
@@ -319,7 +341,7 @@ function isSystem(type: string, stream: string): boolean {
 function toRecordedEvent(resolved: ResolvedEvent): RecordedEvent | null {
   const event = resolved.event;
   if (!event || isSystem(event.type, event.streamId)) return null;
-  const position = event.position?.commit ?? resolved.commitPosition;
+  const position = event.position;
   if (position === undefined) {
     throw new Error('the EventStoreDB server returns no event positions (it must be ≥ 22.6)');
   }
@@ -330,7 +352,7 @@ function toRecordedEvent(resolved: ResolvedEvent): RecordedEvent | null {
     metadata: event.metadata as EventMetadata,
     stream: event.streamId,
     revision: Number(event.revision),
-    position: Number(position),
+    position: toPosition(position),
     recordedAt: event.created.toISOString(),
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { InvalidEvent, WrongExpectedRevision } from '../errors';
+import { InvalidEvent, InvalidPosition, WrongExpectedRevision } from '../errors';
 import {
   streamCategory,
   type AppendResult,
@@ -11,6 +11,7 @@ import {
   type EventStoreAdapter,
   type ExpectedRevision,
   type NewEvent,
+  type Position,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -162,7 +163,11 @@ export class SqliteEventStoreAdapter implements EventStoreAdapter {
 
   async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     const backwards = options.direction === 'backwards';
-    let from = options.fromPosition ?? (backwards ? MAX_POSITION : 0);
+    if (backwards && options.after !== undefined) {
+      throw new RangeError('readAll: `after` applies to forwards reads only');
+    }
+    // Exclusive bounds both ways: forwards `position > from`, backwards `position < from`.
+    let from = backwards ? MAX_POSITION : options.after === undefined ? 0 : rowId(options.after);
     let remaining = options.maxCount ?? Infinity;
     const page = this.pageQuery(backwards, options.filter);
     while (remaining > 0) {
@@ -171,8 +176,7 @@ export class SqliteEventStoreAdapter implements EventStoreAdapter {
       for (const row of rows) yield toRecordedEvent(row);
       if (rows.length < limit) return;
       remaining -= rows.length;
-      const last = rows[rows.length - 1][0];
-      from = backwards ? last - 1 : last + 1;
+      from = rows[rows.length - 1][0];
       await nextTurn();
     }
   }
@@ -180,7 +184,7 @@ export class SqliteEventStoreAdapter implements EventStoreAdapter {
   subscribe(options: SubscribeOptions = {}): Subscription {
     const subscription = new SqliteSubscription(
       this.pageQuery(false, options.filter),
-      options.fromPosition ?? 0,
+      options.after === undefined ? 0 : rowId(options.after),
       options.batchSize ?? this.pageSize,
       this.signal,
       this.pollIntervalMs,
@@ -190,8 +194,18 @@ export class SqliteEventStoreAdapter implements EventStoreAdapter {
     return subscription;
   }
 
-  async headPosition(): Promise<number> {
-    return (this.lastPosition.get() as number | null) ?? 0;
+  async headPosition(): Promise<Position | null> {
+    const last = this.lastPosition.get() as number | null;
+    return last === null ? null : toPosition(last);
+  }
+
+  comparePositions(a: Position, b: Position): number {
+    return Math.sign(rowId(a) - rowId(b));
+  }
+
+  parsePosition(text: string): Position {
+    rowId(text);
+    return text as Position;
   }
 
   async close(): Promise<void> {
@@ -242,7 +256,7 @@ export class SqliteEventStoreAdapter implements EventStoreAdapter {
       );
       position = Number(lastInsertRowid);
     }
-    return { nextRevision: revision, position };
+    return { nextRevision: revision, position: toPosition(position) };
   }
 
   /**
@@ -273,7 +287,7 @@ export class SqliteEventStoreAdapter implements EventStoreAdapter {
     }
     return {
       nextRevision: fromRevision + events.length - 1,
-      position: stored[stored.length - 1][1],
+      position: toPosition(stored[stored.length - 1][1]),
     };
   }
 
@@ -292,12 +306,15 @@ export class SqliteEventStoreAdapter implements EventStoreAdapter {
     return error;
   }
 
-  /** One page of the log after a position, in position order, with the filter applied in SQL. */
+  /**
+   * One page of the log strictly after (forwards) or before (backwards) a row id, in position
+   * order, with the filter applied in SQL.
+   */
   private pageQuery(
     backwards: boolean,
     filter: EventFilter = {},
   ): (from: number, limit: number) => EventRow[] {
-    const conditions = [backwards ? 'position <= ?' : 'position >= ?'];
+    const conditions = [backwards ? 'position < ?' : 'position > ?'];
     const params: string[] = [];
     const anyOf = (column: string, values: readonly string[] | undefined) => {
       if (values === undefined) return;
@@ -342,7 +359,7 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     metadata: JSON.parse(row[6]) as EventMetadata,
     stream: row[2],
     revision: row[3],
-    position: row[0],
+    position: toPosition(row[0]),
     recordedAt: row[7],
   };
 }
@@ -369,7 +386,7 @@ class SqliteSubscription implements Subscription {
   async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
     try {
       while (!this.closed) {
-        const rows = this.page(this.checkpoint + 1, this.batchSize);
+        const rows = this.page(this.checkpoint, this.batchSize);
         for (const row of rows) {
           if (this.closed) return;
           this.checkpoint = row[0];
@@ -401,6 +418,20 @@ class SqliteSubscription implements Subscription {
     this.closed = true;
     this.onClose();
   }
+}
+
+/** This adapter's positions are the events' row ids, written in decimal. */
+function toPosition(rowid: number): Position {
+  return String(rowid) as Position;
+}
+
+/** The row id inside one of this adapter's positions; anything else is refused. */
+function rowId(position: string): number {
+  const id = /^[1-9][0-9]{0,15}$/.test(position) ? Number(position) : NaN;
+  if (!Number.isSafeInteger(id)) {
+    throw new InvalidPosition(position, 'sqlite', 'a row id: a positive decimal integer');
+  }
+  return id;
 }
 
 function checkExpected(expected: ExpectedRevision): void {

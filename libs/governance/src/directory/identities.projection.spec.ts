@@ -1,5 +1,5 @@
 import type { IdentityEvent, IdentityPersonalData } from '@app/domain';
-import type { RecordedEvent } from '@app/eventstore';
+import type { Position, RecordedEvent } from '@app/eventstore';
 import type { ProjectionContext } from '@app/projections';
 import type { Document } from '@app/readmodels';
 import {
@@ -63,7 +63,8 @@ function recorded(event: IdentityEvent, occurredAt = '2026-01-01T00:00:00.000Z')
     },
     stream,
     revision,
-    position,
+    // A hand-made event that never meets a store: any opaque text will do.
+    position: `fake-${position}` as Position,
     recordedAt: occurredAt,
   };
 }

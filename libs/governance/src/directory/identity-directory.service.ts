@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InvalidCommand } from '@app/domain';
 import { EventStore } from '@app/eventstore';
 import { READ_MODEL_STORE } from '@app/infrastructure';
-import { checkpointName } from '@app/projections';
+import { checkpointName, hasPendingEvents, readCheckpoint } from '@app/projections';
 import type { Collection, ReadModelStore, Where } from '@app/readmodels';
 import {
   IDENTITIES,
@@ -171,18 +171,13 @@ export class IdentityDirectory {
     const head = await this.events.headPosition();
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const checkpoint =
-        (await this.readModels.getCheckpoint(checkpointName(identitiesProjection)))?.position ?? 0;
-      if (checkpoint >= head) return true;
-      let pending = false;
-      for await (const e of this.events.readAll({
-        fromPosition: checkpoint + 1,
-        filter: identitiesProjection.filter,
-        maxCount: 1,
-      })) {
-        pending = e.position <= head;
-      }
-      if (!pending) return true;
+      const checkpoint = await readCheckpoint(
+        this.events,
+        this.readModels,
+        checkpointName(identitiesProjection),
+      );
+      if (!(await hasPendingEvents(this.events, identitiesProjection.filter, checkpoint, head)))
+        return true;
       if (Date.now() >= deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@app/eventstore';
+import type { Position, RecordedEvent } from '@app/eventstore';
 import { streamCategory } from '@app/eventstore';
 import type { Document } from '@app/readmodels';
 import type { Projection, ProjectionContext } from '../projection';
@@ -8,7 +8,8 @@ export interface StreamSummary extends Document {
   eventCount: number;
   lastRevision: number;
   lastEventType: string;
-  lastPosition: number;
+  /** Opaque: shown to operators and fed back to `events --from`, never ordered by. */
+  lastPosition: Position;
   firstRecordedAt: string;
   lastRecordedAt: string;
 }
@@ -18,10 +19,9 @@ export const STREAMS_COLLECTION = 'streams';
 /** The operators' index of the log: every stream, its category, size and last event. */
 export const streamsProjection: Projection = {
   name: 'streams',
-  version: 1,
-  collections: [
-    { name: STREAMS_COLLECTION, indexes: ['category', 'lastPosition', 'lastRecordedAt'] },
-  ],
+  // v2: positions became opaque text (and are not an order to index).
+  version: 2,
+  collections: [{ name: STREAMS_COLLECTION, indexes: ['category', 'lastRecordedAt'] }],
   filter: {},
   async handle(event: RecordedEvent, ctx: ProjectionContext) {
     const current = await ctx.get<StreamSummary>(STREAMS_COLLECTION, event.stream);

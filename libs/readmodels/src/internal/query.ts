@@ -32,6 +32,13 @@ export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 1000;
 /** Both adapters keep projection checkpoints under this name, so no collection may take it. */
 export const CHECKPOINTS = 'checkpoints';
+
+/** A checkpoint holds an event store's position as text: never empty, never absurdly long. */
+export function checkCheckpointPosition(name: string, position: string): void {
+  if (typeof position !== 'string' || position === '' || position.length > 100) {
+    throw new RangeError(`checkpoint ${name}: position must be an event store position (text)`);
+  }
+}
 export const ID = 'id';
 
 const COLLECTION_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;

@@ -23,6 +23,7 @@ import { Mutex, TransactionScope, TxToken } from '../internal/concurrency';
 import { UnknownCollection } from '../internal/errors';
 import {
   CHECKPOINTS,
+  checkCheckpointPosition,
   ID,
   checkCollectionName,
   checkDocument,
@@ -59,7 +60,8 @@ interface StoredDocument {
 
 interface StoredCheckpoint {
   _id: string;
-  position: number;
+  /** An event store position, opaque; numbers in documents written before it was. */
+  position: string | number;
   updatedAt: string;
 }
 
@@ -272,11 +274,9 @@ class MongoTransaction implements ReadModelTransaction {
     return handle as unknown as Collection<T>;
   }
 
-  async setCheckpoint(name: string, position: number): Promise<void> {
+  async setCheckpoint(name: string, position: string): Promise<void> {
     this.token.assertActive();
-    if (!Number.isSafeInteger(position) || position < 0) {
-      throw new RangeError(`checkpoint ${name}: position must be a non-negative integer`);
-    }
+    checkCheckpointPosition(name, position);
     await this.store.checkpoints.updateOne(
       { _id: { $eq: name } },
       { $set: { position, updatedAt: new Date().toISOString() } },
@@ -420,7 +420,9 @@ export class MongoReadModelStore implements ReadModelStore {
 
   async getCheckpoint(name: string): Promise<Checkpoint | null> {
     const found = await this.checkpoints.findOne({ _id: { $eq: name } });
-    return found === null ? null : { name, position: found.position, updatedAt: found.updatedAt };
+    return found === null
+      ? null
+      : { name, position: String(found.position), updatedAt: found.updatedAt };
   }
 
   async transaction<R>(work: (tx: ReadModelTransaction) => Promise<R>): Promise<R> {

@@ -15,6 +15,7 @@ import { Mutex, TransactionScope, TxToken } from '../internal/concurrency';
 import { UnknownCollection } from '../internal/errors';
 import {
   CHECKPOINTS,
+  checkCheckpointPosition,
   ID,
   checkCollectionName,
   checkDocument,
@@ -509,14 +510,15 @@ class Engine {
   getCheckpoint(name: string): Checkpoint | null {
     const row = this.reads
       .get(`SELECT position, updated_at AS updatedAt FROM ${CHECKPOINTS} WHERE name = ?`)
-      .get(name) as { position: number; updatedAt: string } | undefined;
-    return row === undefined ? null : { name, position: row.position, updatedAt: row.updatedAt };
+      .get(name) as { position: string | number; updatedAt: string } | undefined;
+    // String(): files made before positions were opaque keep the column's INTEGER affinity.
+    return row === undefined
+      ? null
+      : { name, position: String(row.position), updatedAt: row.updatedAt };
   }
 
-  setCheckpoint(name: string, position: number): void {
-    if (!Number.isSafeInteger(position) || position < 0) {
-      throw new RangeError(`checkpoint ${name}: position must be a non-negative integer`);
-    }
+  setCheckpoint(name: string, position: string): void {
+    checkCheckpointPosition(name, position);
     this.writes
       .get(
         `INSERT INTO ${CHECKPOINTS} (name, position, updated_at) VALUES (?, ?, ?) ` +
@@ -614,7 +616,7 @@ class SqliteTransaction implements ReadModelTransaction {
     return handle as unknown as Collection<T>;
   }
 
-  async setCheckpoint(name: string, position: number): Promise<void> {
+  async setCheckpoint(name: string, position: string): Promise<void> {
     this.token.assertActive();
     this.engine.setCheckpoint(name, position);
   }
@@ -653,7 +655,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     writer.pragma(`cache_size = ${CACHE_KIB}`);
     writer.pragma(`analysis_limit = ${ANALYSIS_ROWS}`);
     writer.exec(
-      `CREATE TABLE IF NOT EXISTS ${CHECKPOINTS} (name TEXT PRIMARY KEY NOT NULL, position INTEGER NOT NULL, updated_at TEXT NOT NULL);` +
+      `CREATE TABLE IF NOT EXISTS ${CHECKPOINTS} (name TEXT PRIMARY KEY NOT NULL, position TEXT NOT NULL, updated_at TEXT NOT NULL);` +
         `CREATE TABLE IF NOT EXISTS ${META} (name TEXT PRIMARY KEY NOT NULL, fields TEXT NOT NULL);`,
     );
     const reader =
