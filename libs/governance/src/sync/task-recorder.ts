@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import {
-  type AutomationTaskEvent,
+  type AutomationTaskCommand,
+  automationTaskDecider,
   automationTaskStream,
   deterministicId,
   type TaskFailure,
   type TaskKind,
   type TaskTrigger,
 } from '@app/domain';
-import { EventStore } from '@app/eventstore';
-import { type CommandContext, metadataFor, toDomainEvent } from '@app/infrastructure';
+import { type CommandContext, CommandExecutor } from '@app/infrastructure';
 
 export interface TaskProgressState {
   queued: boolean;
@@ -17,24 +17,20 @@ export interface TaskProgressState {
 }
 
 /**
- * Records an automation task's life on its own stream. Every step has a deterministic id, so
- * a step replayed after a crash is not recorded twice.
+ * Records an automation task's life on its own stream, through the task's decider and the
+ * command executor: each step is decided on what the stream holds and appended with the
+ * expected revision. A step replayed after a crash is a no-op because the decider sees it
+ * already happened (EventStoreDB would only de-duplicate its event id on a retry with the same
+ * expected revision). The deterministic ids only make a retried append of the same decision
+ * return its first result.
  */
 @Injectable()
 export class TaskRecorder {
-  constructor(private readonly events: EventStore) {}
+  constructor(private readonly commands: CommandExecutor) {}
 
   async state(taskId: string): Promise<TaskProgressState> {
-    const state: TaskProgressState = { queued: false, attempts: 0, finished: null };
-    for (const e of await this.events.readStream(automationTaskStream(taskId))) {
-      const event = toDomainEvent(e) as AutomationTaskEvent;
-      if (event.type === 'AutomationTaskQueued') state.queued = true;
-      if (event.type === 'AutomationTaskStarted')
-        state.attempts = Math.max(state.attempts, event.data.attempt);
-      if (event.type === 'AutomationTaskCompleted') state.finished = 'completed';
-      if (event.type === 'AutomationTaskNotCompleted') state.finished = 'not_completed';
-    }
-    return state;
+    const { state } = await this.commands.load(automationTaskStream(taskId), automationTaskDecider);
+    return { queued: state.queued, attempts: state.attempts, finished: state.finished };
   }
 
   queued(
@@ -42,22 +38,26 @@ export class TaskRecorder {
     task: { taskId: string; integrationId: string; kind: TaskKind; trigger: TaskTrigger },
   ): Promise<void> {
     return this.record(ctx, task.taskId, 'queued', {
-      type: 'AutomationTaskQueued',
-      data: { ...task, requestedBy: ctx.actor },
+      type: 'QueueTask',
+      ...task,
+      requestedBy: ctx.actor,
     });
   }
 
   started(ctx: CommandContext, taskId: string, attempt: number): Promise<void> {
     return this.record(ctx, taskId, `started:${attempt}`, {
-      type: 'AutomationTaskStarted',
-      data: { taskId, attempt },
+      type: 'StartAttempt',
+      taskId,
+      attempt,
     });
   }
 
   progressed(ctx: CommandContext, taskId: string, done: number, total: number): Promise<void> {
-    return this.record(ctx, taskId, `progress:${done}:${total}:${Date.now()}`, {
-      type: 'AutomationTaskProgressed',
-      data: { taskId, done, total },
+    return this.record(ctx, taskId, `progress:${done}:${total}`, {
+      type: 'RecordProgress',
+      taskId,
+      done,
+      total,
     });
   }
 
@@ -69,16 +69,16 @@ export class TaskRecorder {
     retryAt: Date,
   ): Promise<void> {
     return this.record(ctx, taskId, `retrying:${attempt}`, {
-      type: 'AutomationTaskRetrying',
-      data: { taskId, attempt, failure, retryAt: retryAt.toISOString() },
+      type: 'RecordRetry',
+      taskId,
+      attempt,
+      failure,
+      retryAt: retryAt.toISOString(),
     });
   }
 
   completed(ctx: CommandContext, taskId: string, summary: Record<string, unknown>): Promise<void> {
-    return this.record(ctx, taskId, 'finished', {
-      type: 'AutomationTaskCompleted',
-      data: { taskId, summary },
-    });
+    return this.record(ctx, taskId, 'finished', { type: 'CompleteTask', taskId, summary });
   }
 
   notCompleted(
@@ -88,8 +88,10 @@ export class TaskRecorder {
     failure: TaskFailure,
   ): Promise<void> {
     return this.record(ctx, taskId, 'finished', {
-      type: 'AutomationTaskNotCompleted',
-      data: { taskId, attempts, failure },
+      type: 'MarkNotCompleted',
+      taskId,
+      attempts,
+      failure,
     });
   }
 
@@ -97,19 +99,13 @@ export class TaskRecorder {
     ctx: CommandContext,
     taskId: string,
     step: string,
-    event: AutomationTaskEvent,
+    command: AutomationTaskCommand,
   ): Promise<void> {
-    await this.events.appendToStream(
-      automationTaskStream(taskId),
-      [
-        {
-          id: deterministicId('task', taskId, step),
-          type: event.type,
-          data: event.data,
-          metadata: metadataFor(ctx),
-        },
-      ],
-      { expectedRevision: 'any' },
-    );
+    await this.commands.execute(automationTaskStream(taskId), automationTaskDecider, command, ctx, {
+      // Progress reports race each other (fire-and-forget): retry conflicts a few more times.
+      retries: command.type === 'RecordProgress' ? 5 : 3,
+      eventId: (_event, index, revision) =>
+        deterministicId('task', taskId, step, String(revision), String(index)),
+    });
   }
 }
