@@ -1,4 +1,4 @@
-import type { ExpectedRevision } from './event-store.port';
+import type { AppendResult, ExpectedRevision } from './event-store.port';
 
 /** The stream is not at the revision the writer expected; nothing was appended. */
 export class WrongExpectedRevision extends Error {
@@ -43,5 +43,23 @@ export class InvalidPosition extends Error {
     expected: string,
   ) {
     super(`"${text}" is not a position of the ${store} event store (${expected})`);
+  }
+}
+
+/**
+ * A multi-stream append without a transaction (EventStoreDB) stopped part-way: the first
+ * `written.length` streams were appended (their results are here), the rest were not, and
+ * `cause` says why. Deciding the unwritten streams again converges; the written ones stay.
+ */
+export class PartialAppend extends Error {
+  override readonly name = 'PartialAppend';
+  constructor(
+    readonly written: readonly AppendResult[],
+    readonly total: number,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `${written.length} of ${total} streams appended before: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
   }
 }

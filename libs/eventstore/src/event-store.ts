@@ -12,7 +12,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from './event-store.port';
-import { EventTooLarge, InvalidEvent } from './errors';
+import { EventTooLarge, InvalidEvent, PartialAppend } from './errors';
 import { UpcasterRegistry } from './upcasting';
 
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
@@ -62,7 +62,8 @@ export class EventStore {
    * multi-stream transaction), where the streams are appended one by one in order, each with
    * its own expected revision. A failure there can leave some streams written and the rest
    * not; callers re-run and decide each stream again from what it holds (the expected revision
-   * turns a stale decision into a conflict, never a duplicate).
+   * turns a stale decision into a conflict, never a duplicate). A failure after the first
+   * stream throws `PartialAppend`, which says which streams were written.
    */
   async appendToStreams(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
     const checked = writes.map((w) => {
@@ -74,11 +75,17 @@ export class EventStore {
     if (this.adapter.appendToStreams) return this.adapter.appendToStreams(checked);
     const results: AppendResult[] = [];
     for (const w of checked) {
-      results.push(
-        await this.adapter.appendToStream(w.stream, w.events, {
-          expectedRevision: w.expectedRevision,
-        }),
-      );
+      try {
+        results.push(
+          await this.adapter.appendToStream(w.stream, w.events, {
+            expectedRevision: w.expectedRevision,
+          }),
+        );
+      } catch (error) {
+        // Nothing written yet: the plain error. Else the caller must know what stays written.
+        if (results.length === 0) throw error;
+        throw new PartialAppend(results, checked.length, error);
+      }
     }
     return results;
   }

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { CommandBus } from '@nestjs/cqrs';
 import { type Decider, WrongState } from '@app/domain';
-import { EventStore } from '@app/eventstore';
+import {
+  EventStore,
+  PartialAppend,
+  type EventStoreAdapter,
+  type ExpectedRevision,
+  type NewEvent,
+} from '@app/eventstore';
+import { SqliteEventStoreAdapter } from '@app/eventstore/sqlite';
 import { AppConfigModule } from './app-config';
 import { CommandExecutor, DecideCommand } from './command-executor';
 import { PersistenceModule } from './persistence.module';
@@ -80,5 +87,148 @@ describe('CommandExecutor (CommandBus, real SQLite)', () => {
     ]);
     expect(results.map((r) => r.state)).toEqual([1, 4]);
     expect(await moduleRef.get(EventStore).headPosition()).toBe('2');
+  });
+});
+
+/** What the import's deciders are like: deciding on a state that already has the outcome decides nothing. */
+type ObserveCommand = { type: 'Observe'; value: string };
+type ObservedEvent = { type: 'Observed'; data: { value: string } };
+const observer: Decider<ObserveCommand, ObservedEvent, string | null> = {
+  initialState: null,
+  evolve: (_, e) => e.data.value,
+  decide: (c, s) => (s === c.value ? [] : [{ type: 'Observed', data: { value: c.value } }]),
+};
+
+/**
+ * SQLite as EventStoreDB appends several streams: one by one, no transaction across them
+ * (no `appendToStreams`). `beforeAppend` lets a test break in before a stream is written.
+ */
+function oneByOne(
+  inner: SqliteEventStoreAdapter,
+  beforeAppend: (stream: string) => Promise<void>,
+): EventStoreAdapter {
+  return {
+    kind: inner.kind,
+    appendToStream: async (
+      stream: string,
+      events: readonly NewEvent[],
+      options?: { expectedRevision?: ExpectedRevision },
+    ) => {
+      await beforeAppend(stream);
+      return inner.appendToStream(stream, events, options);
+    },
+    readStream: (stream, options) => inner.readStream(stream, options),
+    readAll: (options) => inner.readAll(options),
+    subscribe: (options) => inner.subscribe(options),
+    headPosition: () => inner.headPosition(),
+    comparePositions: (a, b) => inner.comparePositions(a, b),
+    parsePosition: (text) => inner.parsePosition(text),
+    close: () => inner.close(),
+  };
+}
+
+describe('CommandExecutor.executeMany on a store without multi-stream transactions (real SQLite)', () => {
+  let dir: string;
+  let moduleRef: TestingModule;
+  let executor: CommandExecutor;
+  let inner: SqliteEventStoreAdapter;
+  let breakIn: (stream: string) => Promise<void>;
+  const batch = ['a', 'b', 'c'].map((id) => ({
+    stream: `thing-${id}`,
+    command: { type: 'Observe' as const, value: `seen-${id}` },
+    ctx,
+  }));
+  const types = async (stream: string) =>
+    (await moduleRef.get(EventStore).readStream(stream)).map((e) => e.data);
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'executor-many-'));
+    process.env.DATA_DIR = dir;
+    inner = new SqliteEventStoreAdapter({ file: join(dir, 'events.sqlite') });
+    breakIn = async () => undefined;
+    moduleRef = await Test.createTestingModule({
+      imports: [AppConfigModule, PersistenceModule],
+    })
+      .overrideProvider(EventStore)
+      .useValue(new EventStore(oneByOne(inner, (stream) => breakIn(stream))))
+      .compile();
+    await moduleRef.init();
+    executor = moduleRef.get(CommandExecutor);
+  });
+
+  afterEach(async () => {
+    await moduleRef.close();
+    delete process.env.DATA_DIR;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('given a batch that stopped after its first stream (a crash), when the same batch runs again, then it converges: no duplicate, every stream in its decided state', async () => {
+    // given: the connection drops before the second stream is written
+    breakIn = async (stream) => {
+      if (stream === 'thing-b') throw new Error('connection lost');
+    };
+    const stopped = await executor.executeMany(observer, batch).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(stopped).toBeInstanceOf(PartialAppend);
+    expect(stopped).toMatchObject({ written: [expect.anything()], total: 3 });
+    expect(await types('thing-a')).toEqual([{ value: 'seen-a' }]);
+    expect(await types('thing-b')).toEqual([]);
+
+    // when
+    breakIn = async () => undefined;
+    const results = await executor.executeMany(observer, batch);
+
+    // then
+    expect(results.map((r) => [r.previous, r.state, r.appended])).toEqual([
+      ['seen-a', 'seen-a', 0],
+      [null, 'seen-b', 1],
+      [null, 'seen-c', 1],
+    ]);
+    for (const id of ['a', 'b', 'c']) {
+      expect(await types(`thing-${id}`)).toEqual([{ value: `seen-${id}` }]);
+    }
+  });
+
+  it('given another writer on the second stream mid-batch, when executed, then the first stream stays recorded as appended and the rest are decided again', async () => {
+    // given: someone else writes thing-b just before our batch reaches it
+    let raced = false;
+    breakIn = async (stream) => {
+      if (stream !== 'thing-b' || raced) return;
+      raced = true;
+      await inner.appendToStream(
+        stream,
+        [
+          {
+            type: 'Observed',
+            data: { value: 'seen-b' },
+            metadata: {
+              workspaceId: 'w',
+              actor: 'other',
+              correlationId: 'c',
+              causationId: null,
+              occurredAt: new Date().toISOString(),
+              schemaVersion: 1,
+            },
+          },
+        ],
+        { expectedRevision: 'no_stream' },
+      );
+    };
+
+    // when
+    const results = await executor.executeMany(observer, batch);
+
+    // then: thing-a was written by this batch and says so; thing-b already had the outcome
+    expect(results.map((r) => [r.previous, r.state, r.appended])).toEqual([
+      [null, 'seen-a', 1],
+      ['seen-b', 'seen-b', 0],
+      [null, 'seen-c', 1],
+    ]);
+    expect(results[0].append).not.toBeNull();
+    for (const id of ['a', 'b', 'c']) {
+      expect(await types(`thing-${id}`)).toEqual([{ value: `seen-${id}` }]);
+    }
   });
 });

@@ -6,6 +6,7 @@ import {
   type AppendResult,
   type EventMetadata,
   EventStore,
+  PartialAppend,
   type RecordedEvent,
   WrongExpectedRevision,
 } from '@app/eventstore';
@@ -154,9 +155,14 @@ export class DecideManyCommandHandler implements ICommandHandler<
 
   /**
    * The same pattern for many streams of one aggregate type at once (a check's members): load
-   * all, decide all, append all in one multi-stream append. If any stream moved meanwhile, the
-   * batch is dropped and each command is executed on its own, so nothing is decided on stale
-   * state.
+   * all, decide all, append all in one multi-stream append. That append is one transaction on
+   * SQLite but NOT on EventStoreDB, where the streams are written one by one and a failure can
+   * leave the first ones written: those stay recorded as appended, and every other stream is
+   * executed again on its own, decided on what it now holds, so nothing is decided on stale
+   * state and nothing is written twice. A crash part-way converges the same way when the
+   * batch is run again (each stream is decided again from what it holds), provided, as with
+   * the import's observations, that deciding on a state that already has the outcome decides
+   * nothing.
    */
   private async run<C, E extends DomainEvent, S>(
     decider: Decider<C, E, S>,
@@ -174,7 +180,8 @@ export class DecideManyCommandHandler implements ICommandHandler<
       }),
     );
     const writes = decided.filter((d) => d.events.length > 0);
-    let appends: AppendResult[];
+    let appends: readonly AppendResult[];
+    let complete = true;
     try {
       appends = await this.events.appendToStreams(
         writes.map((d) => {
@@ -191,25 +198,32 @@ export class DecideManyCommandHandler implements ICommandHandler<
         }),
       );
     } catch (error) {
-      if (!(error instanceof WrongExpectedRevision)) throw error;
-      const one: ExecuteResult<S>[] = [];
-      for (const item of items)
-        one.push(
-          await this.one.execute(new DecideCommand(item.stream, decider, item.command, item.ctx)),
-        );
-      return one;
+      const cause = error instanceof PartialAppend ? error.cause : error;
+      if (!(cause instanceof WrongExpectedRevision)) throw error;
+      appends = error instanceof PartialAppend ? error.written : [];
+      complete = false;
     }
+    const results: ExecuteResult<S>[] = [];
     let next = 0;
-    return decided.map((d) => {
-      if (d.events.length === 0)
-        return { previous: d.state, state: d.state, appended: 0, append: null };
-      return {
-        previous: d.state,
-        state: d.events.reduce((s, e) => decider.evolve(s, e), d.state),
-        appended: d.events.length,
-        append: appends[next++],
-      };
-    });
+    for (const d of decided) {
+      if (d.events.length > 0 && next < appends.length) {
+        results.push({
+          previous: d.state,
+          state: d.events.reduce((s, e) => decider.evolve(s, e), d.state),
+          appended: d.events.length,
+          append: appends[next++],
+        });
+      } else if (complete) {
+        results.push({ previous: d.state, state: d.state, appended: 0, append: null });
+      } else {
+        results.push(
+          await this.one.execute(
+            new DecideCommand(d.item.stream, decider, d.item.command, d.item.ctx),
+          ),
+        );
+      }
+    }
+    return results;
   }
 }
 
