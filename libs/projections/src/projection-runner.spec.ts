@@ -2,11 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEventStore, type EventStore, type NewEvent } from '@app/eventstore';
+import {
+  createEventStore,
+  EventStore,
+  InvalidPosition,
+  type EventStoreAdapter,
+  type NewEvent,
+  type Position,
+  type RecordedEvent,
+  type Subscription,
+} from '@app/eventstore';
+import { SqliteEventStoreAdapter } from '@app/eventstore/sqlite';
 import { createReadModelStore, type ReadModelStore } from '@app/readmodels';
 import type { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
 import { streamsProjection, type StreamSummary } from './core/streams.projection';
+import { DurableConsumerRunner } from './durable-consumer';
 import { verifyProjections } from './verify';
 
 const meta = {
@@ -128,5 +139,141 @@ describe('ProjectionRunner (real SQLite stores)', () => {
     expect((await readModels.collection<StreamSummary>('streams').get('order-1'))?.eventCount).toBe(
       50,
     );
+  });
+});
+
+/**
+ * SQLite with positions spelled as EventStoreDB's are: byte offsets, far apart, where only the
+ * start of a record is a position. Anything that computed "position + 1", or parsed a
+ * position outside the store, would read from the middle of a record and be refused.
+ */
+const STRIDE = 512;
+class ByteOffsetAdapter implements EventStoreAdapter {
+  readonly kind = 'eventstoredb' as const;
+  readonly refused: string[] = [];
+  constructor(private readonly inner: SqliteEventStoreAdapter) {}
+
+  private out(position: Position): Position {
+    return String(Number(position) * STRIDE) as Position;
+  }
+  private in(position: string): Position {
+    const offset = /^[0-9]+$/.test(position) ? Number(position) : NaN;
+    if (!(offset > 0 && offset % STRIDE === 0)) {
+      this.refused.push(position);
+      throw new InvalidPosition(position, 'eventstoredb', 'the start of a record');
+    }
+    return String(offset / STRIDE) as Position;
+  }
+  private event = (e: RecordedEvent): RecordedEvent => ({ ...e, position: this.out(e.position) });
+
+  async appendToStream(...args: Parameters<EventStoreAdapter['appendToStream']>) {
+    const result = await this.inner.appendToStream(...args);
+    return { ...result, position: this.out(result.position) };
+  }
+  async readStream(...args: Parameters<EventStoreAdapter['readStream']>) {
+    return (await this.inner.readStream(...args)).map(this.event);
+  }
+  async *readAll(options: Parameters<EventStoreAdapter['readAll']>[0] = {}) {
+    const after = options.after === undefined ? undefined : this.in(options.after);
+    for await (const e of this.inner.readAll({ ...options, after })) yield this.event(e);
+  }
+  subscribe(options: Parameters<EventStoreAdapter['subscribe']>[0] = {}): Subscription {
+    const after = options.after === undefined ? undefined : this.in(options.after);
+    const inner = this.inner.subscribe({ ...options, after });
+    const event = this.event;
+    return {
+      close: () => inner.close(),
+      async *[Symbol.asyncIterator]() {
+        for await (const e of inner) yield event(e);
+      },
+    };
+  }
+  async headPosition() {
+    const head = await this.inner.headPosition();
+    return head === null ? null : this.out(head);
+  }
+  comparePositions(a: Position, b: Position): number {
+    return Math.sign(Number(this.in(a)) - Number(this.in(b)));
+  }
+  parsePosition(text: string): Position {
+    this.in(text);
+    return text as Position;
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
+describe('projections and consumers over positions that are byte offsets (real SQLite)', () => {
+  let dir: string;
+  let adapter: ByteOffsetAdapter;
+  let events: EventStore;
+  let readModels: ReadModelStore;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'offsets-'));
+    adapter = new ByteOffsetAdapter(new SqliteEventStoreAdapter({ file: join(dir, 'e.sqlite') }));
+    events = new EventStore(adapter);
+    readModels = await createReadModelStore({ dataDir: dir });
+  });
+
+  afterEach(async () => {
+    await readModels.close();
+    await events.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('given events before and after a start, when projected live, waited for, verified and consumed, then every event counts once and no position was made up', async () => {
+    // given
+    await events.appendToStream('order-1', [ev('A'), ev('B')]);
+    const runner = new ProjectionRunner(events, readModels, [streamsProjection], { batchSize: 2 });
+    const seen: string[] = [];
+    const consumer = new DurableConsumerRunner(events, readModels, {
+      name: 'collector',
+      filter: { categories: ['order'] },
+      concurrency: 2,
+      handle: async (e) => void seen.push(e.id),
+    });
+
+    // when
+    await runner.start();
+    consumer.start();
+    await events.appendToStream('order-2', [ev('A')]);
+    const { position } = await events.appendToStream('order-1', [ev('C'), ev('D'), ev('E')]);
+    await runner.waitFor(position, 5000);
+    await consumer.waitFor(position, 5000);
+    await runner.stop();
+    await consumer.stop();
+    // and a restart catches up from the stored checkpoints with nothing left to do
+    const again = new ProjectionRunner(events, readModels, [streamsProjection]);
+    const appliedAgain = await again.catchUp(streamsProjection);
+
+    // then
+    expect(position).toBe(String(6 * STRIDE));
+    expect(appliedAgain).toBe(0);
+    expect((await readModels.collection<StreamSummary>('streams').get('order-1'))?.eventCount).toBe(
+      5,
+    );
+    expect(new Set(seen).size).toBe(6);
+    expect(seen).toHaveLength(6);
+    expect(await consumer.checkpoint()).toBe(position);
+    expect((await runner.status())[0]).toMatchObject({
+      checkpoint: position,
+      headPosition: position,
+      eventsBehind: 0,
+    });
+    const scratch = await createReadModelStore({ dataDir: dir, file: 'scratch.sqlite' });
+    const [verified] = await verifyProjections(events, readModels, scratch, [streamsProjection]);
+    await scratch.close();
+    expect(verified).toMatchObject({ checkpoint: position, differences: [], stable: true });
+    expect(adapter.refused).toEqual([]);
+  });
+
+  it('given an empty log, when waited for and verified, then nothing is pending and the checkpoint is null', async () => {
+    const runner = new ProjectionRunner(events, readModels, [streamsProjection]);
+    expect(await events.headPosition()).toBeNull();
+    await runner.waitFor(await events.headPosition(), 1000);
+    expect(await runner.catchUp(streamsProjection)).toBe(0);
+    expect((await runner.status())[0]).toMatchObject({ checkpoint: null, headPosition: null });
   });
 });
