@@ -62,6 +62,10 @@ function observedOf(fixture: BusinessFixture): ObservedBusiness {
       assets: normalizeGrants(Object.fromEntries(p.grants.map((g) => [g.assetId, g.permissions]))),
       people: p.members ?? [],
     })),
+    // Taken from the fixture itself: whole by construction.
+    complete: true,
+    warnings: [],
+    evidence: [],
   };
 }
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 import {
   ChallengeRequired,
   createPlaywrightGateway,
@@ -60,6 +62,32 @@ describe('the Playwright gateway under injected faults', () => {
     const snapshot = await gateway.fetchSnapshot(BUSINESS_ID);
     expect(snapshot.members).toHaveLength(6);
     expect(snapshot.warnings).toEqual([]);
+  });
+
+  it('marks a snapshot incomplete, with a warning and evidence, when the Employees list lists fewer people than it states', async () => {
+    // given the Employees list will silently leave out its last row once
+    await control.faults({ hideRows: 1 });
+
+    // when taking a snapshot
+    const snapshot = await gateway.fetchSnapshot(BUSINESS_ID);
+
+    // then it read five of the six people, and says it is not complete and why
+    expect(snapshot.members.map((m) => m.id)).toEqual(['900', '901', '902', '903', '904']);
+    expect(snapshot.complete).toBe(false);
+    expect(snapshot.warnings).toEqual([
+      expect.stringMatching(/states "Showing 1–6 of 6 people" but lists 5 people/),
+      'Employees said 6 people, 5 were read',
+    ]);
+    // and kept the page as it was: a screenshot, its HTML (five rows) and the trace
+    expect(snapshot.evidence).toHaveLength(1);
+    expectEvidence(snapshot.evidence[0]);
+    const html = readFileSync(snapshot.evidence[0]!.htmlPath!, 'utf8');
+    expect(html.match(/data-member-id=/g)).toHaveLength(5);
+
+    // and the next snapshot, the fault spent, is whole again
+    const next = await gateway.fetchSnapshot(BUSINESS_ID);
+    expect(next).toMatchObject({ complete: true, warnings: [], evidence: [] });
+    expect(next.members).toHaveLength(6);
   });
 
   it('gives up with a retryable Transient, and evidence, when failures persist', async () => {

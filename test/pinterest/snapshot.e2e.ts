@@ -177,6 +177,8 @@ describe('Pinterest snapshot through the Playwright gateway', () => {
         },
       ],
       warnings: [],
+      complete: true,
+      evidence: [],
     };
     expect(snapshot).toEqual(expected);
     expect(Date.parse(snapshot.takenAt)).not.toBeNaN();
@@ -217,6 +219,7 @@ describe('Pinterest snapshot through the Playwright gateway', () => {
       state.partners!.reduce((n, p) => n + p.grants.length, 0),
     );
     expect(snapshot.warnings).toEqual([]);
+    expect(snapshot.complete).toBe(true);
     // and progress went through every phase, ending with all members counted
     expect(new Set(progress.map((p) => p.phase))).toEqual(
       new Set(['business', 'members', 'assets', 'partners']),

@@ -35,4 +35,16 @@ describe('validateEnvironment', () => {
     ).toBe('api');
     expect(() => validateEnvironment({ SERVICE_ROLE: 'both' })).toThrow(/SERVICE_ROLE/);
   });
+
+  it('given IMPORT_SAFEGUARD_PERCENT, when validated, then 0-100 is taken and anything else refused by name', () => {
+    expect(validateEnvironment({}).IMPORT_SAFEGUARD_PERCENT).toBe(20);
+    expect(validateEnvironment({ IMPORT_SAFEGUARD_PERCENT: '35' }).IMPORT_SAFEGUARD_PERCENT).toBe(
+      35,
+    );
+    for (const bad of ['101', '-1', '12.5', 'twenty']) {
+      expect(() => validateEnvironment({ IMPORT_SAFEGUARD_PERCENT: bad })).toThrow(
+        /IMPORT_SAFEGUARD_PERCENT=.*whole number from 0 to 100/,
+      );
+    }
+  });
 });

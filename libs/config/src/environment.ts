@@ -113,6 +113,16 @@ export class Environment {
   CHECK_CRON = '0 0 3 * * *';
 
   /**
+   * The import safeguard: a check that would record more than this percentage of the members
+   * as gone (not counting members the service removed) records none until an admin confirms.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'IMPORT_SAFEGUARD_PERCENT must be a whole number from 0 to 100' })
+  @Min(0, { message: 'IMPORT_SAFEGUARD_PERCENT must be a whole number from 0 to 100' })
+  @Max(100, { message: 'IMPORT_SAFEGUARD_PERCENT must be a whole number from 0 to 100' })
+  IMPORT_SAFEGUARD_PERCENT = 20;
+
+  /**
    * `all` (default): API, projections and sagas in one process. `api`: HTTP only, stateless,
    * scale it out. `worker`: projections, sagas and the daily check.
    */

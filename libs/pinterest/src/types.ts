@@ -1,3 +1,5 @@
+import type { Evidence } from './errors';
+
 /** Names from Pinterest Business Manager (see DOMAIN.md), as the API spells them. */
 
 export const BUSINESS_ROLES = ['MANAGER', 'EMPLOYEE'] as const;
@@ -114,6 +116,14 @@ export interface BusinessSnapshot {
   grants: SnapshotGrant[];
   /** Inconsistencies seen while reading (e.g. a change made during the snapshot). */
   warnings: string[];
+  /**
+   * True only when the reading found nothing amiss: the Employees list stated its count, every
+   * page listed the rows its count states, and no warning was raised. Someone absent from an
+   * incomplete snapshot may simply not have been read: it proves no departure.
+   */
+  complete: boolean;
+  /** Screenshot, page HTML and trace of what made the snapshot incomplete; empty when complete. */
+  evidence: Evidence[];
 }
 
 export type SnapshotPhase = 'business' | 'members' | 'assets' | 'partners';

@@ -140,6 +140,31 @@ describe('simulator server', () => {
     expect((await post('/__sim/faults', { nonsense: true })).status).toBe(400);
   });
 
+  it('hideRows: the next N Employees lists leave out their last row, the count still says all', async () => {
+    // given a logged-in Manager and the fault for two renders
+    const { cookie } = await login(DEMO_AUTOMATION_ACCOUNT.email, DEMO_AUTOMATION_ACCOUNT.password);
+    const list = `/business/business-access/${DEMO_BUSINESS_ID}/employees?pageSize=100`;
+    const people = demoFixture().businesses[0]!.members.length;
+    const read = async () => {
+      const text = await (await page(list, cookie)).text();
+      return {
+        rows: (text.match(/data-member-id=/g) ?? []).length,
+        count: /Showing 1–(\d+) of (\d+) people/.exec(text)?.slice(1).map(Number),
+      };
+    };
+    expect((await post('/__sim/faults', { hideRows: 2 })).status).toBe(200);
+
+    // when the list is rendered three times
+    const [first, second, third] = [await read(), await read(), await read()];
+
+    // then the first two miss one row while stating the total, the third is whole
+    expect(first).toEqual({ rows: people - 1, count: [people, people] });
+    expect(second).toEqual({ rows: people - 1, count: [people, people] });
+    expect(third).toEqual({ rows: people, count: [people, people] });
+    expect((await post('/__sim/faults', { hideRows: -1 })).status).toBe(400);
+    expect((await post('/__sim/faults', { hideRows: 'all' })).status).toBe(400);
+  });
+
   it('holds every UI response for latencyMs', async () => {
     await post('/__sim/faults', { latencyMs: 150 });
     const started = Date.now();

@@ -109,6 +109,7 @@ const defaultFaults = (latencyMs: number): Faults => ({
   failStatus: 503,
   challengeNextLogin: false,
   rateLimitNextLogin: false,
+  hideRows: 0,
 });
 
 interface Request {
@@ -437,12 +438,15 @@ export class SimulatorApp {
             )
           : all;
         const invitedRaw = query.get('invited');
+        const hideLastRow = this.faults.hideRows > 0;
+        if (hideLastRow) this.faults.hideRows -= 1;
         return page(
           employeesPage(withFlash(), {
             q,
             ...parsePaging(query),
             matches,
             ...(invitedRaw !== null && { invited: Number(invitedRaw) || 0 }),
+            ...(hideLastRow && { hideLastRow }),
           }),
         );
       }
@@ -628,7 +632,7 @@ function parseFaults(body: unknown): FaultsInput {
   if (typeof body !== 'object' || body === null) throw new HttpError(400, 'body must be an object');
   const o = body as Record<string, unknown>;
   const out: FaultsInput = {};
-  for (const key of ['latencyMs', 'failNext', 'failStatus'] as const) {
+  for (const key of ['latencyMs', 'failNext', 'failStatus', 'hideRows'] as const) {
     const v = o[key];
     if (v === undefined) continue;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
@@ -652,6 +656,7 @@ function parseFaults(body: unknown): FaultsInput {
     'expireSessions',
     'challengeNextLogin',
     'rateLimitNextLogin',
+    'hideRows',
   ]);
   const unknown = Object.keys(o).filter((k) => !known.has(k));
   if (unknown.length > 0) throw new HttpError(400, `unknown fault ${unknown.join(', ')}`);

@@ -160,6 +160,11 @@ export interface Faults {
   challengeNextLogin: boolean;
   /** The next login attempt is refused with "Too many attempts". */
   rateLimitNextLogin: boolean;
+  /**
+   * How many of the next renders of the Employees list silently leave out their last row,
+   * while the count on the page still states every person: a partial read to be caught.
+   */
+  hideRows: number;
 }
 
 export type FaultsInput = Partial<Faults> & {

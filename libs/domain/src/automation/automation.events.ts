@@ -14,11 +14,24 @@ export interface CheckSummary {
   invites: number;
 }
 
+/**
+ * Why a check read Pinterest and still did not complete: the snapshot was not known to be
+ * whole (`partial_snapshot`), or it would record too many departures at once (`safeguard`).
+ */
+export type CheckStopKind = 'partial_snapshot' | 'safeguard';
+
 export interface TaskFailure {
-  /** The gateway's error kind: invalid_credentials, transient, permission_denied, … */
+  /**
+   * The gateway's error kind (invalid_credentials, transient, permission_denied, …), or a
+   * CheckStopKind when the check read Pinterest but stopped short of recording departures.
+   */
   kind: string;
   message: string;
   evidence: string[];
+  /** What the check did record before it stopped (a CheckStopKind only). */
+  summary?: CheckSummary;
+  /** The numbers behind a CheckStopKind, e.g. how many members it would record as gone. */
+  details?: Record<string, number | string | string[]>;
 }
 
 export type AutomationTaskQueued = DomainEvent<

@@ -1,2 +1,4 @@
 export * from './integration.events';
 export * from './integration.decider';
+export * from './health';
+export * from './departures';

@@ -1,6 +1,7 @@
 import type { Decider } from '../shared/decider';
 import { Conflict, NotFound } from '../shared/errors';
 import { deterministicId } from '../shared/ids';
+import { type CheckOutcome, evolveHealth, healthAfterCheck, NEVER_CHECKED } from './health';
 import type {
   IntegrationEvent,
   IntegrationHealth,
@@ -23,8 +24,9 @@ export type IntegrationCommand =
       automationAccountId: string;
     }
   | { type: 'DisconnectIntegration' }
-  | { type: 'CheckForUpdates'; taskId: string; trigger: TaskTrigger }
-  | { type: 'FinishCheck'; taskId: string; result: 'completed' | 'not_completed' }
+  | { type: 'CheckForUpdates'; taskId: string; trigger: TaskTrigger; confirmDepartures?: boolean }
+  /** The check's outcome; the health follows it (see healthAfterCheck). */
+  | { type: 'FinishCheck'; taskId: string; outcome: CheckOutcome }
   | { type: 'ChangeHealth'; to: IntegrationHealth; reason: string };
 
 export interface IntegrationState {
@@ -33,6 +35,7 @@ export interface IntegrationState {
   businessId: string | null;
   automationAccountId: string | null;
   health: IntegrationHealth;
+  healthReason: string;
   activeCheckTaskId: string | null;
 }
 
@@ -42,11 +45,17 @@ export const integrationDecider: Decider<IntegrationCommand, IntegrationEvent, I
     connected: false,
     businessId: null,
     automationAccountId: null,
-    health: 'requires_sync',
+    health: NEVER_CHECKED.health,
+    healthReason: NEVER_CHECKED.reason,
     activeCheckTaskId: null,
   },
 
-  evolve(state, event) {
+  evolve(current, event) {
+    const { health, reason } = evolveHealth(
+      { health: current.health, reason: current.healthReason },
+      event,
+    );
+    const state = { ...current, health, healthReason: reason };
     switch (event.type) {
       case 'IntegrationConnected':
         return {
@@ -55,7 +64,6 @@ export const integrationDecider: Decider<IntegrationCommand, IntegrationEvent, I
           connected: true,
           businessId: event.data.businessId,
           automationAccountId: event.data.automationAccountId,
-          health: 'requires_sync',
           activeCheckTaskId: null,
         };
       case 'IntegrationDisconnected':
@@ -67,7 +75,7 @@ export const integrationDecider: Decider<IntegrationCommand, IntegrationEvent, I
           ? { ...state, activeCheckTaskId: null }
           : state;
       case 'IntegrationHealthChanged':
-        return { ...state, health: event.data.to };
+        return state;
     }
   },
 
@@ -95,25 +103,52 @@ export const integrationDecider: Decider<IntegrationCommand, IntegrationEvent, I
         return [
           {
             type: 'CheckForUpdatesRequested',
-            data: { integrationId, taskId: command.taskId, trigger: command.trigger },
+            data: {
+              integrationId,
+              taskId: command.taskId,
+              trigger: command.trigger,
+              ...(command.confirmDepartures === true && { confirmDepartures: true as const }),
+            },
           },
         ];
-      case 'FinishCheck':
+      case 'FinishCheck': {
         if (state.activeCheckTaskId !== command.taskId) return [];
-        return [
+        const { outcome } = command;
+        const events: IntegrationEvent[] = [
           {
             type: 'CheckForUpdatesFinished',
-            data: { integrationId, taskId: command.taskId, result: command.result },
+            data: {
+              integrationId,
+              taskId: command.taskId,
+              result: outcome.result,
+              ...(outcome.result === 'not_completed' && {
+                failure: { kind: outcome.failure.kind, message: outcome.failure.message },
+              }),
+            },
           },
         ];
+        const next = healthAfterCheck(outcome);
+        if (next) events.push(...healthChange(state, integrationId, next.health, next.reason));
+        return events;
+      }
       case 'ChangeHealth':
-        if (state.health === command.to) return [];
-        return [
-          {
-            type: 'IntegrationHealthChanged',
-            data: { integrationId, from: state.health, to: command.to, reason: command.reason },
-          },
-        ];
+        return healthChange(state, integrationId, command.to, command.reason);
     }
   },
 };
+
+/** A health change is recorded when the health or its reason differ from the current ones. */
+function healthChange(
+  state: IntegrationState,
+  integrationId: string,
+  to: IntegrationHealth,
+  reason: string,
+): IntegrationEvent[] {
+  if (state.health === to && state.healthReason === reason) return [];
+  return [
+    {
+      type: 'IntegrationHealthChanged',
+      data: { integrationId, from: state.health, to, reason },
+    },
+  ];
+}

@@ -21,11 +21,26 @@ export type IntegrationDisconnected = DomainEvent<
 >;
 export type CheckForUpdatesRequested = DomainEvent<
   'CheckForUpdatesRequested',
-  { integrationId: string; taskId: string; trigger: TaskTrigger }
+  {
+    integrationId: string;
+    taskId: string;
+    trigger: TaskTrigger;
+    /**
+     * Present (true) when an admin confirmed that this check may record departures past the
+     * import safeguard; the event's actor is who confirmed.
+     */
+    confirmDepartures?: true;
+  }
 >;
 export type CheckForUpdatesFinished = DomainEvent<
   'CheckForUpdatesFinished',
-  { integrationId: string; taskId: string; result: 'completed' | 'not_completed' }
+  {
+    integrationId: string;
+    taskId: string;
+    result: 'completed' | 'not_completed';
+    /** Why it did not complete (absent on events recorded before it was kept). */
+    failure?: { kind: string; message: string };
+  }
 >;
 export type IntegrationHealthChanged = DomainEvent<
   'IntegrationHealthChanged',

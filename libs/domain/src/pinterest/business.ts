@@ -69,6 +69,15 @@ export interface ObservedBusiness {
   invites: ObservedInvite[];
   assets: ObservedAsset[];
   partners: ObservedPartner[];
+  /**
+   * Whether the reading knows it saw everyone (the list's own count agreed, nothing amiss).
+   * Only a complete observation can tell that someone absent from it has left.
+   */
+  complete: boolean;
+  /** What the reading found amiss, in words; empty when complete. */
+  warnings: string[];
+  /** Where what made it incomplete was kept: screenshots, page HTML, traces. */
+  evidence: string[];
 }
 
 /** Canonical form: sorted permissions, no empty entries, so equal grants compare equal. */

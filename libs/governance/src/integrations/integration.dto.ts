@@ -1,5 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import {
+  IsBoolean,
   IsEmail,
   IsIn,
   IsInt,
@@ -69,6 +70,17 @@ export class ConnectIntegrationDto {
   @ValidateNested()
   @Type(() => AutomationAccountInput)
   automationAccount!: AutomationAccountInput;
+}
+
+/** The body of POST /api/integrations/:id/check-for-updates, which may be empty. */
+export class CheckForUpdatesDto {
+  /**
+   * An admin's go-ahead for this check to record departures past the import safeguard
+   * (IMPORT_SAFEGUARD_PERCENT); recorded on the request with who gave it.
+   */
+  @IsOptional()
+  @IsBoolean({ message: 'confirmDepartures must be true or false' })
+  confirmDepartures?: boolean;
 }
 
 /** Cursor pagination, the same on every list. */

@@ -13,7 +13,12 @@ import {
 import type { Caller } from '../access/access.service';
 import { ApiKeyGuard, CurrentCaller } from '../access/auth.guard';
 import { automationAccountCard } from '../read-models/automation-accounts.projection';
-import { ConnectIntegrationDto, ListMembersQuery, ListTasksQuery } from './integration.dto';
+import {
+  CheckForUpdatesDto,
+  ConnectIntegrationDto,
+  ListMembersQuery,
+  ListTasksQuery,
+} from './integration.dto';
 import { IntegrationsService } from './integrations.service';
 import { MembersQuery } from './members.query';
 
@@ -50,8 +55,14 @@ export class IntegrationsController {
 
   @Post(':id/check-for-updates')
   @HttpCode(202)
-  async checkForUpdates(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string) {
-    const { taskId } = await this.integrations.checkForUpdates(caller, id, 'web_app');
+  async checkForUpdates(
+    @CurrentCaller() caller: Caller,
+    @Param('id', uuid) id: string,
+    @Body() body?: CheckForUpdatesDto,
+  ) {
+    const { taskId } = await this.integrations.checkForUpdates(caller, id, 'web_app', {
+      confirmDepartures: body?.confirmDepartures === true,
+    });
     return { taskId };
   }
 

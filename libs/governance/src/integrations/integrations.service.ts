@@ -133,11 +133,15 @@ export class IntegrationsService {
     await this.settle(result.append);
   }
 
-  /** Queues a check; while one is queued or running, that one is the answer. */
+  /**
+   * Queues a check; while one is queued or running, that one is the answer. With
+   * confirmDepartures, the caller lets this check record departures past the import safeguard.
+   */
   async checkForUpdates(
     caller: Caller,
     integrationId: string,
     trigger: TaskTrigger,
+    options: { confirmDepartures?: boolean } = {},
   ): Promise<{ taskId: string; created: boolean }> {
     await this.integration(caller, integrationId);
     const stream = integrationStream(integrationId);
@@ -149,7 +153,7 @@ export class IntegrationsService {
     const result = await this.commands.execute(
       stream,
       integrationDecider,
-      { type: 'CheckForUpdates', taskId, trigger },
+      { type: 'CheckForUpdates', taskId, trigger, confirmDepartures: options.confirmDepartures },
       ctx,
     );
     if (result.appended === 0) {

@@ -88,6 +88,8 @@ export const automationTasksProjection: Projection = {
         Object.assign(next, {
           status: 'not_completed',
           attempts: event.data.attempts,
+          // A check that stopped short of departures still recorded what it saw.
+          summary: event.data.failure.summary ?? current.summary,
           error: event.data.failure,
           retryAt: null,
         });

@@ -1,4 +1,10 @@
-import type { IntegrationEvent, IntegrationHealth, LoginMethod } from '@app/domain';
+import {
+  evolveHealth,
+  type IntegrationEvent,
+  type IntegrationHealth,
+  type LoginMethod,
+  NEVER_CHECKED,
+} from '@app/domain';
 import type { RecordedEvent } from '@app/eventstore';
 import type { Projection } from '@app/projections';
 import type { Document } from '@app/readmodels';
@@ -13,7 +19,13 @@ export interface IntegrationDoc extends Document {
   health: IntegrationHealth;
   healthReason: string | null;
   activeTaskId: string | null;
-  lastCheck: { taskId: string; at: string; result: 'completed' | 'not_completed' } | null;
+  lastCheck: {
+    taskId: string;
+    at: string;
+    result: 'completed' | 'not_completed';
+    /** Why it did not complete; null when it did (or when the log does not say). */
+    failure: { kind: string; message: string } | null;
+  } | null;
   connectedAt: string;
   disconnectedAt: string | null;
 }
@@ -38,8 +50,8 @@ export const integrationsProjection: Projection = {
         loginMethod: event.data.loginMethod,
         automationAccountId: event.data.automationAccountId,
         connected: true,
-        health: 'requires_sync',
-        healthReason: 'never checked',
+        health: NEVER_CHECKED.health,
+        healthReason: NEVER_CHECKED.reason,
         activeTaskId: null,
         lastCheck: current?.lastCheck ?? null,
         connectedAt: at,
@@ -64,16 +76,23 @@ export const integrationsProjection: Projection = {
         ctx.put<IntegrationDoc>(INTEGRATIONS, {
           ...current,
           activeTaskId: current.activeTaskId === event.data.taskId ? null : current.activeTaskId,
-          lastCheck: { taskId: event.data.taskId, at, result: event.data.result },
+          lastCheck: {
+            taskId: event.data.taskId,
+            at,
+            result: event.data.result,
+            failure: event.data.failure ?? null,
+          },
         });
         break;
-      case 'IntegrationHealthChanged':
-        ctx.put<IntegrationDoc>(INTEGRATIONS, {
-          ...current,
-          health: event.data.to,
-          healthReason: event.data.reason,
-        });
+      case 'IntegrationHealthChanged': {
+        // The decider's own fold: the card says what the integration's stream decides on.
+        const { health, reason } = evolveHealth(
+          { health: current.health, reason: current.healthReason ?? '' },
+          event,
+        );
+        ctx.put<IntegrationDoc>(INTEGRATIONS, { ...current, health, healthReason: reason });
         break;
+      }
     }
   },
 };

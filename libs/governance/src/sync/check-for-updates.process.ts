@@ -1,12 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Environment } from '@app/config';
 import {
   type AutomationAccountEvent,
   automationAccountStream,
+  type AutomationTaskEvent,
+  automationTaskStream,
   type CheckForUpdatesRequested,
+  type CheckOutcome,
   deterministicId,
+  healthOfFailure,
   integrationDecider,
   type IntegrationHealth,
   integrationStream,
+  type ObservedBusiness,
   type TaskFailure,
 } from '@app/domain';
 import { EventStore, type RecordedEvent } from '@app/eventstore';
@@ -24,23 +30,14 @@ import {
   failureOf,
   type PinterestFailure,
 } from './business-reader.port';
-import { SnapshotImporter } from './snapshot-importer';
+import { type ImportOutcome, SnapshotImporter } from './snapshot-importer';
 import { TaskRecorder } from './task-recorder';
 
 export const CHECK_MAX_ATTEMPTS = 3;
 
-/** What a failure says about the integration's health card. */
+/** What a failure says about the integration's health card (the rule: healthOfFailure). */
 export function healthAfter(failure: PinterestFailure): IntegrationHealth | null {
-  switch (failure.kind) {
-    case 'invalid_credentials':
-    case 'challenge_required':
-      return 'review_service_account';
-    case 'permission_denied':
-    case 'business_not_found':
-      return 'review_configuration';
-    default:
-      return null;
-  }
+  return healthOfFailure(failure);
 }
 
 export interface CheckRetryPolicy {
@@ -73,6 +70,7 @@ export class CheckForUpdatesProcess implements EventConsumer {
     private readonly logins: AutomationLogins,
     @Inject(BUSINESS_READER) private readonly reader: BusinessReader,
     @Inject(CHECK_RETRY_POLICY) private readonly retry: CheckRetryPolicy,
+    private readonly env: Environment,
   ) {}
 
   async handle(recorded: RecordedEvent): Promise<void> {
@@ -85,47 +83,48 @@ export class CheckForUpdatesProcess implements EventConsumer {
       causationId: recorded.id,
     };
     const progress = await this.tasks.state(taskId);
-    if (progress.finished) return this.finish(ctx, integrationId, taskId, progress.finished);
+    if (progress.finished)
+      return this.finish(ctx, integrationId, taskId, await this.outcomeOf(taskId));
 
     const { state: integration } = await this.commands.load(
       integrationStream(integrationId),
       integrationDecider,
     );
     if (!integration.connected || !integration.businessId || !integration.automationAccountId) {
-      await this.tasks.notCompleted(ctx, taskId, progress.attempts, {
+      const failure: TaskFailure = {
         kind: 'integration_disconnected',
         message: 'the integration was disconnected before the check ran',
         evidence: [],
-      });
-      return this.finish(ctx, integrationId, taskId, 'not_completed');
+      };
+      await this.tasks.notCompleted(ctx, taskId, progress.attempts, failure);
+      return this.finish(ctx, integrationId, taskId, { result: 'not_completed', failure });
     }
+    const confirmDepartures = request.data.confirmDepartures === true;
 
     for (let attempt = progress.attempts + 1; ; attempt += 1) {
       await this.tasks.started(ctx, taskId, attempt);
+      let imported: ImportOutcome;
+      let snapshot: ObservedBusiness;
       try {
         const login = await this.logins.loginOf(ctx.workspaceId, integration.automationAccountId);
         let lastProgressAt = 0;
-        const snapshot = await this.reader.readBusiness(
-          login,
-          integration.businessId,
-          (done, total) => {
-            // Progress is for people watching: a few events, not one per member.
-            if (Date.now() - lastProgressAt < 2000 && done < total) return;
-            lastProgressAt = Date.now();
-            void this.tasks.progressed(ctx, taskId, done, total).catch(() => undefined);
-          },
-        );
-        const summary = await this.importer.import(snapshot, {
-          workspaceId: ctx.workspaceId,
-          integrationId,
-          actor: ctx.actor,
-          correlationId: recorded.metadata.correlationId,
-          causationId: recorded.id,
+        snapshot = await this.reader.readBusiness(login, integration.businessId, (done, total) => {
+          // Progress is for people watching: a few events, not one per member.
+          if (Date.now() - lastProgressAt < 2000 && done < total) return;
+          lastProgressAt = Date.now();
+          void this.tasks.progressed(ctx, taskId, done, total).catch(() => undefined);
         });
-        await this.tasks.completed(ctx, taskId, { ...summary });
-        await this.accountLogin(ctx, integration.automationAccountId, null);
-        await this.changeHealth(ctx, integrationId, 'healthy', 'check completed');
-        return this.finish(ctx, integrationId, taskId, 'completed');
+        imported = await this.importer.import(
+          snapshot,
+          {
+            workspaceId: ctx.workspaceId,
+            integrationId,
+            actor: ctx.actor,
+            correlationId: recorded.metadata.correlationId,
+            causationId: recorded.id,
+          },
+          { safeguardPercent: this.env.IMPORT_SAFEGUARD_PERCENT, confirmDepartures },
+        );
       } catch (error) {
         const failure = failureOf(error);
         const taskFailure: TaskFailure = {
@@ -155,10 +154,34 @@ export class CheckForUpdatesProcess implements EventConsumer {
         if (failure.kind === 'invalid_credentials' || failure.kind === 'challenge_required') {
           await this.accountLogin(ctx, integration.automationAccountId, failure.message);
         }
-        const health = healthAfter(failure);
-        if (health) await this.changeHealth(ctx, integrationId, health, failure.message);
-        return this.finish(ctx, integrationId, taskId, 'not_completed');
+        return this.finish(ctx, integrationId, taskId, {
+          result: 'not_completed',
+          failure: taskFailure,
+        });
       }
+
+      const { summary, departures } = imported;
+      await this.accountLogin(ctx, integration.automationAccountId, null);
+      if (departures.kind !== 'record') {
+        // Pinterest was read, only not so that absences may be recorded: no retry.
+        const failure: TaskFailure = {
+          kind: departures.kind,
+          message: departures.message,
+          evidence: departures.kind === 'partial_snapshot' ? snapshot.evidence : [],
+          summary,
+          details: departures.details,
+        };
+        this.logger.warn(`task ${taskId}: not completed (${failure.kind}): ${failure.message}`);
+        await this.tasks.notCompleted(ctx, taskId, attempt, failure);
+        return this.finish(ctx, integrationId, taskId, { result: 'not_completed', failure });
+      }
+      await this.tasks.completed(ctx, taskId, {
+        ...summary,
+        // Who let this check record departures past the safeguard: the request's actor.
+        ...(confirmDepartures && { departuresConfirmedBy: ctx.actor }),
+        ...(departures.safeguardOverridden && { safeguardOverridden: true }),
+      });
+      return this.finish(ctx, integrationId, taskId, { result: 'completed' });
     }
   }
 
@@ -193,32 +216,50 @@ export class CheckForUpdatesProcess implements EventConsumer {
     );
   }
 
-  private async changeHealth(
-    ctx: CommandContext,
-    integrationId: string,
-    to: IntegrationHealth,
-    reason: string,
-  ): Promise<void> {
-    await this.commands.execute(
-      integrationStream(integrationId),
-      integrationDecider,
-      { type: 'ChangeHealth', to, reason },
-      ctx,
-    );
+  /** A finished task's outcome, as its stream recorded it (for a re-run after a crash). */
+  private async outcomeOf(taskId: string): Promise<CheckOutcome> {
+    for (const e of await this.events.readStream(automationTaskStream(taskId), {
+      direction: 'backwards',
+    })) {
+      const event = toDomainEvent(e) as AutomationTaskEvent;
+      if (event.type === 'AutomationTaskCompleted') return { result: 'completed' };
+      if (event.type === 'AutomationTaskNotCompleted') {
+        return { result: 'not_completed', failure: event.data.failure };
+      }
+    }
+    return {
+      result: 'not_completed',
+      failure: { kind: 'internal', message: 'the task has no recorded outcome' },
+    };
   }
 
+  /** Ends the check on the integration; its health follows the outcome (healthAfterCheck). */
   private async finish(
     ctx: CommandContext,
     integrationId: string,
     taskId: string,
-    result: 'completed' | 'not_completed',
+    outcome: CheckOutcome,
   ): Promise<void> {
+    const failure =
+      outcome.result === 'not_completed'
+        ? { kind: outcome.failure.kind, message: outcome.failure.message }
+        : undefined;
     await this.commands.execute(
       integrationStream(integrationId),
       integrationDecider,
-      { type: 'FinishCheck', taskId, result },
+      {
+        type: 'FinishCheck',
+        taskId,
+        outcome: failure ? { result: 'not_completed', failure } : outcome,
+      },
       ctx,
-      { eventId: () => deterministicId('check-finished', taskId) },
+      {
+        // The health change rides in the same append as the end of the check.
+        eventId: (_e, i) =>
+          i === 0
+            ? deterministicId('check-finished', taskId)
+            : deterministicId('check-finished', taskId, String(i)),
+      },
     );
   }
 }

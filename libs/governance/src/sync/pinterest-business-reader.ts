@@ -4,6 +4,7 @@ import { normalizeGrants } from '@app/domain';
 import {
   type AssetPermission,
   type BusinessSnapshot,
+  type Evidence,
   type PinterestBusinessGateway,
   PinterestError,
   type PlaywrightGatewayOptions,
@@ -85,8 +86,14 @@ export function observedBusinessOf(snapshot: BusinessSnapshot): ObservedBusiness
       assets: grantsOf(partnerGrants, p.id),
       people: p.people ?? [],
     })),
+    complete: snapshot.complete,
+    warnings: [...snapshot.warnings],
+    evidence: snapshot.evidence.flatMap(evidencePaths),
   };
 }
+
+const evidencePaths = (e: Evidence): string[] =>
+  [e.screenshotPath, e.htmlPath, e.tracePath].filter((p): p is string => !!p);
 
 /**
  * Reads businesses through the Playwright gateway: one gateway (one login session) per

@@ -1,8 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  type AbsentMember,
   businessStream,
   catalogDecider,
   type CheckSummary,
+  decideDepartures,
+  DEFAULT_SAFEGUARD_PERCENT,
+  type DepartureDecision,
   memberDecider,
   memberIdFor,
   type MemberState,
@@ -32,6 +36,20 @@ export interface ImportContext {
   onProgress?: (done: number, total: number) => void;
 }
 
+export interface ImportOptions {
+  /** IMPORT_SAFEGUARD_PERCENT */
+  safeguardPercent: number;
+  /** An admin confirmed that this check may record departures past the safeguard. */
+  confirmDepartures: boolean;
+}
+
+export interface ImportOutcome {
+  /** What was recorded. */
+  summary: CheckSummary;
+  /** Whether the members not seen were recorded as gone, or why not. */
+  departures: DepartureDecision;
+}
+
 /**
  * Turns one observation of the business into events: only what changed, each decided on its
  * own stream with optimistic concurrency. Running it twice on the same snapshot records
@@ -47,7 +65,18 @@ export class SnapshotImporter {
     private readonly candidates: IdentityCandidates,
   ) {}
 
-  async import(snapshot: ObservedBusiness, ctx: ImportContext): Promise<CheckSummary> {
+  /**
+   * Everything seen is recorded; who was not seen is recorded as gone only when
+   * decideDepartures says the absence means a departure (see ImportOutcome.departures).
+   */
+  async import(
+    snapshot: ObservedBusiness,
+    ctx: ImportContext,
+    options: ImportOptions = {
+      safeguardPercent: DEFAULT_SAFEGUARD_PERCENT,
+      confirmDepartures: false,
+    },
+  ): Promise<ImportOutcome> {
     const base: CommandContext = {
       workspaceId: ctx.workspaceId,
       actor: ctx.actor,
@@ -80,6 +109,7 @@ export class SnapshotImporter {
 
     const states = new Map<string, MemberState>();
     const total = snapshot.members.length;
+    let seenAgain = 0;
     // Many members per multi-stream append: a first import is one transaction per chunk.
     for (let from = 0; from < total; from += IMPORT_CHUNK) {
       const chunk = snapshot.members.slice(from, from + IMPORT_CHUNK).map((observed) => {
@@ -98,6 +128,7 @@ export class SnapshotImporter {
       });
       const results = await this.commands.executeMany(memberDecider, chunk);
       results.forEach((result, i) => {
+        if (result.previous.present) seenAgain += 1;
         if (result.appended > 0) {
           if (result.previous.present) summary.membersChanged += 1;
           else summary.membersAdded += 1;
@@ -108,10 +139,20 @@ export class SnapshotImporter {
     }
 
     await this.observeInvites(snapshot, states, base);
-    summary.membersGone = await this.recordGone(ctx.integrationId, states, drift);
+    const absent = await this.absentMembers(ctx.integrationId, states);
+    const departures = decideDepartures({
+      snapshot,
+      knownMembers: seenAgain + absent.length,
+      absent,
+      safeguardPercent: options.safeguardPercent,
+      confirmed: options.confirmDepartures,
+    });
+    if (departures.kind === 'record') {
+      summary.membersGone = await this.recordGone(departures.memberIds, drift);
+    }
     summary.membersMatched = await this.autoMatch(ctx.workspaceId, states, base);
     ctx.onProgress?.(total, total);
-    return summary;
+    return { summary, departures };
   }
 
   /** An invite sent when a member was matched is claimed once its email joins the business. */
@@ -135,27 +176,39 @@ export class SnapshotImporter {
     }
   }
 
-  /** Members seen before and absent now left the business without us. */
-  private async recordGone(
+  /** Members the log holds as present whom this snapshot did not show. */
+  private async absentMembers(
     integrationId: string,
     seen: Map<string, MemberState>,
-    drift: CommandContext,
-  ): Promise<number> {
+  ): Promise<AbsentMember[]> {
     await this.projections.waitFor(await this.events.headPosition(), 60_000);
     const members = this.readModels.collection<MemberDoc>(MEMBERS);
-    let gone = 0;
     let cursor: string | null = null;
-    const absent: string[] = [];
+    const absent: AbsentMember[] = [];
     do {
       const page: { items: MemberDoc[]; nextCursor: string | null } = await members.find({
         where: { integrationId, tab: { in: ['unmatched', 'onboarded', 'exempted'] } },
         limit: 1000,
         cursor: cursor ?? undefined,
       });
-      for (const doc of page.items) if (!seen.has(doc.id)) absent.push(doc.id);
+      for (const doc of page.items) {
+        if (seen.has(doc.id)) continue;
+        absent.push({
+          memberId: doc.id,
+          removalByUs:
+            doc.pendingAction?.kind === 'removal' ||
+            doc.lastFailure?.kind === 'deprovisioning_failed',
+        });
+      }
       cursor = page.nextCursor;
     } while (cursor);
-    for (const memberId of absent) {
+    return absent;
+  }
+
+  /** Members seen before and absent now left the business without us. */
+  private async recordGone(memberIds: string[], drift: CommandContext): Promise<number> {
+    let gone = 0;
+    for (const memberId of memberIds) {
       const result = await this.commands.execute(
         memberStream(memberId),
         memberDecider,

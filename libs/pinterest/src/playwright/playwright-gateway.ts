@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright';
 
 import {
   ChallengeRequired,
+  type Evidence,
   InvalidRequest,
   maskEmail,
   MemberNotFound,
@@ -450,7 +451,8 @@ export class PlaywrightPinterestGateway implements PinterestBusinessGateway {
       // each row lists the person's assigned assets with permissions, so grants come with
       // them (no page per asset). Assets: the three lists, then Partners and each partner.
       const pool = new WorkPool<PageDriver>();
-      const addMembers = (read: EmployeesPageReading): void => {
+      const evidence: Evidence[] = [];
+      const addMembers = async (read: EmployeesPageReading, d: PageDriver): Promise<void> => {
         for (const m of read.members) {
           if (members.has(m.id)) {
             warnings.push(`member ${m.id} was listed twice (the list changed while reading)`);
@@ -458,6 +460,17 @@ export class PlaywrightPinterestGateway implements PinterestBusinessGateway {
           members.set(m.id, m);
         }
         progress({ phase: 'members', done: members.size, total: expectedMembers });
+        if (read.missing === 0) return;
+        // The page itself says it read part of the list: keep what it looked like.
+        warnings.push(
+          read.missing === null
+            ? `the Employees page ${d.page.url()} states no count of people`
+            : `the Employees page ${d.page.url()} states "${read.stated}" but lists ${read.members.length} people`,
+        );
+        // A few pages show what went wrong; a screenshot of every page of a long list would not.
+        if (evidence.length < 3) {
+          evidence.push(await this.evidence.capture('snapshot-incomplete', d.page, lane.tracer));
+        }
       };
       pool.add(async (d) => {
         home = await new BusinessHomePage(d).read(businessId);
@@ -465,17 +478,17 @@ export class PlaywrightPinterestGateway implements PinterestBusinessGateway {
         const first = await new EmployeesPage(d).read(businessId);
         invites = first.invites;
         expectedMembers = first.total;
-        addMembers(first);
+        await addMembers(first, d);
         if (!first.next) return;
         // The count on page one tells how many pages follow: every tab can take one.
-        const perPage = first.members.length;
+        const perPage = first.members.length + Math.max(0, first.missing ?? 0);
         const pages = first.total !== null && perPage > 0 ? Math.ceil(first.total / perPage) : 0;
         if (pages < 2) {
           // No usable count: follow "Next page" one by one.
           let read = first;
           while (read.next) {
             read = await new EmployeesPage(d).read(businessId, read.next);
-            addMembers(read);
+            await addMembers(read, d);
           }
           return;
         }
@@ -483,11 +496,11 @@ export class PlaywrightPinterestGateway implements PinterestBusinessGateway {
           pool.add(async (d2) => {
             const employees = new EmployeesPage(d2);
             let read = await employees.read(businessId, employees.pageUrl(businessId, n));
-            addMembers(read);
+            await addMembers(read, d2);
             // People added while reading push the list past the count: follow it to the end.
             while (n === pages && read.next) {
               read = await employees.read(businessId, read.next);
-              addMembers(read);
+              await addMembers(read, d2);
             }
           });
         }
@@ -513,7 +526,9 @@ export class PlaywrightPinterestGateway implements PinterestBusinessGateway {
       });
       await this.runPool(pool, driver, session, lane);
 
-      if (expectedMembers !== null && expectedMembers !== members.size) {
+      if (expectedMembers === null) {
+        warnings.push('the Employees list states no count of people');
+      } else if (expectedMembers !== members.size) {
         warnings.push(`Employees said ${expectedMembers} people, ${members.size} were read`);
       }
       // Grants in asset order, then people in Employees order, then partners.
@@ -554,6 +569,10 @@ export class PlaywrightPinterestGateway implements PinterestBusinessGateway {
           });
         }
       }
+      const complete = warnings.length === 0;
+      if (!complete && evidence.length === 0) {
+        evidence.push(await this.evidence.capture('snapshot-incomplete', driver.page, lane.tracer));
+      }
       return {
         businessId,
         businessName: home?.name ?? '',
@@ -565,6 +584,8 @@ export class PlaywrightPinterestGateway implements PinterestBusinessGateway {
         partners,
         grants: [...byAsset.values()].flat(),
         warnings,
+        complete,
+        evidence,
       };
     });
   }

@@ -103,6 +103,8 @@ export interface EmployeesView {
   matches: Member[];
   /** Set after an invitation was sent, to show the "what next" step. */
   invited?: number;
+  /** The hideRows fault: the page's last row is left out; the count still says all. */
+  hideLastRow?: boolean;
 }
 
 const MEMBER_MENU: MenuItem[] = [
@@ -123,7 +125,8 @@ export function employeesPage(ctx: PageContext, view: EmployeesView): string {
     return `${base}?${p.toString()}`;
   };
   const start = (view.page - 1) * view.pageSize;
-  const rows = view.matches.slice(start, start + view.pageSize);
+  const shown = view.matches.slice(start, start + view.pageSize);
+  const rows = view.hideLastRow ? shown.slice(0, -1) : shown;
   const manager = isManager(ctx);
   const invites = [...b.invites.values()];
   return layout({

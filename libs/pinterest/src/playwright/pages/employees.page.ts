@@ -6,9 +6,11 @@ import {
   idFromHref,
   parseInviteStatus,
   parsePermissions,
+  parseRange,
   parseRole,
   parseTotal,
   ROLE_LABELS,
+  rowsInRange,
   SITE,
 } from './site';
 
@@ -73,6 +75,13 @@ export interface EmployeesPageReading {
   /** Every invitation listed (they are all on each page). */
   invites: SnapshotInvite[];
   total: number | null;
+  /**
+   * People the page's count says it shows but did not list (0 when they agree), or null when
+   * the page states no count. A page that says "1–100" and lists 99 rows read part of the list.
+   */
+  missing: number | null;
+  /** The page's own count, as it stated it ("Showing 1–100 of 2,001 people"). */
+  stated: string | null;
   /** URL of the next page, null on the last. */
   next: string | null;
 }
@@ -134,10 +143,13 @@ export class EmployeesPage {
         ? new Date(cell(row, ic.sent).datetime!).toISOString()
         : '',
     }));
+    const range = parseRange(reading.texts.range);
     return {
       members,
       invites,
       total: parseTotal(reading.texts.range),
+      missing: range ? rowsInRange(range) - members.length : null,
+      stated: reading.texts.range ?? null,
       next: reading.links[S.nextPage] ?? null,
     };
   }

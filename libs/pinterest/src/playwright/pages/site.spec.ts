@@ -1,5 +1,12 @@
 import { UnexpectedPage } from '../../errors';
-import { idFromHref, parsePermissions, parseRole, parseTotal } from './site';
+import {
+  idFromHref,
+  parsePermissions,
+  parseRange,
+  parseRole,
+  parseTotal,
+  rowsInRange,
+} from './site';
 
 describe('site words', () => {
   const url = 'http://sim/business/business-access/1/employees';
@@ -30,5 +37,13 @@ describe('site words', () => {
     expect(() => idFromHref(null, url, 'a person')).toThrow(UnexpectedPage);
     expect(parseTotal('Showing 101–200 of 10,001 people')).toBe(10001);
     expect(parseTotal('no count here')).toBeNull();
+  });
+
+  it('reads the rows a page states from its range text, to compare with the rows it lists', () => {
+    const range = parseRange('Showing 101–200 of 10,001 people');
+    expect(range).toEqual({ first: 101, last: 200, total: 10001 });
+    expect(rowsInRange(range!)).toBe(100);
+    expect(rowsInRange(parseRange('Showing 0–0 of 0 people')!)).toBe(0);
+    expect(parseRange('no count here')).toBeNull();
   });
 });

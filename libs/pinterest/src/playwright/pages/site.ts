@@ -104,3 +104,21 @@ export function parseTotal(text: string | null | undefined): number | null {
   const m = /of\s+([\d,]+)/.exec(text ?? '');
   return m ? Number(m[1]!.replace(/,/g, '')) : null;
 }
+
+/**
+ * "Showing 101–200 of 2,001 people" → { first: 101, last: 200, total: 2001 }: the rows the page
+ * says it lists, so a page that lists fewer can be caught. "Showing 0–0 of 0" lists none.
+ */
+export function parseRange(
+  text: string | null | undefined,
+): { first: number; last: number; total: number } | null {
+  const m = /([\d,]+)\s*[–-]\s*([\d,]+)\s+of\s+([\d,]+)/.exec(text ?? '');
+  if (!m) return null;
+  const [first, last, total] = [m[1]!, m[2]!, m[3]!].map((n) => Number(n.replace(/,/g, '')));
+  return { first: first!, last: last!, total: total! };
+}
+
+/** How many rows a range states: "1–100" is 100, "0–0" is none. */
+export function rowsInRange(range: { first: number; last: number }): number {
+  return range.first > 0 && range.last >= range.first ? range.last - range.first + 1 : 0;
+}

@@ -1,0 +1,63 @@
+import type { IntegrationEvent, IntegrationHealth } from './integration.events';
+
+/** The app card's health and the words that explain it. */
+export interface HealthStatus {
+  health: IntegrationHealth;
+  reason: string;
+}
+
+export const NEVER_CHECKED: HealthStatus = { health: 'requires_sync', reason: 'never checked' };
+
+/** A failure as a task records it: the gateway's kind (or a check's stop kind) and its words. */
+export interface OutcomeFailure {
+  kind: string;
+  message: string;
+}
+
+export type CheckOutcome =
+  { result: 'completed' } | { result: 'not_completed'; failure: OutcomeFailure };
+
+/**
+ * What a failure says about the integration itself, whatever was being done: the automation
+ * account refused, or the business out of its reach. Other failures say nothing lasting.
+ */
+export function healthOfFailure(failure: OutcomeFailure): IntegrationHealth | null {
+  switch (failure.kind) {
+    case 'invalid_credentials':
+    case 'challenge_required':
+      return 'review_service_account';
+    case 'permission_denied':
+    case 'business_not_found':
+      return 'review_configuration';
+    default:
+      return null;
+  }
+}
+
+/**
+ * Health after a check: the last check decides, whatever came before. A check that did not
+ * complete leaves the data behind Pinterest (requires_sync) unless its failure points at the
+ * account or the configuration; one that completed makes the integration healthy again. A
+ * check of a disconnected integration says nothing.
+ */
+export function healthAfterCheck(outcome: CheckOutcome): HealthStatus | null {
+  if (outcome.result === 'completed') return { health: 'healthy', reason: 'check completed' };
+  const { failure } = outcome;
+  if (failure.kind === 'integration_disconnected') return null;
+  return {
+    health: healthOfFailure(failure) ?? 'requires_sync',
+    reason: `last check not completed (${failure.kind}): ${failure.message}`,
+  };
+}
+
+/** Folds the integration's events into its health: shared by the decider and the read model. */
+export function evolveHealth(status: HealthStatus, event: IntegrationEvent): HealthStatus {
+  switch (event.type) {
+    case 'IntegrationConnected':
+      return NEVER_CHECKED;
+    case 'IntegrationHealthChanged':
+      return { health: event.data.to, reason: event.data.reason };
+    default:
+      return status;
+  }
+}

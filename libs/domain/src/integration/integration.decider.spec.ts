@@ -1,0 +1,196 @@
+import { fold } from '../shared/decider';
+import { healthAfterCheck, healthOfFailure, evolveHealth, NEVER_CHECKED } from './health';
+import { integrationDecider as d, type IntegrationCommand } from './integration.decider';
+import type { IntegrationEvent } from './integration.events';
+
+const connected: IntegrationEvent = {
+  type: 'IntegrationConnected',
+  data: {
+    integrationId: 'i1',
+    label: 'Acme',
+    businessId: '123',
+    loginMethod: 'password',
+    automationAccountId: 'a1',
+  },
+};
+const requested = (taskId: string): IntegrationEvent => ({
+  type: 'CheckForUpdatesRequested',
+  data: { integrationId: 'i1', taskId, trigger: 'web_app' },
+});
+const finish = (
+  taskId: string,
+  failure?: { kind: string; message: string },
+): IntegrationCommand => ({
+  type: 'FinishCheck',
+  taskId,
+  outcome: failure ? { result: 'not_completed', failure } : { result: 'completed' },
+});
+/** Runs a command on the state the events make, and returns the history with its events. */
+const run = (history: IntegrationEvent[], command: IntegrationCommand): IntegrationEvent[] => [
+  ...history,
+  ...d.decide(command, fold(d, history)),
+];
+const unreachable = { kind: 'transient', message: 'the page could not be loaded: ECONNREFUSED' };
+
+describe('integration decider: health follows the last check', () => {
+  it('given a new integration, then it requires a sync because it was never checked', () => {
+    const state = fold(d, [connected]);
+    expect({ health: state.health, reason: state.healthReason }).toEqual(NEVER_CHECKED);
+  });
+
+  it('given a running check, when it completes, then the check ends and the integration is healthy', () => {
+    const events = d.decide(finish('t1'), fold(d, [connected, requested('t1')]));
+    expect(events).toEqual([
+      {
+        type: 'CheckForUpdatesFinished',
+        data: { integrationId: 'i1', taskId: 't1', result: 'completed' },
+      },
+      {
+        type: 'IntegrationHealthChanged',
+        data: {
+          integrationId: 'i1',
+          from: 'requires_sync',
+          to: 'healthy',
+          reason: 'check completed',
+        },
+      },
+    ]);
+  });
+
+  it('given a healthy integration, when a check fails because the site is unreachable, then it is no longer healthy and says why', () => {
+    const healthy = run([connected, requested('t1')], finish('t1'));
+    const events = d.decide(finish('t2', unreachable), fold(d, [...healthy, requested('t2')]));
+    expect(events).toEqual([
+      {
+        type: 'CheckForUpdatesFinished',
+        data: { integrationId: 'i1', taskId: 't2', result: 'not_completed', failure: unreachable },
+      },
+      {
+        type: 'IntegrationHealthChanged',
+        data: {
+          integrationId: 'i1',
+          from: 'healthy',
+          to: 'requires_sync',
+          reason:
+            'last check not completed (transient): the page could not be loaded: ECONNREFUSED',
+        },
+      },
+    ]);
+  });
+
+  it('given a failed check, when the next check completes, then it is healthy again', () => {
+    let history = run([connected, requested('t1')], finish('t1', unreachable));
+    history = run([...history, requested('t2')], finish('t2'));
+    const state = fold(d, history);
+    expect([state.health, state.healthReason]).toEqual(['healthy', 'check completed']);
+  });
+
+  it('given a failed check, when the next one fails otherwise, then the reason changes even though the health does not', () => {
+    let history = run([connected, requested('t1')], finish('t1', unreachable));
+    const partial = {
+      kind: 'partial_snapshot',
+      message: 'the snapshot is not known to be complete',
+    };
+    history = run([...history, requested('t2')], finish('t2', partial));
+    expect(history.at(-1)).toMatchObject({
+      type: 'IntegrationHealthChanged',
+      data: {
+        from: 'requires_sync',
+        to: 'requires_sync',
+        reason: expect.stringMatching(/partial_snapshot/),
+      },
+    });
+  });
+
+  it('given a completed check on a healthy integration, when another completes, then only the end of the check is recorded', () => {
+    const history = run([connected, requested('t1')], finish('t1'));
+    expect(
+      d.decide(finish('t2'), fold(d, [...history, requested('t2')])).map((e) => e.type),
+    ).toEqual(['CheckForUpdatesFinished']);
+  });
+
+  it('given no running check of that task, when finished, then nothing is recorded', () => {
+    expect(d.decide(finish('other', unreachable), fold(d, [connected, requested('t1')]))).toEqual(
+      [],
+    );
+  });
+
+  it('given a check, when an admin confirms departures, then the request carries the confirmation', () => {
+    expect(
+      d.decide(
+        { type: 'CheckForUpdates', taskId: 't1', trigger: 'web_app', confirmDepartures: true },
+        fold(d, [connected]),
+      ),
+    ).toEqual([
+      {
+        type: 'CheckForUpdatesRequested',
+        data: { integrationId: 'i1', taskId: 't1', trigger: 'web_app', confirmDepartures: true },
+      },
+    ]);
+    expect(
+      d.decide({ type: 'CheckForUpdates', taskId: 't1', trigger: 'web_app' }, fold(d, [connected])),
+    ).toEqual([requested('t1')]);
+  });
+
+  it('given a health, when an action changes it to the same health with another reason, then the reason is recorded', () => {
+    const history = run([connected], {
+      type: 'ChangeHealth',
+      to: 'review_service_account',
+      reason: 'wrong password',
+    });
+    expect(
+      d.decide(
+        { type: 'ChangeHealth', to: 'review_service_account', reason: 'wrong password' },
+        fold(d, history),
+      ),
+    ).toEqual([]);
+    expect(
+      d.decide(
+        { type: 'ChangeHealth', to: 'review_service_account', reason: 'a code is asked for' },
+        fold(d, history),
+      ),
+    ).toHaveLength(1);
+  });
+});
+
+describe('health rules', () => {
+  it.each([
+    ['invalid_credentials', 'review_service_account'],
+    ['challenge_required', 'review_service_account'],
+    ['permission_denied', 'review_configuration'],
+    ['business_not_found', 'review_configuration'],
+    ['transient', 'requires_sync'],
+    ['rate_limited', 'requires_sync'],
+    ['unexpected_page', 'requires_sync'],
+    ['partial_snapshot', 'requires_sync'],
+    ['safeguard', 'requires_sync'],
+  ])('given a check not completed with %s, then the health is %s', (kind, health) => {
+    expect(healthAfterCheck({ result: 'not_completed', failure: { kind, message: 'm' } })).toEqual({
+      health,
+      reason: `last check not completed (${kind}): m`,
+    });
+  });
+
+  it('given a check of a disconnected integration, then it says nothing of the health', () => {
+    expect(
+      healthAfterCheck({
+        result: 'not_completed',
+        failure: { kind: 'integration_disconnected', message: 'm' },
+      }),
+    ).toBeNull();
+  });
+
+  it('given a failure of an action, then only the account and the configuration say something lasting', () => {
+    expect(healthOfFailure({ kind: 'invalid_credentials', message: 'm' })).toBe(
+      'review_service_account',
+    );
+    expect(healthOfFailure({ kind: 'transient', message: 'm' })).toBeNull();
+  });
+
+  it('given the events, when folded, then the read model and the decider agree', () => {
+    const history = run([connected, requested('t1')], finish('t1', unreachable));
+    const folded = history.reduce(evolveHealth, NEVER_CHECKED);
+    const state = fold(d, history);
+    expect(folded).toEqual({ health: state.health, reason: state.healthReason });
+  });
+});
