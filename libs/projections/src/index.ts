@@ -6,3 +6,4 @@ export * from './digest';
 export * from './verify';
 export * from './core/streams.projection';
 export * from './durable-consumer';
+export * from './lease-keeper';

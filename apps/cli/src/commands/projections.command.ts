@@ -6,15 +6,38 @@ import {
   digestCollection,
   ProjectionRunner,
   verifyProjections,
+  WORKER_LEASE,
   type Projection,
 } from '@app/projections';
-import type { ReadModelStore } from '@app/readmodels';
+import { leaseIsLive, type LeaseStore, type ReadModelStore } from '@app/readmodels';
 
+/**
+ * One line per projection: its checkpoint and lag, and whether the service runs it. The CLI
+ * runs no projection itself; the service runs them in the process that holds the worker
+ * lease, so `running` means that lease is live, and `runner` names its holder and last beat
+ * (kept, with `stopped`, after a holder has released it or stopped renewing it).
+ */
 export async function projectionsStatusCommand(
   runner: ProjectionRunner,
+  leases: LeaseStore,
   out: (line: string) => void,
 ): Promise<number> {
-  for (const lag of await runner.status()) out(JSON.stringify(lag));
+  const lease = await leases.get(WORKER_LEASE);
+  const live = leaseIsLive(lease);
+  const holder =
+    lease === null
+      ? null
+      : {
+          host: lease.holder.host,
+          pid: lease.holder.pid,
+          role: lease.holder.role,
+          since: lease.acquiredAt,
+          lastBeat: lease.renewedAt,
+          expiresAt: lease.expiresAt,
+        };
+  for (const lag of await runner.status()) {
+    out(JSON.stringify({ ...lag, state: live ? 'running' : 'stopped', runner: holder }));
+  }
   return 0;
 }
 
