@@ -353,6 +353,13 @@ class MongoTransaction implements ReadModelTransaction {
  * It uses `withTransaction`, which re-runs `work` on a transient error (a write conflict, a
  * primary step-down), so `work` must not have effects outside `tx`. Transactions of one
  * store run one at a time, like the sqlite adapter's.
+ *
+ * From outside docker-compose's network the URL needs `directConnection=true`: the set lists
+ * its member as `mongo:27017`, and with `replicaSet` alone the driver connects to the listed
+ * members. With it, the driver keeps to the given host (mongodb driver 7,
+ * src/sdam/topology.ts `topologyTypeFromOptions`: directConnection → Single) and still checks
+ * that server's set name against `replicaSet` (src/sdam/topology_description.ts), so
+ * transactions work as on the set.
  */
 export class MongoReadModelStore implements ReadModelStore {
   readonly kind = 'mongodb' as const;
