@@ -68,7 +68,9 @@ export interface Collection<T extends Document = Document> {
   /**
    * Applies many changes in one go (mongodb: one `bulkWrite` round trip): `doc` replaces the
    * document `id`, null deletes it. Each id may appear once, so the changes commute and their
-   * order does not matter. Every document is checked before any is written.
+   * order does not matter. Every document is checked before any is written. Inside a
+   * transaction they commit or roll back with it; outside one, sqlite applies them in one
+   * transaction of their own, while mongodb does not (a server error can leave some applied).
    */
   writeMany(changes: readonly DocumentChange<T>[]): Promise<void>;
 }
