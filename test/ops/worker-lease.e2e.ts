@@ -38,6 +38,12 @@ async function cliStatus(dataDir: string): Promise<StatusLine[]> {
     .map((line) => JSON.parse(line) as StatusLine);
 }
 
+async function health(app: INestApplication): Promise<{ workers: Record<string, unknown> }> {
+  const { port } = app.getHttpServer().address() as { port: number };
+  const res = await fetch(`http://127.0.0.1:${port}/health`);
+  return (await res.json()) as { workers: Record<string, unknown> };
+}
+
 /** The service in this process over `dataDir`, as `npm start` runs it (SERVICE_ROLE=all). */
 async function startApp(dataDir: string, sim: RunningSimulator): Promise<INestApplication> {
   const saved = { ...process.env };
@@ -101,6 +107,12 @@ describe('the worker lease: one process runs the projections and sagas, and the 
     apps.push(second);
     expect(second.get(WorkerLease).keeper?.isRunning).toBe(false);
     expect(apps[0].get(WorkerLease).keeper?.isRunning).toBe(true);
+    expect((await health(second)).workers).toMatchObject({
+      running: true,
+      here: false,
+      runner: { pid: process.pid, role: 'all' },
+    });
+    expect((await health(apps[0])).workers).toMatchObject({ running: true, here: true });
     const store = await createReadModelStore({ dataDir });
     try {
       expect((await store.leases.get(WORKER_LEASE))?.holder.id).toBe(

@@ -152,6 +152,42 @@ export class LeaseKeeper {
   }
 }
 
+/** How the CLI and /health show who runs the workers. */
+export interface WorkerLeaseStatus {
+  /** Whether some process holds the lease now (so runs the projections and sagas). */
+  running: boolean;
+  /** The current or last holder, with its last beat; null when no process ever held it. */
+  runner: {
+    host: string;
+    pid: number;
+    role: string;
+    since: string;
+    lastBeat: string;
+    expiresAt: string;
+  } | null;
+}
+
+export async function workerLeaseStatus(
+  leases: LeaseStore,
+  now = Date.now(),
+): Promise<WorkerLeaseStatus> {
+  const lease = await leases.get(WORKER_LEASE);
+  return {
+    running: leaseIsLive(lease, now),
+    runner:
+      lease === null
+        ? null
+        : {
+            host: lease.holder.host,
+            pid: lease.holder.pid,
+            role: lease.holder.role,
+            since: lease.acquiredAt,
+            lastBeat: lease.renewedAt,
+            expiresAt: lease.expiresAt,
+          },
+  };
+}
+
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -6,10 +6,10 @@ import {
   digestCollection,
   ProjectionRunner,
   verifyProjections,
-  WORKER_LEASE,
+  workerLeaseStatus,
   type Projection,
 } from '@app/projections';
-import { leaseIsLive, type LeaseStore, type ReadModelStore } from '@app/readmodels';
+import type { LeaseStore, ReadModelStore } from '@app/readmodels';
 
 /**
  * One line per projection: its checkpoint and lag, and whether the service runs it. The CLI
@@ -22,21 +22,9 @@ export async function projectionsStatusCommand(
   leases: LeaseStore,
   out: (line: string) => void,
 ): Promise<number> {
-  const lease = await leases.get(WORKER_LEASE);
-  const live = leaseIsLive(lease);
-  const holder =
-    lease === null
-      ? null
-      : {
-          host: lease.holder.host,
-          pid: lease.holder.pid,
-          role: lease.holder.role,
-          since: lease.acquiredAt,
-          lastBeat: lease.renewedAt,
-          expiresAt: lease.expiresAt,
-        };
+  const { running, runner: holder } = await workerLeaseStatus(leases);
   for (const lag of await runner.status()) {
-    out(JSON.stringify({ ...lag, state: live ? 'running' : 'stopped', runner: holder }));
+    out(JSON.stringify({ ...lag, state: running ? 'running' : 'stopped', runner: holder }));
   }
   return 0;
 }
