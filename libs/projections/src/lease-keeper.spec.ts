@@ -123,4 +123,44 @@ describe('LeaseKeeper: the workers run in one process at a time (real SQLite sto
     // then
     expect(log).toEqual(['start projections', 'start sagas', 'stop sagas', 'stop projections']);
   });
+
+  it('given workers slow to start (longer than the lease lives), then the beats go on and no other process takes over', async () => {
+    // given workers that take 1.2 s to start, under a 600 ms lease
+    const log: string[] = [];
+    const slow: LeasedWorker = {
+      name: 'slow',
+      start: async () => {
+        await sleep(1200);
+        log.push('started');
+      },
+      stop: () => void log.push('stopped'),
+    };
+    const a = new LeaseKeeper(first.leases, leaseHolder('worker'), () => [slow], fast);
+    keepers.push(a);
+    const logB: string[] = [];
+    const b = keeper(second, logB);
+    // when both start, the first one first
+    const starting = a.start();
+    await sleep(50);
+    await b.start();
+    await starting;
+    await sleep(300);
+    // then the first runs and the second never did
+    expect(log).toEqual(['started']);
+    expect(logB).toEqual([]);
+    expect((await second.leases.get(WORKER_LEASE))?.holder.id).toBe(a.holder.id);
+  });
+
+  it('given workers that fail to start, then start throws and the lease is given back', async () => {
+    const failing: LeasedWorker = {
+      name: 'failing',
+      start: () => Promise.reject(new Error('cannot start')),
+      stop: () => undefined,
+    };
+    const a = new LeaseKeeper(first.leases, leaseHolder('worker'), () => [failing], fast);
+    await expect(a.start()).rejects.toThrow('cannot start');
+    const log: string[] = [];
+    await keeper(second, log).start();
+    expect(log).toEqual(['start projections', 'start sagas']);
+  });
 });

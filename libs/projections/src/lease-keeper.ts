@@ -52,6 +52,9 @@ export class LeaseKeeper {
   private lastHeldAt = 0;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> = Promise.resolve();
+  /** Starts and stops of the workers, apart from the beats, so a slow start never delays one. */
+  private transition: Promise<void> = Promise.resolve();
+  private onFirstStart: ((started: Promise<void>) => void) | null = null;
   private stopped = false;
 
   constructor(
@@ -74,10 +77,17 @@ export class LeaseKeeper {
     return this.running;
   }
 
-  /** The first attempt is awaited, so a free lease means the workers run when this returns. */
+  /**
+   * The first attempt is awaited, so a free lease means the workers run when this returns;
+   * the beats go on meanwhile, however long the workers take to start. If they fail to
+   * start, the lease is given back and the error thrown.
+   */
   async start(): Promise<void> {
     this.stopped = false;
+    let firstStart: Promise<void> = Promise.resolve();
+    this.onFirstStart = (started) => (firstStart = started);
     await this.tickOnce();
+    this.onFirstStart = null;
     this.timer = setInterval(() => {
       this.ticking = this.ticking
         .then(() => this.tickOnce())
@@ -86,6 +96,12 @@ export class LeaseKeeper {
         });
     }, this.renewMs);
     this.timer.unref();
+    try {
+      await firstStart;
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
   }
 
   /** Stops the workers, then releases the lease so that another process can take it at once. */
@@ -94,7 +110,11 @@ export class LeaseKeeper {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.ticking;
-    if (this.running) await this.stopWorkers();
+    await this.transition.catch(() => undefined);
+    if (this.running) {
+      this.running = false;
+      await this.stopWorkers();
+    }
     try {
       await this.leases.release(this.name, this.holder.id);
     } catch (error) {
@@ -124,8 +144,19 @@ export class LeaseKeeper {
       this.options.logger?.error(`lease ${this.name} not renewed: ${message(error)}`);
     }
     if (this.stopped) return;
-    if (held && !this.running) await this.startWorkers();
-    else if (!held && this.running) await this.stopWorkers();
+    if (held && !this.running) this.switchTo(() => this.startWorkers());
+    else if (!held && this.running) this.switchTo(() => this.stopWorkers());
+  }
+
+  private switchTo(step: () => Promise<void>): void {
+    // `running` flips now, so the next beat sees the decision even while the step runs.
+    this.running = !this.running;
+    const next = this.transition.then(step);
+    this.transition = next.catch((error: unknown) => {
+      this.options.logger?.error(`lease ${this.name}: workers: ${message(error)}`);
+    });
+    // The first start's failure reaches start()'s caller, as a failing bootstrap should.
+    this.onFirstStart?.(next);
   }
 
   /** The holder of a live lease that ran on this host in a process that is gone. */
@@ -137,7 +168,6 @@ export class LeaseKeeper {
   }
 
   private async startWorkers(): Promise<void> {
-    this.running = true;
     this.options.logger?.log(
       `lease ${this.name} held by ${this.holder.host}/${this.holder.pid}: starting ${this.workers()
         .map((w) => w.name)
@@ -147,7 +177,6 @@ export class LeaseKeeper {
   }
 
   private async stopWorkers(): Promise<void> {
-    this.running = false;
     for (const worker of [...this.workers()].reverse()) await worker.stop();
   }
 }
