@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { EventStore } from '@app/eventstore';
-import { ProjectionRunner } from '@app/projections';
-import { READ_MODEL_STORE } from '@app/infrastructure';
+import { ProjectionRunner, workerLeaseStatus } from '@app/projections';
+import { READ_MODEL_STORE, WorkerLease } from '@app/infrastructure';
 import type { ReadModelStore } from '@app/readmodels';
 
 @Controller()
@@ -10,6 +10,7 @@ export class HealthController {
     private readonly events: EventStore,
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     private readonly projections: ProjectionRunner,
+    private readonly lease: WorkerLease,
   ) {}
 
   /** Liveness plus what an operator checks first: which stores, how far behind each projection is. */
@@ -21,6 +22,11 @@ export class HealthController {
       readModelStore: this.readModels.kind,
       headPosition: await this.events.headPosition(),
       projections: await this.projections.status(),
+      // The projections' states above are this process's; the workers may run in another one.
+      workers: {
+        ...(await workerLeaseStatus(this.readModels.leases)),
+        here: this.lease.keeper?.isRunning ?? false,
+      },
     };
   }
 }

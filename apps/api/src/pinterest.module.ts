@@ -28,7 +28,7 @@ class PinterestShutdown implements OnApplicationShutdown {
 
 /**
  * Where Business Manager is: PINTEREST_BASE_URL when set; otherwise the local simulator,
- * started here on SIM_PORT and seeded with the demo business.
+ * started here on SIM_HOST:SIM_PORT and seeded with the demo business.
  */
 @Global()
 @Module({
@@ -38,7 +38,11 @@ class PinterestShutdown implements OnApplicationShutdown {
       inject: [Environment],
       useFactory: async (env: Environment): Promise<RunningSimulator | null> => {
         if (env.PINTEREST_BASE_URL) return null;
-        const simulator = await startSimulator({ port: env.SIM_PORT, fixture: demoFixture() });
+        const simulator = await startSimulator({
+          port: env.SIM_PORT,
+          host: env.SIM_HOST,
+          fixture: demoFixture(),
+        });
         new Logger('Pinterest').log(`simulator with the demo business on ${simulator.url}`);
         return simulator;
       },

@@ -15,7 +15,7 @@ import { pinterestSnapshotCommand } from './commands/pinterest-snapshot';
 const USAGE = `usage: npm run cli -- <command>
   events [--from POS] [--category C] [--type T] [--stream S] [--limit N]
       --from POS: only events AFTER position POS (exclusive), as printed in an earlier line
-  projections status
+  projections status            (running = the service's worker lease is live; runner = its holder)
   projections rebuild <name|all>
   projections verify
   pinterest snapshot --base-url URL --business-id ID --email E --password-env VAR`;
@@ -107,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
     });
     switch (sub) {
       case 'status':
-        return await projectionsStatusCommand(runner, out);
+        return await projectionsStatusCommand(runner, readModels.leases, out);
       case 'rebuild':
         if (!rest[0]) throw new UsageError('projections rebuild needs a projection name or "all"');
         return await projectionsRebuildCommand(runner, readModels, rest[0], out);

@@ -47,4 +47,11 @@ describe('validateEnvironment', () => {
       );
     }
   });
+
+  it('given SIM_HOST, when validated, then the simulator address is taken, loopback by default, and a bad one is refused by name', () => {
+    expect(validateEnvironment({}).SIM_HOST).toBe('127.0.0.1');
+    expect(validateEnvironment({ SIM_HOST: '0.0.0.0' }).SIM_HOST).toBe('0.0.0.0');
+    expect(validateEnvironment({ SIM_HOST: '::' }).SIM_HOST).toBe('::');
+    expect(() => validateEnvironment({ SIM_HOST: 'http://x/' })).toThrow(/SIM_HOST/);
+  });
 });

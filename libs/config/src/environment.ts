@@ -94,6 +94,19 @@ export class Environment {
   @Max(65535)
   SIM_PORT = 3100;
 
+  /**
+   * The address the simulator listens on: loopback by default, so a laptop does not expose
+   * it; `0.0.0.0` in a container, where other containers reach it by service name.
+   */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && value.trim() === '' ? '127.0.0.1' : value,
+  )
+  @IsString()
+  @Matches(/^([A-Za-z0-9.-]{1,253}|[0-9A-Fa-f:]{2,39})$/, {
+    message: 'SIM_HOST must be a host name or an IP address, e.g. 127.0.0.1 or 0.0.0.0',
+  })
+  SIM_HOST = '127.0.0.1';
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()

@@ -4,6 +4,7 @@ import {
   Injectable,
   Logger,
   Module,
+  Optional,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type Provider,
@@ -11,7 +12,7 @@ import {
 import { ScheduleModule } from '@nestjs/schedule';
 import { Environment } from '@app/config';
 import { EventStore } from '@app/eventstore';
-import { READ_MODEL_STORE } from '@app/infrastructure';
+import { READ_MODEL_STORE, WORKER_ORDER, WorkerLease } from '@app/infrastructure';
 import { DurableConsumerRunner, type EventConsumer } from '@app/projections';
 import type { ReadModelStore } from '@app/readmodels';
 import { AccessModule } from './access/access.module';
@@ -62,15 +63,22 @@ export class ProcessManagers implements OnApplicationBootstrap, OnApplicationShu
     matching: IdentityMatchingProcess,
     actions: MemberActionsProcess,
     @Inject(RUN_WORKERS) private readonly run: boolean,
+    @Optional() private readonly lease?: WorkerLease,
   ) {
     const logger = new Logger('ProcessManagers');
     const log = { log: (m: string) => logger.log(m), error: (m: string) => logger.error(m) };
     const consumers: EventConsumer[] = [check, matching, actions];
     this.runners = consumers.map((c) => new DurableConsumerRunner(events, readModels, c, log));
+    // Under the worker lease they run only in the process that holds it.
+    lease?.register(WORKER_ORDER.processManagers, {
+      name: 'sagas',
+      start: () => this.runners.forEach((runner) => runner.start()),
+      stop: async () => void (await Promise.all(this.runners.map((r) => r.stop()))),
+    });
   }
 
   onApplicationBootstrap(): void {
-    if (this.run) for (const runner of this.runners) runner.start();
+    if (this.run && !this.lease) for (const runner of this.runners) runner.start();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,4 +1,5 @@
 import {
+  type BeforeApplicationShutdown,
   DynamicModule,
   Inject,
   Injectable,
@@ -9,22 +10,76 @@ import {
 } from '@nestjs/common';
 import { Environment } from '@app/config';
 import { EventStore } from '@app/eventstore';
-import { type Projection, ProjectionRunner } from '@app/projections';
+import {
+  LeaseKeeper,
+  type LeasedWorker,
+  leaseHolder,
+  type Projection,
+  ProjectionRunner,
+} from '@app/projections';
 import type { ReadModelStore } from '@app/readmodels';
 import { READ_MODEL_STORE } from './persistence.module';
 
 const PROJECTIONS = Symbol('Projections');
 const RUN_PROJECTIONS = Symbol('RunProjections');
 
+/** Start order of the leased workers: read models first, then what reacts to events. */
+export const WORKER_ORDER = { projections: 0, processManagers: 1, scheduler: 2 } as const;
+
+/**
+ * At most one process runs the projections, the sagas and the scheduled check: the one that
+ * holds the worker lease in the read-model store (see LeaseKeeper). Each of them registers
+ * here; this process runs them only while it holds the lease. An API-only process takes no
+ * lease and runs none of them.
+ */
 @Injectable()
-class ProjectionLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WorkerLease implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly keeper: LeaseKeeper | null;
+  private readonly workers: { order: number; worker: LeasedWorker }[] = [];
+
   constructor(
-    private readonly runner: ProjectionRunner,
-    @Inject(RUN_PROJECTIONS) private readonly run: boolean,
-  ) {}
+    @Inject(READ_MODEL_STORE) readModels: ReadModelStore,
+    @Inject(RUN_PROJECTIONS) run: boolean,
+    env: Environment,
+  ) {
+    const logger = new Logger('WorkerLease');
+    this.keeper = run
+      ? new LeaseKeeper(
+          readModels.leases,
+          leaseHolder(env.SERVICE_ROLE),
+          () => this.workers.map((w) => w.worker),
+          { logger: { log: (m) => logger.log(m), error: (m) => logger.error(m) } },
+        )
+      : null;
+  }
+
+  /** Call from a constructor: the lease is first tried once every provider exists. */
+  register(order: number, worker: LeasedWorker): void {
+    this.workers.push({ order, worker });
+    this.workers.sort((a, b) => a.order - b.order);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.run) await this.runner.start();
+    await this.keeper?.start();
+  }
+
+  /** Before the stores close (they close on application shutdown), so the release lands. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.keeper?.stop();
+  }
+}
+
+@Injectable()
+class ProjectionLifecycle implements OnApplicationShutdown {
+  constructor(
+    private readonly runner: ProjectionRunner,
+    lease: WorkerLease,
+  ) {
+    lease.register(WORKER_ORDER.projections, {
+      name: 'projections',
+      start: () => runner.start(),
+      stop: () => runner.stop(),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -61,9 +116,10 @@ export class ProjectionsModule {
             });
           },
         },
+        WorkerLease,
         ProjectionLifecycle,
       ],
-      exports: [ProjectionRunner],
+      exports: [ProjectionRunner, WorkerLease],
     };
   }
 }

@@ -7,3 +7,4 @@ export * from './verify';
 export * from './core/streams.projection';
 export * from './durable-consumer';
 export * from './pending-events';
+export * from './lease-keeper';

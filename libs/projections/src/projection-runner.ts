@@ -1,5 +1,5 @@
 import type { EventStore, Position, RecordedEvent } from '@app/eventstore';
-import type { ReadModelStore } from '@app/readmodels';
+import type { ReadModelStore, TransactionLimits } from '@app/readmodels';
 import { batches } from './batches';
 import { hasPendingEvents, readCheckpoint } from './pending-events';
 import type { Projection } from './projection';
@@ -55,7 +55,12 @@ export class ProjectionRunner {
     private readonly events: EventStore,
     private readonly readModels: ReadModelStore,
     readonly projections: readonly Projection[],
-    private readonly options: { batchSize?: number; logger?: RunnerLogger } = {},
+    private readonly options: {
+      batchSize?: number;
+      logger?: RunnerLogger;
+      /** Defaults to the store's own (mongodb's size and time limits; none on sqlite). */
+      transactionLimits?: TransactionLimits;
+    } = {},
   ) {
     this.byName = new Map(projections.map((p) => [p.name, p]));
     if (this.byName.size !== projections.length) throw new Error('projection names must be unique');
@@ -206,23 +211,51 @@ export class ProjectionRunner {
     await this.ensureCollections(projection);
   }
 
+  /**
+   * Applies a batch in as few transactions as the store's limits allow: when the writes of a
+   * transaction reach `maxBytes`, or it has run for `maxMs`, it commits what it has with the
+   * checkpoint of its last event, and the rest of the batch goes on in the next one. Each
+   * transaction moves the checkpoint with its own writes, so a crash between two loses nothing.
+   */
   private async apply(projection: Projection, batch: readonly RecordedEvent[]): Promise<number> {
     const owned = new Set(projection.collections.map((c) => c.name));
-    return this.readModels.transaction(async (tx) => {
-      // Another process (the CLI, a second worker) may have moved the checkpoint since this
-      // batch was read: skipping what it already applied keeps counters exact.
-      const stored = await this.checkpoint(projection);
-      const fresh =
-        stored === null
-          ? batch
-          : batch.filter((e) => this.events.comparePositions(e.position, stored) > 0);
-      if (fresh.length === 0) return 0;
-      const work = new UnitOfWork(tx, owned);
-      for (const event of fresh) await projection.handle(event, work);
-      await work.flush();
-      await tx.setCheckpoint(checkpointName(projection), fresh[fresh.length - 1].position);
-      return fresh.length;
-    });
+    const limits = this.options.transactionLimits ?? this.readModels.transactionLimits;
+    let applied = 0;
+    let rest = batch;
+    while (rest.length > 0) {
+      const pending = rest;
+      const { count, remaining } = await this.readModels.transaction(async (tx) => {
+        // Another process (the CLI, a second worker) may have moved the checkpoint since this
+        // batch was read: skipping what it already applied keeps counters exact. Read inside
+        // the transaction, so it is the checkpoint this transaction will overwrite.
+        const text = (await tx.getCheckpoint(checkpointName(projection)))?.position;
+        const stored = text === undefined ? null : this.events.parsePosition(text);
+        const fresh =
+          stored === null
+            ? pending
+            : pending.filter((e) => this.events.comparePositions(e.position, stored) > 0);
+        if (fresh.length === 0) return { count: 0, remaining: [] };
+        const started = Date.now();
+        const work = new UnitOfWork(tx, owned, limits !== undefined);
+        let handled = 0;
+        for (const event of fresh) {
+          await projection.handle(event, work);
+          handled += 1;
+          if (
+            limits !== undefined &&
+            (work.writtenBytes >= limits.maxBytes || Date.now() - started >= limits.maxMs)
+          ) {
+            break;
+          }
+        }
+        await work.flush();
+        await tx.setCheckpoint(checkpointName(projection), fresh[handled - 1].position);
+        return { count: handled, remaining: fresh.slice(handled) };
+      });
+      applied += count;
+      rest = remaining;
+    }
+    return applied;
   }
 
   private launch(projection: Projection): void {

@@ -8,11 +8,21 @@ import type { ProjectionContext } from './projection';
  */
 export class UnitOfWork implements ProjectionContext {
   private readonly pending = new Map<string, Map<string, Document | null>>();
+  /** JSON bytes of each pending document, kept only when `measure` is on. */
+  private readonly sizes = new Map<string, number>();
+  private bytes = 0;
 
   constructor(
     private readonly tx: ReadModelTransaction,
     private readonly owned: ReadonlySet<string>,
+    /** Measures what the batch writes (for a store whose transactions have a size limit). */
+    private readonly measure = false,
   ) {}
+
+  /** JSON bytes of the documents written so far in this unit (0 unless measured). */
+  get writtenBytes(): number {
+    return this.bytes;
+  }
 
   async get<T extends Document = Document>(collection: string, id: string): Promise<T | null> {
     this.assertOwned(collection);
@@ -24,11 +34,13 @@ export class UnitOfWork implements ProjectionContext {
   put<T extends Document>(collection: string, doc: T): void {
     this.assertOwned(collection);
     this.docs(collection).set(doc.id, doc);
+    this.account(collection, doc.id, doc);
   }
 
   delete(collection: string, id: string): void {
     this.assertOwned(collection);
     this.docs(collection).set(id, null);
+    this.account(collection, id, null);
   }
 
   async find<T extends Document = Document>(
@@ -46,15 +58,24 @@ export class UnitOfWork implements ProjectionContext {
     return this.tx.collection(collection).count(where);
   }
 
+  /** One `writeMany` per collection: one round trip each on a server. */
   async flush(): Promise<void> {
     for (const [name, docs] of this.pending) {
-      const collection = this.tx.collection(name);
-      for (const [id, doc] of docs) {
-        if (doc === null) await collection.delete(id);
-        else await collection.upsert(doc);
-      }
+      if (docs.size === 0) continue;
+      await this.tx.collection(name).writeMany([...docs].map(([id, doc]) => ({ id, doc })));
     }
     this.pending.clear();
+    // What was flushed still counts: it is part of the same transaction.
+    this.sizes.clear();
+  }
+
+  /** Last write of a document wins, so only its last size counts. */
+  private account(collection: string, id: string, doc: Document | null): void {
+    if (!this.measure) return;
+    const key = `${collection}\u0000${id}`;
+    const size = doc === null ? id.length : JSON.stringify(doc).length;
+    this.bytes += size - (this.sizes.get(key) ?? 0);
+    this.sizes.set(key, size);
   }
 
   private docs(collection: string): Map<string, Document | null> {

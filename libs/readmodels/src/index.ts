@@ -4,3 +4,4 @@
 export * from './read-model-store.port';
 export { UnknownCollection } from './internal/errors';
 export * from './factory';
+export * from './lease.port';

@@ -4,6 +4,8 @@
  * collection declares as indexed, so that every adapter can answer them from an index.
  */
 
+import type { LeaseStore } from './lease.port';
+
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 export interface Document {
@@ -63,6 +65,20 @@ export interface Collection<T extends Document = Document> {
   count(where?: Where): Promise<number>;
   /** Streams every document in id order (for digests and comparisons). */
   scan(): AsyncIterable<T>;
+  /**
+   * Applies many changes in one go (mongodb: one `bulkWrite` round trip): `doc` replaces the
+   * document `id`, null deletes it. Each id may appear once, so the changes commute and their
+   * order does not matter. Every document is checked before any is written. Inside a
+   * transaction they commit or roll back with it; outside one, sqlite applies them in one
+   * transaction of their own, while mongodb does not (a server error can leave some applied).
+   */
+  writeMany(changes: readonly DocumentChange<T>[]): Promise<void>;
+}
+
+/** One change of `Collection.writeMany`: the whole new document, or null to delete it. */
+export interface DocumentChange<T extends Document = Document> {
+  id: string;
+  doc: T | null;
 }
 
 /**
@@ -76,8 +92,22 @@ export interface Checkpoint {
   updatedAt: string;
 }
 
+/**
+ * What one transaction of the store can hold before the server refuses it. Absent: no limit
+ * worth splitting a batch for (sqlite).
+ */
+export interface TransactionLimits {
+  /** Bytes of documents written (measured as JSON) per transaction. */
+  maxBytes: number;
+  /** Milliseconds from the transaction's start to its last write. */
+  maxMs: number;
+}
+
 export interface ReadModelStore {
   readonly kind: 'sqlite' | 'mongodb';
+  readonly transactionLimits?: TransactionLimits;
+  /** Leases kept in the same store (who runs the projections and sagas). */
+  readonly leases: LeaseStore;
   /** Creates the collection and its indexes if missing (idempotent). */
   ensureCollection(spec: CollectionSpec): Promise<void>;
   collection<T extends Document = Document>(name: string): Collection<T>;
@@ -95,6 +125,8 @@ export interface ReadModelStore {
 
 export interface ReadModelTransaction {
   collection<T extends Document = Document>(name: string): Collection<T>;
+  /** The checkpoint as this transaction sees it (mongodb: read in its session and snapshot). */
+  getCheckpoint(name: string): Promise<Checkpoint | null>;
   setCheckpoint(name: string, position: string): Promise<void>;
   deleteCheckpoint(name: string): Promise<void>;
 }

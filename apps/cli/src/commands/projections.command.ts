@@ -6,15 +6,26 @@ import {
   digestCollection,
   ProjectionRunner,
   verifyProjections,
+  workerLeaseStatus,
   type Projection,
 } from '@app/projections';
-import type { ReadModelStore } from '@app/readmodels';
+import type { LeaseStore, ReadModelStore } from '@app/readmodels';
 
+/**
+ * One line per projection: its checkpoint and lag, and whether the service runs it. The CLI
+ * runs no projection itself; the service runs them in the process that holds the worker
+ * lease, so `running` means that lease is live, and `runner` names its holder and last beat
+ * (kept, with `stopped`, after a holder has released it or stopped renewing it).
+ */
 export async function projectionsStatusCommand(
   runner: ProjectionRunner,
+  leases: LeaseStore,
   out: (line: string) => void,
 ): Promise<number> {
-  for (const lag of await runner.status()) out(JSON.stringify(lag));
+  const { running, runner: holder } = await workerLeaseStatus(leases);
+  for (const lag of await runner.status()) {
+    out(JSON.stringify({ ...lag, state: running ? 'running' : 'stopped', runner: holder }));
+  }
   return 0;
 }
 

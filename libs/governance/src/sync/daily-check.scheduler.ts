@@ -1,12 +1,14 @@
 import {
   Injectable,
   Logger,
+  Optional,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { Environment } from '@app/config';
+import { WORKER_ORDER, WorkerLease } from '@app/infrastructure';
 import { IntegrationsService } from '../integrations/integrations.service';
 
 const JOB = 'daily-check-for-updates';
@@ -20,9 +22,26 @@ export class DailyCheckScheduler implements OnApplicationBootstrap, OnApplicatio
     private readonly env: Environment,
     private readonly registry: SchedulerRegistry,
     private readonly integrations: IntegrationsService,
-  ) {}
+    @Optional() private readonly lease?: WorkerLease,
+  ) {
+    // Under the worker lease the check is scheduled only in the process that holds it.
+    lease?.register(WORKER_ORDER.scheduler, {
+      name: 'daily check',
+      start: () => this.schedule(),
+      stop: () => this.unschedule(),
+    });
+  }
 
   onApplicationBootstrap(): void {
+    if (!this.lease) this.schedule();
+  }
+
+  onApplicationShutdown(): void {
+    this.unschedule();
+  }
+
+  private schedule(): void {
+    if (this.registry.doesExist('cron', JOB)) return;
     const job = CronJob.from({
       cronTime: this.env.CHECK_CRON,
       onTick: () => void this.runOnce(),
@@ -31,7 +50,7 @@ export class DailyCheckScheduler implements OnApplicationBootstrap, OnApplicatio
     this.registry.addCronJob(JOB, job);
   }
 
-  onApplicationShutdown(): void {
+  private unschedule(): void {
     if (this.registry.doesExist('cron', JOB)) this.registry.deleteCronJob(JOB);
   }
 

@@ -20,6 +20,7 @@ import {
   type CollectionSpec,
   type Condition,
   type Document,
+  type DocumentChange,
   type FindOptions,
   type Json,
   type RangeCondition,
@@ -89,6 +90,33 @@ export function checkDocument<T extends Document>(collection: string, doc: T): T
   // Keeps documents identical across adapters: MongoDB returns `_id`, mapped to id, first.
   const { id, ...rest } = doc;
   return { id, ...rest } as T;
+}
+
+/**
+ * The changes of a `writeMany`, each document checked like an upsert's, before any is
+ * written. One change per id keeps them commutative, so an adapter may apply them in any
+ * order (mongodb: an unordered bulk write).
+ */
+export function checkChanges<T extends Document>(
+  collection: string,
+  changes: readonly DocumentChange<T>[],
+): DocumentChange<T>[] {
+  if (!Array.isArray(changes))
+    throw new TypeError(`collection ${collection}: changes must be an array`);
+  const seen = new Set<string>();
+  return changes.map(({ id, doc }) => {
+    if (typeof id !== 'string' || id.length === 0) {
+      throw new TypeError(`collection ${collection}: a change needs a non-empty string id`);
+    }
+    if (seen.has(id)) throw new TypeError(`collection ${collection}: id "${id}" changes twice`);
+    seen.add(id);
+    if (doc === null) return { id, doc: null };
+    const checked = checkDocument(collection, doc);
+    if (checked.id !== id) {
+      throw new TypeError(`collection ${collection}: change of "${id}" carries id "${checked.id}"`);
+    }
+    return { id, doc: checked };
+  });
 }
 
 /**

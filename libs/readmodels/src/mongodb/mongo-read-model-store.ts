@@ -1,6 +1,7 @@
 import {
   MongoClient,
   MongoServerError,
+  type AnyBulkWriteOperation,
   type ClientSession,
   type Collection as MongoCollection,
   type Db,
@@ -12,19 +13,24 @@ import type {
   Collection,
   CollectionSpec,
   Document,
+  DocumentChange,
   FindOptions,
   Json,
   Page,
   ReadModelStore,
   ReadModelTransaction,
+  TransactionLimits,
   Where,
 } from '../read-model-store.port';
+import type { LeaseStore } from '../lease.port';
 import { Mutex, TransactionScope, TxToken } from '../internal/concurrency';
 import { UnknownCollection } from '../internal/errors';
+import { LEASES, MongoLeases } from './mongo-leases';
 import {
   CHECKPOINTS,
   checkCheckpointPosition,
   ID,
+  checkChanges,
   checkCollectionName,
   checkDocument,
   checkPatch,
@@ -50,6 +56,15 @@ const NAMESPACE_EXISTS = 48;
 /** Our indexes are named after the field they serve; their names tell the declared fields. */
 const INDEX_PREFIX = 'rm:';
 const SCAN_BATCH = 500;
+/**
+ * A projection batch is split into transactions that stay well inside what the server
+ * allows (MongoDB manual, "Production Considerations" of transactions): a transaction must
+ * finish within `transactionLifetimeLimitSeconds` (60 s by default) or the server aborts it,
+ * and each oplog entry it writes must fit the 16 MB BSON limit (one entry per transaction
+ * before 4.2; since then several, but an uncommitted transaction that outgrows the cache
+ * still aborts). Half of each leaves room for the commit and for BSON's overhead over JSON.
+ */
+const TRANSACTION_LIMITS: TransactionLimits = { maxBytes: 8 * 1024 * 1024, maxMs: 30_000 };
 /** `$type` aliases by rank (see `typeRank`); rank 0 is null, which `{ f: null }` matches with missing. */
 const TYPES_BY_RANK = [null, 'number', 'string', 'object', 'array', 'bool'] as const;
 
@@ -241,6 +256,29 @@ class MongoReadModelCollection<T extends Document> implements Collection<T> {
     return this.collection.countDocuments(filterOf(conditions), this.options());
   }
 
+  /**
+   * One `bulkWrite` round trip (mongodb driver 7, src/collection.ts: `bulkWrite` builds one
+   * bulk operation and the driver splits it only where the server's `maxWriteBatchSize` or
+   * `maxBsonObjectSize` from `hello` require, src/bulk/common.ts). Unordered is safe because
+   * `checkChanges` allows one change per id, so no change depends on another; it also lets
+   * the server continue past a failed operation, whose error still fails the whole call (and
+   * so the transaction). Inside a transaction the session is passed explicitly: the driver
+   * runs an operation without it outside the transaction (src/sessions.ts, withTransaction).
+   */
+  async writeMany(changes: readonly DocumentChange<T>[]): Promise<void> {
+    const checked = checkChanges(this.name, changes);
+    const options = await this.beforeWrite('writeMany');
+    if (checked.length === 0) return;
+    const operations = checked.map(({ id, doc }): AnyBulkWriteOperation<StoredDocument> =>
+      doc === null
+        ? { deleteOne: { filter: { _id: { $eq: id } } } }
+        : {
+            replaceOne: { filter: { _id: { $eq: id } }, replacement: toStored(doc), upsert: true },
+          },
+    );
+    await this.collection.bulkWrite(operations, { ...options, ordered: false });
+  }
+
   async *scan(): AsyncIterable<T> {
     const cursor = this.collection.find(
       {},
@@ -274,6 +312,23 @@ class MongoTransaction implements ReadModelTransaction {
     return handle as unknown as Collection<T>;
   }
 
+  /**
+   * Read in the transaction's session, so under its snapshot read concern: a checkpoint
+   * another writer committed after this transaction's snapshot is not seen here, and if that
+   * writer also moves it, this transaction's write conflicts and `withTransaction` re-runs
+   * the work from a fresh snapshot. A read outside the session would mix two points in time.
+   */
+  async getCheckpoint(name: string): Promise<Checkpoint | null> {
+    this.token.assertActive();
+    const found = await this.store.checkpoints.findOne(
+      { _id: { $eq: name } },
+      { session: this.session },
+    );
+    return found === null
+      ? null
+      : { name, position: String(found.position), updatedAt: found.updatedAt };
+  }
+
   async setCheckpoint(name: string, position: string): Promise<void> {
     this.token.assertActive();
     checkCheckpointPosition(name, position);
@@ -300,9 +355,18 @@ class MongoTransaction implements ReadModelTransaction {
  * It uses `withTransaction`, which re-runs `work` on a transient error (a write conflict, a
  * primary step-down), so `work` must not have effects outside `tx`. Transactions of one
  * store run one at a time, like the sqlite adapter's.
+ *
+ * From outside docker-compose's network the URL needs `directConnection=true`: the set lists
+ * its member as `mongo:27017`, and with `replicaSet` alone the driver connects to the listed
+ * members. With it, the driver keeps to the given host (mongodb driver 7,
+ * src/sdam/topology.ts `topologyTypeFromOptions`: directConnection → Single) and still checks
+ * that server's set name against `replicaSet` (src/sdam/topology_description.ts), so
+ * transactions work as on the set.
  */
 export class MongoReadModelStore implements ReadModelStore {
   readonly kind = 'mongodb' as const;
+  readonly transactionLimits = TRANSACTION_LIMITS;
+  readonly leases: LeaseStore;
   readonly client: MongoClient;
   readonly db: Db;
   readonly checkpoints: MongoCollection<StoredCheckpoint>;
@@ -316,6 +380,7 @@ export class MongoReadModelStore implements ReadModelStore {
     this.client = new MongoClient(options.url);
     this.db = this.client.db(options.database ?? databaseOf(options.url) ?? 'readmodels');
     this.checkpoints = this.db.collection<StoredCheckpoint>(CHECKPOINTS);
+    this.leases = new MongoLeases(this.db);
   }
 
   /** Optional (operations connect on demand); lets a start fail early on a bad URL. */
@@ -414,7 +479,7 @@ export class MongoReadModelStore implements ReadModelStore {
     const collections = await this.db.listCollections({}, { nameOnly: true }).toArray();
     return collections
       .map((c) => c.name)
-      .filter((name) => name !== CHECKPOINTS && !name.startsWith('system.'))
+      .filter((name) => name !== CHECKPOINTS && name !== LEASES && !name.startsWith('system.'))
       .sort();
   }
 

@@ -4,6 +4,7 @@ import type {
   Collection,
   CollectionSpec,
   Document,
+  DocumentChange,
   FindOptions,
   Json,
   Page,
@@ -11,12 +12,15 @@ import type {
   ReadModelTransaction,
   Where,
 } from '../read-model-store.port';
+import type { LeaseStore } from '../lease.port';
 import { Mutex, TransactionScope, TxToken } from '../internal/concurrency';
 import { UnknownCollection } from '../internal/errors';
+import { SqliteLeases } from './sqlite-leases';
 import {
   CHECKPOINTS,
   checkCheckpointPosition,
   ID,
+  checkChanges,
   checkCollectionName,
   checkDocument,
   checkPatch,
@@ -311,9 +315,9 @@ class Engine {
   }
 
   /** Runs a write, turning a table dropped by another process into UnknownCollection. */
-  write<R>(collection: string, statement: () => R): R {
+  write<R>(collection: string, statement: () => R, rows = 1): R {
     this.requireTable(collection);
-    this.unanalysedWrites.set(collection, (this.unanalysedWrites.get(collection) ?? 0) + 1);
+    this.unanalysedWrites.set(collection, (this.unanalysedWrites.get(collection) ?? 0) + rows);
     try {
       return statement();
     } catch (error) {
@@ -384,6 +388,24 @@ class Engine {
     // Outside a transaction the read and the write still need one, against other processes.
     return this.write(collection, () =>
       this.writer.inTransaction ? merge() : this.writer.transaction(merge).immediate(),
+    );
+  }
+
+  writeMany(collection: string, changes: readonly DocumentChange[]): void {
+    const checked = checkChanges(collection, changes);
+    if (checked.length === 0) return;
+    const sql = this.sql(collection);
+    const apply = (): void => {
+      for (const { id, doc } of checked) {
+        if (doc === null) this.writes.get(sql.delete).run(id);
+        else this.writes.get(sql.upsert).run(id, JSON.stringify(doc));
+      }
+    };
+    // Outside a transaction the changes still land together.
+    this.write(
+      collection,
+      () => (this.writer.inTransaction ? apply() : this.writer.transaction(apply).immediate()),
+      checked.length,
     );
   }
 
@@ -507,8 +529,8 @@ class Engine {
     ).map((row) => row.name);
   }
 
-  getCheckpoint(name: string): Checkpoint | null {
-    const row = this.reads
+  getCheckpoint(name: string, db: Db = this.reader): Checkpoint | null {
+    const row = this.statements(db)
       .get(`SELECT position, updated_at AS updatedAt FROM ${CHECKPOINTS} WHERE name = ?`)
       .get(name) as { position: string | number; updatedAt: string } | undefined;
     // String(): files made before positions were opaque keep the column's INTEGER affinity.
@@ -575,6 +597,10 @@ class SqliteCollection<T extends Document> implements Collection<T> {
     return this.write('delete', () => this.engine.delete(this.name, id));
   }
 
+  async writeMany(changes: readonly DocumentChange<T>[]): Promise<void> {
+    await this.write('writeMany', () => this.engine.writeMany(this.name, changes));
+  }
+
   async find(options: FindOptions = {}): Promise<Page<T>> {
     return this.engine.find<T>(this.db(), this.name, options);
   }
@@ -616,6 +642,11 @@ class SqliteTransaction implements ReadModelTransaction {
     return handle as unknown as Collection<T>;
   }
 
+  async getCheckpoint(name: string): Promise<Checkpoint | null> {
+    this.token.assertActive();
+    return this.engine.getCheckpoint(name, this.engine.writer);
+  }
+
   async setCheckpoint(name: string, position: string): Promise<void> {
     this.token.assertActive();
     this.engine.setCheckpoint(name, position);
@@ -641,6 +672,7 @@ class SqliteTransaction implements ReadModelTransaction {
  */
 export class SqliteReadModelStore implements ReadModelStore {
   readonly kind = 'sqlite' as const;
+  readonly leases: LeaseStore;
   private readonly engine: Engine;
   private readonly mutex = new Mutex();
   private readonly scope = new TransactionScope();
@@ -664,6 +696,9 @@ export class SqliteReadModelStore implements ReadModelStore {
         : new Database(options.file, { readonly: true, fileMustExist: true, timeout: busyTimeout });
     reader.pragma(`cache_size = ${READER_CACHE_KIB}`);
     this.engine = new Engine(writer, reader);
+    this.leases = new SqliteLeases(writer, (operation, statement) =>
+      this.exclusive(operation, statement),
+    );
   }
 
   /** Runs a store-level write after any running transaction, outside of it. */
