@@ -148,9 +148,11 @@ export class MemberActionsProcess implements EventConsumer {
           ...(seen.removedBy ? { removedBy: seen.removedBy } : {}),
         });
         const answer = recorded ? answerOf(recorded, taskId) : null;
+        // Nothing appended: another run answered the request first; the log says how.
+        if (!answer) return this.finishTask(ctx, stream, taskId);
         await this.tasks.completed(ctx, taskId, {
           memberId,
-          outcome: (answer && taskOutcomeOf(answer)) ?? seen.outcome,
+          outcome: taskOutcomeOf(answer),
           attempts: attempt,
           observed: seen.outcome,
           afterInterruptedAttempt: attempt > 1,
