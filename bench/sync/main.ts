@@ -113,7 +113,12 @@ async function main(): Promise<void> {
     seed: 42,
   });
   const snapshot = observedOf(fixture);
-  const caller = { workspaceId: 'default', actor: 'bench', credentialId: 'bench' };
+  const caller = {
+    workspaceId: 'default',
+    actor: 'bench',
+    credentialId: 'bench',
+    correlationId: 'bench-sync',
+  };
   const manager = {
     email: DEFAULT_GENERATED_MANAGER.email,
     password: DEFAULT_GENERATED_MANAGER.password,

@@ -413,6 +413,7 @@ describe('member actions survive kill -9 (service in a child process, simulator 
           outcome?: string;
           email?: string;
           to?: string;
+          afterInterruptedAttempt?: boolean;
           revokedAssets?: Record<string, string[]>;
         };
         switch (a.kind) {
@@ -449,11 +450,24 @@ describe('member actions survive kill -9 (service in a child process, simulator 
             break;
         }
         // Killed before Pinterest changed, the restarted service made the change itself; killed
-        // after, it found the change made by its own cut-off attempt: either way it says so.
-        const outcome = a.kind === 'role' ? a.task?.summary?.outcome : data.outcome;
+        // after, it found the change made by its own cut-off attempt: either way the task says
+        // it did it, and the member's event records what was seen (an "already …" only after
+        // an interrupted attempt of ours).
+        const outcome = a.task?.summary?.outcome;
         expect({ ...at, outcome }).toEqual({
           ...at,
           outcome: { removal: 'removed', invite: 'invited', role: 'changed' }[a.kind],
+        });
+        expect({
+          ...at,
+          seen: data.outcome,
+          afterInterruptedAttempt: data.outcome?.startsWith('already_')
+            ? data.afterInterruptedAttempt
+            : true,
+        }).toEqual({
+          ...at,
+          seen: expect.stringMatching(/^(removed|invited|changed|already_\w+)$/),
+          afterInterruptedAttempt: true,
         });
         // Killed the moment Pinterest changed, the change was not yet recorded: the restarted
         // service recorded it, without applying it again.
@@ -467,9 +481,7 @@ describe('member actions survive kill -9 (service in a child process, simulator 
             applied: true,
             recordedAfterTheKill: true,
           });
-          outcomes.push(
-            `${a.kind}: ${a.kind === 'role' ? a.task?.summary?.outcome : data.outcome}`,
-          );
+          outcomes.push(`${a.kind}: ${String(data.outcome)}`);
         }
       }
       console.log(`outcomes recorded after a kill on the change: ${outcomes.join('; ')}`);

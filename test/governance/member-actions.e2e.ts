@@ -32,7 +32,7 @@ interface Answer {
 interface ErrorBody {
   statusCode: number;
   message: string;
-  details?: { state?: string };
+  details?: { state?: string; reason?: string };
 }
 
 /** The service account starts as a Manager; `demoted` is the same business after someone made it an Employee. */
@@ -272,19 +272,27 @@ describe('member actions through the saga, end to end (simulator in Chromium)', 
   });
 
   it('retries transient failures on Pinterest and completes', async () => {
+    // Dan was matched automatically: no role was chosen, so he may not manage the business.
+    const refused = await svc.api<ErrorBody>('PUT', `${base('dan')}/business-role`, {
+      role: 'manager',
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.details).toMatchObject({ reason: 'collaborator' });
     await fetch(`${svc.simulator.url}/__sim/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ failNext: 4, failStatus: 503 }),
     });
-    const res = await svc.api<Answer>('PUT', `${base('dan')}/business-role`, { role: 'manager' });
+    const res = await svc.api<Answer>('PUT', `${base('carol')}/business-role`, {
+      role: 'employee',
+    });
     const task = await finished(res.body.taskId as string);
     expect(task.status).toBe('completed');
     expect(task.attempts).toBeGreaterThanOrEqual(2);
     const retried = await svc.events({ eventTypes: ['MemberActionAttemptFailed'] });
     expect(retried.length).toBeGreaterThanOrEqual(1);
     expect(
-      (await simLog()).filter((e) => e.action === 'change_role' && e.target === '1004'),
+      (await simLog()).filter((e) => e.action === 'change_role' && e.target === '1003'),
     ).toHaveLength(1);
   });
 

@@ -93,13 +93,15 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     category: 'member',
     version: 1,
     personal: false,
-    description: 'Employee ↔ Manager, observed (actor pinterest) or requested (actor the admin).',
+    description:
+      'Employee ↔ Manager, observed (actor pinterest) or requested (actor the admin; then taskId, outcome changed|already_done and afterInterruptedAttempt, fields a check never writes).',
   },
   MemberAssetPermissionsChanged: {
     category: 'member',
     version: 1,
     personal: false,
-    description: "One asset's permissions for the person, before and after.",
+    description:
+      "One asset's permissions for the person, before and after (requested ones add taskId, outcome changed|already_done and afterInterruptedAttempt).",
   },
   MemberLeftBusiness: {
     category: 'member',
@@ -175,9 +177,10 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
   },
   MemberRemoved: {
     category: 'member',
-    version: 1,
+    version: 2,
     personal: false,
-    description: 'Removed from the business by the service, with every permission revoked.',
+    description:
+      'The removal request ended: removed by the service, or found already absent (v2: after an interrupted attempt of ours or not, and by whom when the page says).',
   },
   MemberRemovalFailed: {
     category: 'member',
@@ -187,9 +190,10 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
   },
   MemberInvited: {
     category: 'member',
-    version: 1,
+    version: 2,
     personal: true,
-    description: 'The invitation was sent (or already was).',
+    description:
+      'The invitation was sent, or found already sent or a member (v2: after an interrupted attempt of ours or not).',
   },
   MemberInviteFailed: {
     category: 'member',

@@ -1,3 +1,4 @@
+import { MEMBER_UPCASTERS } from '@app/domain';
 import { UpcasterRegistry } from '@app/eventstore';
 
 /**
@@ -5,5 +6,5 @@ import { UpcasterRegistry } from '@app/eventstore';
  * event types and their versions is kept in eventstore/event-catalogue.json.
  */
 export function upcasters(): UpcasterRegistry {
-  return new UpcasterRegistry([]);
+  return new UpcasterRegistry([...MEMBER_UPCASTERS]);
 }

@@ -142,6 +142,8 @@ export interface SnapshotOptions {
 export interface RemoveMemberResult {
   memberId: string;
   outcome: 'removed' | 'already_absent';
+  /** Who the page says removed them, when it names someone other than us. */
+  removedBy?: string;
 }
 
 export interface InviteMembersResult {

@@ -268,6 +268,22 @@ export class SimulatorApp {
         if (!code) return this.sendJson(r, 404, { error: `no code was sent to ${email}` });
         return this.sendJson(r, 200, code);
       }
+      case 'POST /__sim/remove-member': {
+        // Someone other than the service (another manager) removes a person.
+        const body = (await json()) as { businessId?: unknown; memberId?: unknown; by?: unknown };
+        if (typeof body.businessId !== 'string' || typeof body.memberId !== 'string') {
+          throw new HttpError(400, 'businessId and memberId are required strings');
+        }
+        const by =
+          typeof body.by === 'string' && body.by.trim() ? body.by.trim() : 'another manager';
+        try {
+          const removed = this.state.removeMember(body.businessId, body.memberId, by);
+          return this.sendJson(r, 200, { removed: removed.id, by });
+        } catch (e) {
+          if (e instanceof ChangeRefused) throw new HttpError(404, e.message);
+          throw e;
+        }
+      }
       case 'GET /__sim/sessions':
         return this.sendJson(r, 200, this.auth.listSessions());
       default:
@@ -416,7 +432,7 @@ export class SimulatorApp {
     const manager = ctx.viewer.role === 'MANAGER';
     const query = r.url.searchParams;
     const page = (body: string): void => this.sendHtml(r, 200, body);
-    const notFound = (e: { title: string; message: string }): void =>
+    const notFound = (e: { title: string; message: string; note?: string }): void =>
       this.sendHtml(r, 404, errorPage({ ...e, viewer: ctx.viewer }));
     const withFlash = (): PageContext => ({ ...ctx, flash: this.takeFlash(r) });
     const [section, id, ...more] = rest;
@@ -451,7 +467,17 @@ export class SimulatorApp {
         );
       }
       const member = b.members.get(id);
-      if (!member) return notFound(ERROR_PAGES.memberNotFound);
+      if (!member) {
+        const removal = this.state.log.findLast(
+          (e) => e.businessId === b.id && e.action === 'remove_member' && e.target === id,
+        );
+        // Someone else's removal is named; our own needs no hint.
+        const by = removal && removal.by !== ctx.viewer.email ? removal.by : null;
+        return notFound({
+          ...ERROR_PAGES.memberNotFound,
+          ...(by ? { note: `Removed by ${by}` } : {}),
+        });
+      }
       return page(memberPage(withFlash(), member));
     }
 

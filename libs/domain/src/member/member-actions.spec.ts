@@ -79,7 +79,7 @@ describe('member actions', () => {
     });
     const state = given(...events);
     expect(state.invite?.status).toBe('inviting');
-    const done = when(state, { type: 'CompleteAction', taskId: 't1', outcome: 'invited' });
+    const done = when(state, { type: 'CompleteAction', taskId: 't1', observed: 'invited' });
     expect(fold(d, [...history, ...events, ...done]).invite?.status).toBe('pending_invite_claim');
   });
 
@@ -97,15 +97,27 @@ describe('member actions', () => {
   });
 
   it('given a removal in progress, when removed again, then refused as being removed', () => {
-    const requested = when(given(), { type: 'RemoveMember', taskId: 't1' });
+    const requested = when(given(), {
+      type: 'RemoveMember',
+      taskId: 't1',
+      automationAccountEmail: null,
+    });
     expect(requested).toEqual([{ type: 'MemberRemovalRequested', data: { ...ref, taskId: 't1' } }]);
-    expect(() => when(given(...requested), { type: 'RemoveMember', taskId: 't2' })).toThrow(
-      /being removed/,
-    );
+    expect(() =>
+      when(given(...requested), {
+        type: 'RemoveMember',
+        taskId: 't2',
+        automationAccountEmail: null,
+      }),
+    ).toThrow(/being removed/);
   });
 
   it('given a removal, when attempts are recorded and it completes, then MemberRemoved revokes every asset once', () => {
-    const requested = when(given(), { type: 'RemoveMember', taskId: 't1' });
+    const requested = when(given(), {
+      type: 'RemoveMember',
+      taskId: 't1',
+      automationAccountEmail: null,
+    });
     const attempt = when(given(...requested), {
       type: 'RecordActionAttempt',
       taskId: 't1',
@@ -121,7 +133,7 @@ describe('member actions', () => {
     const removed = when(given(...requested, ...attempt), {
       type: 'CompleteAction',
       taskId: 't1',
-      outcome: 'already_absent',
+      observed: 'removed',
     });
     expect(removed).toEqual([
       {
@@ -129,7 +141,7 @@ describe('member actions', () => {
         data: {
           ...ref,
           taskId: 't1',
-          outcome: 'already_absent',
+          outcome: 'removed',
           businessRole: 'employee',
           revokedAssets: { a1: ['ADMIN'] },
         },
@@ -137,12 +149,18 @@ describe('member actions', () => {
     ]);
     const after = given(...requested, ...attempt, ...removed);
     expect(after).toMatchObject({ present: false, removedByUs: true, assets: {} });
-    expect(when(after, { type: 'CompleteAction', taskId: 't1', outcome: 'removed' })).toEqual([]);
-    expect(() => when(after, { type: 'RemoveMember', taskId: 't3' })).toThrow(/removed/);
+    expect(when(after, { type: 'CompleteAction', taskId: 't1', observed: 'removed' })).toEqual([]);
+    expect(() =>
+      when(after, { type: 'RemoveMember', taskId: 't3', automationAccountEmail: null }),
+    ).toThrow(/removed/);
   });
 
   it('given a removal that fails for good, then MemberRemovalFailed and the member can be retried', () => {
-    const requested = when(given(), { type: 'RemoveMember', taskId: 't1' });
+    const requested = when(given(), {
+      type: 'RemoveMember',
+      taskId: 't1',
+      automationAccountEmail: null,
+    });
     const attempt = when(given(...requested), {
       type: 'RecordActionAttempt',
       taskId: 't1',
@@ -158,21 +176,43 @@ describe('member actions', () => {
     ]);
     const state = given(...requested, ...attempt, ...failed);
     expect(state.lastFailure).toBe('deprovisioning_failed');
-    expect(when(state, { type: 'RemoveMember', taskId: 't2' })).toHaveLength(1);
+    expect(
+      when(state, { type: 'RemoveMember', taskId: 't2', automationAccountEmail: null }),
+    ).toHaveLength(1);
   });
 
   it('given a role change request, when completed, then MemberBusinessRoleChanged; the same role is a no-op', () => {
-    expect(when(given(), { type: 'ChangeBusinessRole', taskId: 't1', role: 'employee' })).toEqual(
-      [],
-    );
-    const requested = when(given(), { type: 'ChangeBusinessRole', taskId: 't1', role: 'manager' });
+    expect(
+      when(given(), {
+        type: 'ChangeBusinessRole',
+        taskId: 't1',
+        role: 'employee',
+        automationAccountEmail: null,
+      }),
+    ).toEqual([]);
+    const requested = when(given(), {
+      type: 'ChangeBusinessRole',
+      taskId: 't1',
+      role: 'manager',
+      automationAccountEmail: null,
+    });
     const done = when(given(...requested), {
       type: 'CompleteAction',
       taskId: 't1',
-      outcome: 'changed',
+      observed: 'changed',
     });
     expect(done).toEqual([
-      { type: 'MemberBusinessRoleChanged', data: { ...ref, from: 'employee', to: 'manager' } },
+      {
+        type: 'MemberBusinessRoleChanged',
+        data: {
+          ...ref,
+          from: 'employee',
+          to: 'manager',
+          taskId: 't1',
+          outcome: 'changed',
+          afterInterruptedAttempt: false,
+        },
+      },
     ]);
     expect(given(...requested, ...done)).toMatchObject({ businessRole: 'manager', pending: null });
   });
@@ -183,12 +223,13 @@ describe('member actions', () => {
       taskId: 't1',
       assetId: 'a1',
       permissions: [],
+      automationAccountEmail: null,
     });
     expect(requested[0].data).toMatchObject({ from: ['ADMIN'], to: [] });
     const done = when(given(...requested), {
       type: 'CompleteAction',
       taskId: 't1',
-      outcome: 'removed',
+      observed: 'removed',
     });
     expect(given(...requested, ...done).assets).toEqual({});
   });
@@ -205,7 +246,7 @@ describe('member actions', () => {
     const invited = when(given(...match), {
       type: 'CompleteAction',
       taskId: 't1',
-      outcome: 'invited',
+      observed: 'invited',
     });
     const state = given(...match, ...invited);
     expect(

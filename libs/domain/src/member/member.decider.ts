@@ -1,6 +1,6 @@
 import type { Decider } from '../shared/decider';
 import { WrongState } from '../shared/errors';
-import { deterministicId } from '../shared/ids';
+import { deterministicId, normalizeEmail } from '../shared/ids';
 import {
   type AssetGrants,
   type AssetPermission,
@@ -11,7 +11,15 @@ import {
   type ObservedMember,
   samePermissions,
 } from '../pinterest/business';
-import type { ActionFailure, MatchHow, MatchRole, MemberEvent } from './member.events';
+import type {
+  ActionFailure,
+  ChangeAnswer,
+  MatchHow,
+  MatchRole,
+  MemberEvent,
+  MemberInvited,
+  MemberRemoved,
+} from './member.events';
 
 /** A member is one Pinterest person inside one integration (business). */
 export function memberIdFor(integrationId: string, pinterestUserId: string): string {
@@ -48,13 +56,23 @@ export type MemberCommand =
       alreadyOnBusiness: boolean;
       taskId: string;
     }
-  | { type: 'RemoveMember'; taskId: string }
-  | { type: 'ChangeBusinessRole'; taskId: string; role: BusinessRole }
+  /**
+   * `automationAccountEmail`: the login the integration acts with (from its automation
+   * account's stream), or null when it has none: that member must keep its access.
+   */
+  | { type: 'RemoveMember'; taskId: string; automationAccountEmail: string | null }
+  | {
+      type: 'ChangeBusinessRole';
+      taskId: string;
+      role: BusinessRole;
+      automationAccountEmail: string | null;
+    }
   | {
       type: 'ChangeAssetPermissions';
       taskId: string;
       assetId: string;
       permissions: AssetPermission[];
+      automationAccountEmail: string | null;
     }
   | { type: 'RecordActionAttempt'; taskId: string; attempt: number }
   | {
@@ -64,7 +82,12 @@ export type MemberCommand =
       failure: ActionFailure;
       retryAt: string;
     }
-  | { type: 'CompleteAction'; taskId: string; outcome: string }
+  /**
+   * What the gateway saw (`removed`, `already_absent`, `invited`, `already_invited`,
+   * `already_member`, `changed`, `unchanged`, …) and who the page says removed the person,
+   * when it names someone.
+   */
+  | { type: 'CompleteAction'; taskId: string; observed: string; removedBy?: string }
   | { type: 'FailAction'; taskId: string; failure: ActionFailure }
   | { type: 'ConnectAccount'; credentialsRef: string; ok: boolean; reason?: string };
 
@@ -81,7 +104,8 @@ export interface MemberState {
   email: string;
   businessRole: BusinessRole;
   assets: AssetGrants;
-  match: { identityId: string; how: MatchHow; rule: string } | null;
+  /** `role` is what the match lets the person do here; an automatic match chose none. */
+  match: { identityId: string; how: MatchHow; rule: string; role: MatchRole | null } | null;
   ambiguousCandidates: string[] | null;
   exempted: boolean;
   pending: PendingAction | null;
@@ -158,7 +182,12 @@ export const memberDecider: Decider<MemberCommand, MemberEvent, MemberState> = {
       case 'MemberMatched':
         return {
           ...state,
-          match: { identityId: event.data.identityId, how: event.data.how, rule: event.data.rule },
+          match: {
+            identityId: event.data.identityId,
+            how: event.data.how,
+            rule: event.data.rule,
+            role: event.data.role ?? null,
+          },
           ambiguousCandidates: null,
         };
       case 'MemberMatchAmbiguous':
@@ -222,7 +251,7 @@ export const memberDecider: Decider<MemberCommand, MemberEvent, MemberState> = {
         return {
           ...state,
           present: false,
-          removedByUs: true,
+          removedByUs: removalIsOurs(event.data),
           assets: {},
           pending: null,
           lastFailure: null,
@@ -287,11 +316,33 @@ export const memberDecider: Decider<MemberCommand, MemberEvent, MemberState> = {
 /** A change that answers the pending request (the saga's outcome) clears it. */
 const settled: Partial<MemberState> = { pending: null, lastFailure: null };
 
-function refuse(message: string, state: MemberState): never {
+function refuse(message: string, state: MemberState, reason?: string): never {
   throw new WrongState(message, {
     state: describeMember(state),
     pendingTaskId: state.pending?.taskId ?? null,
+    ...(reason ? { reason } : {}),
   });
+}
+
+/** Whether this member is the login the integration acts with on Pinterest. */
+function isAutomationAccount(state: MemberState, automationAccountEmail: string | null): boolean {
+  return (
+    automationAccountEmail !== null &&
+    state.email !== '' &&
+    normalizeEmail(state.email) === normalizeEmail(automationAccountEmail)
+  );
+}
+
+/**
+ * Removing, demoting or narrowing the automation account would lock the integration out of
+ * the business it governs (the next check fails with business_not_found or permission_denied).
+ */
+function refuseLockout(what: string, state: MemberState): never {
+  refuse(
+    `cannot ${what} the automation account the integration logs in with`,
+    state,
+    'automation_account',
+  );
 }
 
 function decideAction(command: MemberCommand, state: MemberState): MemberEvent[] {
@@ -342,11 +393,25 @@ function decideAction(command: MemberCommand, state: MemberState): MemberEvent[]
       if (!state.present || state.pending)
         refuse(`cannot remove a member who is ${describeMember(state)}`, state);
       if (state.exempted) refuse('cannot remove an exempted member; unexempt them first', state);
+      if (isAutomationAccount(state, command.automationAccountEmail))
+        refuseLockout('remove', state);
       return [{ type: 'MemberRemovalRequested', data: { ...ref, taskId: command.taskId } }];
     case 'ChangeBusinessRole':
       if (!state.present || state.pending)
         refuse(`cannot change the role of a member who is ${describeMember(state)}`, state);
       if (state.businessRole === command.role) return [];
+      if (command.role !== 'manager' && isAutomationAccount(state, command.automationAccountEmail))
+        refuseLockout('demote', state);
+      // Owner is the match role that "manages the account configuration"; a collaborator (or
+      // an automatic match, which chose no role) only logs in. Unmatched members are not
+      // governed by a match, so the rule has nothing to say about them.
+      if (command.role === 'manager' && state.match && state.match.role !== 'owner') {
+        refuse(
+          'only a member matched as owner can be given the manager role',
+          state,
+          'collaborator',
+        );
+      }
       return [
         {
           type: 'MemberBusinessRoleChangeRequested',
@@ -360,6 +425,12 @@ function decideAction(command: MemberCommand, state: MemberState): MemberEvent[]
       const to = normalizeGrants({ [command.assetId]: command.permissions })[command.assetId] ?? [];
       const from = state.assets[command.assetId] ?? [];
       if (samePermissions(from, to)) return [];
+      if (
+        from.some((p) => !to.includes(p)) &&
+        isAutomationAccount(state, command.automationAccountEmail)
+      ) {
+        refuseLockout('take permissions from', state);
+      }
       return [
         {
           type: 'MemberAssetPermissionsChangeRequested',
@@ -391,7 +462,7 @@ function decideAction(command: MemberCommand, state: MemberState): MemberEvent[]
         },
       ];
     case 'CompleteAction':
-      return complete(command.taskId, command.outcome, state, ref);
+      return complete(command.taskId, command.observed, command.removedBy, state, ref);
     case 'FailAction': {
       const pending = state.pending;
       if (pending?.taskId !== command.taskId) return [];
@@ -426,60 +497,130 @@ function decideAction(command: MemberCommand, state: MemberState): MemberEvent[]
   }
 }
 
+/**
+ * When an observed "already done" counts as our outcome: only when an attempt of ours was cut
+ * off before this one (it most likely did it) and the page names no one else as having done
+ * it. A first attempt that finds the change made was not us.
+ */
+export function alreadyDoneIsOurs(seen: {
+  afterInterruptedAttempt: boolean;
+  removedBy?: string;
+}): boolean {
+  return seen.afterInterruptedAttempt && !seen.removedBy;
+}
+
+export function removalIsOurs(data: MemberRemoved['data']): boolean {
+  return data.outcome === 'removed' || alreadyDoneIsOurs(data);
+}
+
+/**
+ * What an automation task says of the outcome recorded on the member: `removed`, `invited`,
+ * `changed` only when we did it (or it follows our own interrupted attempt); otherwise what
+ * was found: `absent`, `already_invited`, `already_member`, `unchanged`. Null for an event
+ * that does not answer a task.
+ */
+export function taskOutcomeOf(event: MemberEvent): string | null {
+  switch (event.type) {
+    case 'MemberRemoved':
+      return removalIsOurs(event.data) ? 'removed' : 'absent';
+    case 'MemberInvited':
+      return invitedByUs(event.data) ? 'invited' : event.data.outcome;
+    case 'MemberBusinessRoleChanged':
+    case 'MemberAssetPermissionsChanged': {
+      const d = event.data;
+      if (!d.taskId || !d.outcome) return null;
+      return d.outcome === 'changed' ||
+        alreadyDoneIsOurs({ afterInterruptedAttempt: d.afterInterruptedAttempt ?? false })
+        ? 'changed'
+        : 'unchanged';
+    }
+    default:
+      return null;
+  }
+}
+
+function invitedByUs(data: MemberInvited['data']): boolean {
+  // Already a member is not the answer to an invitation, whoever sent it.
+  if (data.outcome === 'already_member') return false;
+  return data.outcome === 'invited' || alreadyDoneIsOurs(data);
+}
+
+const CHANGE_DONE = new Set(['changed', 'granted', 'updated', 'removed']);
+
 function complete(
   taskId: string,
-  outcome: string,
+  observed: string,
+  removedBy: string | undefined,
   state: MemberState,
   ref: { memberId: string; integrationId: string },
 ): MemberEvent[] {
   const pending = state.pending;
   if (pending?.taskId !== taskId) return [];
+  // The attempt that observed this is recorded before it ran: more than one means an
+  // earlier attempt of ours started and never recorded how it ended.
+  const afterInterruptedAttempt = pending.attempts > 1;
   switch (pending.kind) {
-    case 'removal':
+    case 'removal': {
+      const base = {
+        ...ref,
+        taskId,
+        businessRole: state.businessRole,
+        revokedAssets: state.assets,
+      };
       return [
         {
           type: 'MemberRemoved',
-          data: {
-            ...ref,
-            taskId,
-            outcome: outcome === 'already_absent' ? 'already_absent' : 'removed',
-            businessRole: state.businessRole,
-            revokedAssets: state.assets,
-          },
+          data:
+            observed === 'already_absent'
+              ? {
+                  ...base,
+                  outcome: 'already_absent',
+                  afterInterruptedAttempt,
+                  ...(removedBy ? { removedBy } : {}),
+                }
+              : { ...base, outcome: 'removed' },
         },
       ];
-    case 'invite':
+    }
+    case 'invite': {
+      const base = { ...ref, taskId, email: pending.email };
       return [
         {
           type: 'MemberInvited',
-          data: {
-            ...ref,
-            taskId,
-            email: pending.email,
-            outcome:
-              outcome === 'already_invited' || outcome === 'already_member' ? outcome : 'invited',
-          },
+          data:
+            observed === 'already_invited' || observed === 'already_member'
+              ? { ...base, outcome: observed, afterInterruptedAttempt }
+              : { ...base, outcome: 'invited' },
         },
       ];
+    }
     case 'role':
-      return [
-        {
-          type: 'MemberBusinessRoleChanged',
-          data: { ...ref, from: state.businessRole, to: pending.to },
-        },
-      ];
-    case 'permissions':
-      return [
-        {
-          type: 'MemberAssetPermissionsChanged',
-          data: {
-            ...ref,
-            assetId: pending.assetId,
-            from: state.assets[pending.assetId] ?? [],
-            to: pending.to,
-          },
-        },
-      ];
+    case 'permissions': {
+      const answer: ChangeAnswer = {
+        taskId,
+        outcome: CHANGE_DONE.has(observed) ? 'changed' : 'already_done',
+        afterInterruptedAttempt,
+      };
+      return pending.kind === 'role'
+        ? [
+            {
+              type: 'MemberBusinessRoleChanged',
+              data: { ...ref, from: state.businessRole, to: pending.to, ...answer },
+            },
+          ]
+        : [
+            {
+              type: 'MemberAssetPermissionsChanged',
+              data: {
+                ...ref,
+                assetId: pending.assetId,
+                from: state.assets[pending.assetId] ?? [],
+                to: pending.to,
+                ...answer,
+              },
+            },
+          ];
+    }
   }
 }
 

@@ -27,13 +27,27 @@ export type MemberProfileChanged = DomainEvent<
   'MemberProfileChanged',
   MemberRef & { personal: MemberPersonalData }
 >;
+/**
+ * How a requested change ended, said on the change event the saga records (absent on changes
+ * a check observed): `changed` by our click, or `already_done` when Pinterest already showed it.
+ */
+export interface ChangeAnswer {
+  taskId: string;
+  outcome: 'changed' | 'already_done';
+  afterInterruptedAttempt: boolean;
+}
+
 export type MemberBusinessRoleChanged = DomainEvent<
   'MemberBusinessRoleChanged',
-  MemberRef & { from: BusinessRole; to: BusinessRole }
+  MemberRef & { from: BusinessRole; to: BusinessRole } & Partial<ChangeAnswer>
 >;
 export type MemberAssetPermissionsChanged = DomainEvent<
   'MemberAssetPermissionsChanged',
-  MemberRef & { assetId: string; from: AssetPermission[]; to: AssetPermission[] }
+  MemberRef & {
+    assetId: string;
+    from: AssetPermission[];
+    to: AssetPermission[];
+  } & Partial<ChangeAnswer>
 >;
 /** Gone from Pinterest without the service asking: every permission they had ends here. */
 export type MemberLeftBusiness = DomainEvent<
@@ -87,26 +101,36 @@ export type MemberActionAttemptFailed = DomainEvent<
   'MemberActionAttemptFailed',
   MemberRef & { taskId: string; attempt: number; failure: ActionFailure; retryAt: string }
 >;
+/**
+ * What the saga saw when a request turned out to be already done on Pinterest: whether an
+ * earlier attempt of ours had been cut off before it (it may have done it), and who the page
+ * says did it, when it says so (then it was not us).
+ */
+export interface AlreadyDone {
+  afterInterruptedAttempt: boolean;
+  removedBy?: string;
+}
+
+/** Schema 2: `already_absent` says whether it followed an interrupted attempt of ours. */
 export type MemberRemoved = DomainEvent<
   'MemberRemoved',
   MemberRef & {
     taskId: string;
-    outcome: 'removed' | 'already_absent';
     businessRole: BusinessRole;
     revokedAssets: AssetGrants;
-  }
+  } & ({ outcome: 'removed' } | ({ outcome: 'already_absent' } & AlreadyDone))
 >;
 export type MemberRemovalFailed = DomainEvent<
   'MemberRemovalFailed',
   MemberRef & { taskId: string; attempts: number; failure: ActionFailure }
 >;
+/** Schema 2: an `already_…` outcome says whether it followed an interrupted attempt of ours. */
 export type MemberInvited = DomainEvent<
   'MemberInvited',
-  MemberRef & {
-    taskId: string;
-    email: string;
-    outcome: 'invited' | 'already_invited' | 'already_member';
-  }
+  MemberRef & { taskId: string; email: string } & (
+      | { outcome: 'invited' }
+      | { outcome: 'already_invited' | 'already_member'; afterInterruptedAttempt: boolean }
+    )
 >;
 export type MemberInviteFailed = DomainEvent<
   'MemberInviteFailed',

@@ -7,7 +7,7 @@ import {
   type CredentialKind,
 } from '@app/domain';
 import { EventStore } from '@app/eventstore';
-import { CommandExecutor, READ_MODEL_STORE } from '@app/infrastructure';
+import { type CommandContext, CommandExecutor, READ_MODEL_STORE } from '@app/infrastructure';
 import { ProjectionRunner } from '@app/projections';
 import type { ReadModelStore } from '@app/readmodels';
 import { CREDENTIALS, type CredentialDoc } from './credentials.projection';
@@ -19,6 +19,20 @@ export interface Caller {
   /** The credential's name: what every event of the request records as its actor. */
   actor: string;
   credentialId: string;
+  /**
+   * One per HTTP request (or per scheduled run): every event appended on its behalf carries
+   * it, and the sagas those events start carry it on.
+   */
+  correlationId: string;
+}
+
+/** The metadata context of everything a caller's request appends. */
+export function contextOf(caller: Caller): CommandContext {
+  return {
+    workspaceId: caller.workspaceId,
+    actor: caller.actor,
+    correlationId: caller.correlationId,
+  };
 }
 
 export function hashSecret(secret: string): string {
@@ -92,7 +106,10 @@ export class AccessService {
     }
   }
 
-  async authenticate(secret: string, kind: CredentialKind): Promise<Caller | null> {
+  async authenticate(
+    secret: string,
+    kind: CredentialKind,
+  ): Promise<Omit<Caller, 'correlationId'> | null> {
     const hash = hashSecret(secret);
     let doc = await this.readModels.collection<CredentialDoc>(CREDENTIALS).get(hash);
     if (!doc) {

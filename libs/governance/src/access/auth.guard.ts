@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type CanActivate,
   createParamDecorator,
@@ -13,6 +14,22 @@ interface AuthenticatedRequest {
   caller?: Caller;
 }
 
+interface HeaderResponse {
+  setHeader(name: string, value: string): unknown;
+}
+
+export const CORRELATION_HEADER = 'x-correlation-id';
+
+/** A caller's own id is kept only when it is a plain token: it ends up in every event's metadata. */
+const SANE_CORRELATION = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/** The request's correlation: the caller's `x-correlation-id` when sane, else a new one. */
+export function correlationOf(headers: AuthenticatedRequest['headers']): string {
+  const header = headers[CORRELATION_HEADER];
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  return value && SANE_CORRELATION.test(value) ? value : randomUUID();
+}
+
 function bearer(request: AuthenticatedRequest): string | null {
   const header = request.headers['authorization'];
   const value = Array.isArray(header) ? header[0] : header;
@@ -26,12 +43,16 @@ abstract class BearerGuard implements CanActivate {
   constructor(private readonly access: AccessService) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const http = context.switchToHttp();
+    const request = http.getRequest<AuthenticatedRequest>();
+    // Echoed before authentication, so that even a refused request can be traced.
+    const correlationId = correlationOf(request.headers);
+    http.getResponse<HeaderResponse>().setHeader(CORRELATION_HEADER, correlationId);
     const token = bearer(request);
     if (!token) throw new UnauthorizedException('Authorization: Bearer <token> is required');
     const caller = await this.access.authenticate(token, this.kind);
     if (!caller) throw new UnauthorizedException('the bearer token is not valid');
-    request.caller = caller;
+    request.caller = { ...caller, correlationId };
     return true;
   }
 }

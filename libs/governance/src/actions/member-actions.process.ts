@@ -11,6 +11,7 @@ import {
   memberStream,
   type PendingAction,
   type TaskKind,
+  taskOutcomeOf,
 } from '@app/domain';
 import { EventStore, type RecordedEvent } from '@app/eventstore';
 import { CommandExecutor, type CommandContext, toDomainEvent } from '@app/infrastructure';
@@ -134,22 +135,28 @@ export class MemberActionsProcess implements EventConsumer {
           });
         }
         const login = await this.logins.loginOf(ctx.workspaceId, integration.automationAccountId);
-        const observed = await this.pinterest.perform(
+        const seen = await this.pinterest.perform(
           login,
           integration.businessId,
           requestOf(pending, state),
         );
-        const outcome = effectiveOutcome(observed, attempt);
-        await this.step(stream, ctx, taskId, 'outcome', {
+        // The member decider says whether what was seen counts as ours; the task repeats it.
+        const recorded = await this.step(stream, ctx, taskId, 'outcome', {
           type: 'CompleteAction',
           taskId,
-          outcome,
+          observed: seen.outcome,
+          ...(seen.removedBy ? { removedBy: seen.removedBy } : {}),
         });
+        const answer = recorded ? answerOf(recorded, taskId) : null;
+        // Nothing appended: another run answered the request first; the log says how.
+        if (!answer) return this.finishTask(ctx, stream, taskId);
         await this.tasks.completed(ctx, taskId, {
           memberId,
-          outcome,
+          outcome: taskOutcomeOf(answer),
           attempts: attempt,
-          ...(outcome !== observed ? { observed } : {}),
+          observed: seen.outcome,
+          afterInterruptedAttempt: attempt > 1,
+          ...(seen.removedBy ? { removedBy: seen.removedBy } : {}),
         });
         return;
       } catch (error) {
@@ -205,10 +212,12 @@ export class MemberActionsProcess implements EventConsumer {
     taskId: string,
     step: string,
     command: Parameters<typeof memberDecider.decide>[0],
-  ): Promise<void> {
-    await this.commands.execute(stream, memberDecider, command, ctx, {
+  ): Promise<MemberEvent[] | null> {
+    const result = await this.commands.execute(stream, memberDecider, command, ctx, {
       eventId: (_e, i) => deterministicId('member-action', taskId, step, i),
     });
+    // The events this step appended, re-decided on the state it was decided on (pure).
+    return result.appended > 0 ? memberDecider.decide(command, result.previous) : null;
   }
 
   /** The task stream mirrors the member stream's outcome, whichever was recorded last before a crash. */
@@ -227,28 +236,29 @@ export class MemberActionsProcess implements EventConsumer {
       ) {
         return this.tasks.notCompleted(ctx, taskId, event.data.attempts, event.data.failure);
       }
-      if (event.type === 'MemberRemoved' || event.type === 'MemberInvited') {
-        return this.tasks.completed(ctx, taskId, { outcome: event.data.outcome });
+      const outcome = taskOutcomeOf(event);
+      if (outcome) {
+        const seen = event.data as { outcome?: string; afterInterruptedAttempt?: boolean };
+        return this.tasks.completed(ctx, taskId, {
+          outcome,
+          ...(seen.outcome ? { observed: seen.outcome } : {}),
+          ...(seen.afterInterruptedAttempt !== undefined
+            ? { afterInterruptedAttempt: seen.afterInterruptedAttempt }
+            : {}),
+        });
       }
     }
-    // A role or permission change is answered by the change itself, which carries no task id.
+    // A change recorded before changes carried their task id.
     return this.tasks.completed(ctx, taskId, { outcome: 'applied' });
   }
 }
 
-/**
- * "Already done" on a later attempt most likely means an earlier attempt of ours did it and
- * was cut off (a crash, a lost answer) before its outcome was recorded: record what this
- * task achieved, and keep what the gateway saw in the task's summary.
- */
-const ALREADY_DONE: Record<string, string> = {
-  already_absent: 'removed',
-  already_invited: 'invited',
-  unchanged: 'changed',
-};
-
-export function effectiveOutcome(observed: string, attempt: number): string {
-  return attempt > 1 ? (ALREADY_DONE[observed] ?? observed) : observed;
+/** The event of a completion step that answers the task. */
+function answerOf(events: MemberEvent[], taskId: string): MemberEvent | null {
+  return (
+    events.find((e) => (e.data as { taskId?: string }).taskId === taskId && taskOutcomeOf(e)) ??
+    null
+  );
 }
 
 function pendingKindOf(type: string): PendingAction['kind'] {

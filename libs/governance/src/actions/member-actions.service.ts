@@ -7,6 +7,8 @@ import {
   businessStream,
   catalogDecider,
   deterministicId,
+  integrationDecider,
+  integrationStream,
   InvalidCommand,
   memberDecider,
   type MemberCommand,
@@ -21,10 +23,11 @@ import {
   type CommandContext,
   metadataFor,
   READ_MODEL_STORE,
+  toDomainEvent,
 } from '@app/infrastructure';
 import type { ReadModelStore } from '@app/readmodels';
 import { Vault } from '@app/vault';
-import type { Caller } from '../access/access.service';
+import { type Caller, contextOf } from '../access/access.service';
 import { IdentityDirectory } from '../directory/identity-directory.service';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { type MemberView, MembersQuery } from '../integrations/members.query';
@@ -44,10 +47,7 @@ export interface ActionAnswer {
   member: MemberView;
 }
 
-const ctxOf = (caller: Caller): CommandContext => ({
-  workspaceId: caller.workspaceId,
-  actor: caller.actor,
-});
+const ctxOf = (caller: Caller): CommandContext => contextOf(caller);
 
 /**
  * What an admin does to a member. Each command is decided on the member's stream (a
@@ -86,6 +86,7 @@ export class MemberActionsService {
     return this.act(caller, integrationId, memberId, {
       type: 'RemoveMember',
       taskId: randomUUID(),
+      automationAccountEmail: await this.automationAccountEmail(integrationId),
     });
   }
 
@@ -99,6 +100,7 @@ export class MemberActionsService {
       type: 'ChangeBusinessRole',
       taskId: randomUUID(),
       role,
+      automationAccountEmail: await this.automationAccountEmail(integrationId),
     });
   }
 
@@ -126,6 +128,7 @@ export class MemberActionsService {
       taskId: randomUUID(),
       assetId,
       permissions: permissions as AssetPermission[],
+      automationAccountEmail: await this.automationAccountEmail(integrationId),
     });
   }
 
@@ -265,6 +268,32 @@ export class MemberActionsService {
     if (!doc || doc.integrationId !== integrationId)
       throw new NotFound(`member ${memberId} not found`);
     return doc;
+  }
+
+  /**
+   * The email the integration logs in to Pinterest with, from its automation account's
+   * stream (the source of truth, never behind like a read model): the member decider keeps
+   * that member's access.
+   */
+  private async automationAccountEmail(integrationId: string): Promise<string | null> {
+    const { state } = await this.commands.load(
+      integrationStream(integrationId),
+      integrationDecider,
+    );
+    if (!state.automationAccountId) return null;
+    let email: string | null = null;
+    for (const e of await this.events.readStream(
+      automationAccountStream(state.automationAccountId),
+    )) {
+      const event = toDomainEvent(e) as AutomationAccountEvent;
+      if (
+        event.type === 'AutomationAccountAdded' ||
+        event.type === 'AutomationAccountCredentialsChanged'
+      ) {
+        email = event.data.email;
+      }
+    }
+    return email;
   }
 
   /** Whether one of these emails is already a member or a pending invitation of the business. */

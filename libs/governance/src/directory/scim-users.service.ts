@@ -15,7 +15,7 @@ import {
 } from '@app/domain';
 import { EventStore } from '@app/eventstore';
 import { CommandExecutor } from '@app/infrastructure';
-import type { Caller } from '../access';
+import { type Caller, contextOf } from '../access';
 import type { IdentityDoc } from './identities.projection';
 import { IdentityDirectory } from './identity-directory.service';
 import { type IdentityView, listResponse, MAX_RESULTS, toScimUser, viewOf } from './scim-resources';
@@ -217,10 +217,7 @@ export class ScimUsersService {
       ) {
         await this.assertUserNameFree(caller.workspaceId, userName, command.identityId);
       }
-      await this.commands.execute(stream, identityDecider, command, {
-        workspaceId: caller.workspaceId,
-        actor: caller.actor,
-      });
+      await this.commands.execute(stream, identityDecider, command, contextOf(caller));
     });
   }
 

@@ -21,7 +21,7 @@ import {
 import { ProjectionRunner } from '@app/projections';
 import type { ReadModelStore } from '@app/readmodels';
 import { Vault } from '@app/vault';
-import type { Caller } from '../access/access.service';
+import { type Caller, contextOf } from '../access/access.service';
 import {
   AUTOMATION_ACCOUNTS,
   type AutomationAccountDoc,
@@ -51,10 +51,7 @@ export interface IntegrationCard {
   connectedAt: string;
 }
 
-const ctxOf = (caller: Caller): CommandContext => ({
-  workspaceId: caller.workspaceId,
-  actor: caller.actor,
-});
+const ctxOf = (caller: Caller): CommandContext => contextOf(caller);
 
 @Injectable()
 export class IntegrationsService {

@@ -147,7 +147,9 @@ export class MembersQuery {
       }),
       status: d.status,
       tab: d.tab,
-      matchedIdentity: d.matchedIdentity,
+      matchedIdentity: d.matchedIdentity
+        ? { ...d.matchedIdentity, role: d.matchedIdentity.role ?? null }
+        : null,
       ambiguityCandidates: d.ambiguity?.candidates ?? null,
       exemption: d.exemption,
       pendingAction: d.pendingAction ?? null,

@@ -1,5 +1,5 @@
-import type { AssetGrants, BusinessRole, MatchHow, MemberEvent } from '@app/domain';
-import { normalizeEmail } from '@app/domain';
+import type { AssetGrants, BusinessRole, MatchHow, MatchRole, MemberEvent } from '@app/domain';
+import { normalizeEmail, taskOutcomeOf } from '@app/domain';
 import type { RecordedEvent } from '@app/eventstore';
 import type { Projection } from '@app/projections';
 import type { Document } from '@app/readmodels';
@@ -22,6 +22,8 @@ export interface MemberDoc extends Document {
     identityId: string;
     how: MatchHow;
     rule: string;
+    /** What the match lets the person do here (owner manages); null: an automatic match. */
+    role: MatchRole | null;
     matchedAt: string;
     actor: string;
   } | null;
@@ -41,7 +43,19 @@ export interface MemberDoc extends Document {
     reason: string | null;
     at: string | null;
   };
-  removal: { taskId: string; outcome: string; actor: string; at: string } | null;
+  /**
+   * How the removal request ended: `outcome` is `removed` only when we removed them (or it
+   * follows our own interrupted attempt), else `absent`; `observed` is what the page showed.
+   */
+  removal: {
+    taskId: string;
+    outcome: string;
+    observed: string;
+    afterInterruptedAttempt: boolean | null;
+    removedBy: string | null;
+    actor: string;
+    at: string;
+  } | null;
   /** Lower-cased name and email, for the tabs' search box. */
   searchText: string;
   discoveredAt: string;
@@ -91,7 +105,7 @@ const PENDING_KIND: Record<string, string> = {
 /** The Unmatched / Onboarded / Exempted tabs: one document per member. */
 export const membersProjection: Projection = {
   name: 'members',
-  version: 2,
+  version: 3,
   collections: [
     {
       name: MEMBERS,
@@ -187,6 +201,7 @@ export const membersProjection: Projection = {
               identityId: event.data.identityId,
               how: event.data.how,
               rule: event.data.rule,
+              role: event.data.role ?? null,
               matchedAt: at,
               actor: recorded.metadata.actor,
             },
@@ -250,7 +265,12 @@ export const membersProjection: Projection = {
             lastFailure: null,
             removal: {
               taskId: event.data.taskId,
-              outcome: event.data.outcome,
+              outcome: taskOutcomeOf(event) ?? event.data.outcome,
+              observed: event.data.outcome,
+              afterInterruptedAttempt:
+                event.data.outcome === 'already_absent' ? event.data.afterInterruptedAttempt : null,
+              removedBy:
+                event.data.outcome === 'already_absent' ? (event.data.removedBy ?? null) : null,
               actor: recorded.metadata.actor,
               at,
             },

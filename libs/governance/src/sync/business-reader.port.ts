@@ -59,6 +59,12 @@ export type MemberActionRequest =
   | { kind: 'role'; pinterestUserId: string; businessRole: 'employee' | 'manager' }
   | { kind: 'permissions'; pinterestUserId: string; assetId: string; permissions: string[] };
 
+/** What the gateway saw a change do, and who the page says removed the person, if it says. */
+export interface ActionObservation {
+  outcome: string;
+  removedBy?: string;
+}
+
 /**
  * The changes the service makes on Pinterest. Each is idempotent: asking for what already
  * holds succeeds, and the outcome says so (`already_absent`, `already_invited`, `unchanged`).
@@ -68,7 +74,7 @@ export interface BusinessActions {
     login: { email: string; password: string },
     businessId: string,
     request: MemberActionRequest,
-  ): Promise<string>;
+  ): Promise<ActionObservation>;
   /** Logs in once to check a password; throws PinterestOperationFailed when refused. */
   verifyLogin(login: { email: string; password: string }): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   Injectable,
   Logger,
@@ -62,6 +63,7 @@ export class DailyCheckScheduler implements OnApplicationBootstrap, OnApplicatio
           workspaceId: integration.workspaceId,
           actor: 'workspace-policy',
           credentialId: 'scheduler',
+          correlationId: randomUUID(),
         };
         const { taskId } = await this.integrations.checkForUpdates(
           caller,

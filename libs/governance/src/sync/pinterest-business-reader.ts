@@ -11,6 +11,7 @@ import {
   createPlaywrightGateway,
 } from '@app/pinterest';
 import {
+  type ActionObservation,
   type BusinessActions,
   type BusinessReader,
   type MemberActionRequest,
@@ -136,35 +137,41 @@ export class PinterestBusinessReader implements BusinessReader, BusinessActions 
     login: { email: string; password: string },
     businessId: string,
     request: MemberActionRequest,
-  ): Promise<string> {
+  ): Promise<ActionObservation> {
     try {
       const gateway = await this.gatewayFor(login);
       const role = (r: 'employee' | 'manager') => (r === 'manager' ? 'MANAGER' : 'EMPLOYEE');
       switch (request.kind) {
-        case 'removal':
-          return (await gateway.removeMember(businessId, request.pinterestUserId)).outcome;
+        case 'removal': {
+          const removed = await gateway.removeMember(businessId, request.pinterestUserId);
+          return {
+            outcome: removed.outcome,
+            ...(removed.removedBy ? { removedBy: removed.removedBy } : {}),
+          };
+        }
         case 'invite':
-          return (
-            (await gateway.inviteMembers(businessId, [request.email], role(request.businessRole)))
-              .results[0]?.outcome ?? 'invited'
+          return {
+            outcome:
+              (await gateway.inviteMembers(businessId, [request.email], role(request.businessRole)))
+                .results[0]?.outcome ?? 'invited',
+          };
+        case 'role': {
+          const changed = await gateway.changeRole(
+            businessId,
+            request.pinterestUserId,
+            role(request.businessRole),
           );
-        case 'role':
-          return (
-            await gateway.changeRole(
-              businessId,
-              request.pinterestUserId,
-              role(request.businessRole),
-            )
-          ).outcome;
-        case 'permissions':
-          return (
-            await gateway.setAssetPermissions(
-              businessId,
-              request.pinterestUserId,
-              request.assetId,
-              request.permissions as AssetPermission[],
-            )
-          ).outcome;
+          return { outcome: changed.outcome };
+        }
+        case 'permissions': {
+          const set = await gateway.setAssetPermissions(
+            businessId,
+            request.pinterestUserId,
+            request.assetId,
+            request.permissions as AssetPermission[],
+          );
+          return { outcome: set.outcome };
+        }
       }
     } catch (error) {
       throw await this.failed(login.email, error);

@@ -632,14 +632,18 @@ export class PlaywrightPinterestGateway implements PinterestBusinessGateway {
     let submitted = false;
     return this.operation('remove-member', 'changes', async (driver) => {
       const page = new MemberPage(driver);
+      const absent = async (): Promise<RemoveMemberResult> => {
+        const removedBy = await page.removedBy();
+        return { memberId, outcome: 'already_absent', ...(removedBy ? { removedBy } : {}) };
+      };
       const before = await page.read(businessId, memberId);
-      if (!before) return { memberId, outcome: submitted ? 'removed' : 'already_absent' };
+      if (!before) return submitted ? { memberId, outcome: 'removed' } : absent();
       submitted = true;
       try {
         await page.remove(businessId, memberId);
       } catch (e) {
         // Someone else removed them between our read and our confirmation.
-        if (e instanceof MemberNotFound) return { memberId, outcome: 'already_absent' };
+        if (e instanceof MemberNotFound) return absent();
         throw e;
       }
       // Verified on a fresh load of the person's page, not on the redirect's message.

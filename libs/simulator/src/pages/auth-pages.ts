@@ -85,6 +85,8 @@ export interface ErrorPageInput {
   title: string;
   message: string;
   viewer?: Viewer;
+  /** A hint under the message, e.g. who removed the person. */
+  note?: string;
 }
 
 export function errorPage(e: ErrorPageInput): string {
@@ -93,6 +95,7 @@ export function errorPage(e: ErrorPageInput): string {
     viewer: e.viewer,
     body: html`<h1>${e.title}</h1>
       <p>${e.message}</p>
+      ${e.note ? html`<p role="note">${e.note}</p>` : ''}
       <p><a href="/">Go to Business Manager</a></p>`,
   });
 }

@@ -6,7 +6,7 @@ import {
   type BusinessRole,
 } from '../../types';
 import type { Expectation, PageDriver } from '../driver';
-import type { PageReading } from '../read-page';
+import { type PageReading, readPage } from '../read-page';
 import {
   parseAssetType,
   parsePermissions,
@@ -40,6 +40,8 @@ export const MEMBER_SELECTORS = {
   /** "Acme US Ads (Ad account)" → "Ad account" */
   optionType: (text: string | null): string => /\(([^()]*)\)\s*$/.exec(text ?? '')?.[1] ?? '',
   assign: 'Assign',
+  /** The hint on the "not part of your business" page when someone else removed the person. */
+  removedByNote: /^Removed by (.+?)\.?$/,
 } as const;
 
 const S = MEMBER_SELECTORS;
@@ -87,6 +89,19 @@ export class MemberPage {
       if (e instanceof MemberNotFound) return undefined;
       throw e;
     }
+  }
+
+  /**
+   * On the page left by a `read` that found no one: who it says removed the person, when it
+   * names someone (it does not name the viewer).
+   */
+  async removedBy(): Promise<string | undefined> {
+    const reading = await readPage(this.driver.page);
+    for (const note of reading.notes) {
+      const match = S.removedByNote.exec(note);
+      if (match?.[1]) return match[1];
+    }
+    return undefined;
   }
 
   private parse(r: PageReading): MemberDetails {
