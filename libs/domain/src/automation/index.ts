@@ -1,1 +1,2 @@
 export * from './automation.events';
+export * from './automation-account.decider';
