@@ -411,9 +411,25 @@ describe('requests and answers (issue 10, points 12-16)', () => {
     }, 90_000);
 
     it('given a HOST that is no address, when started, then it stops with a message naming HOST', async () => {
-      const main = startMain({ HOST: 'http://0.0.0.0', PINTEREST_BASE_URL: svc.simulator.url });
-      expect(await main.exited).toBe(1);
-      expect(main.output()).toContain('HOST="http://0.0.0.0"');
+      const dataDir = mkdtempSync(join(tmpdir(), 'host-'));
+      const main = startMain({
+        DATA_DIR: dataDir,
+        HOST: 'http://0.0.0.0',
+        PORT: '0',
+        PINTEREST_BASE_URL: svc.simulator.url,
+      });
+      try {
+        const code = await Promise.race([
+          main.exited,
+          new Promise<string>((done) => setTimeout(() => done('still running'), 30_000)),
+        ]);
+        expect(code).toBe(1);
+        expect(main.output()).toContain('HOST="http://0.0.0.0"');
+      } finally {
+        main.child.kill('SIGKILL');
+        await main.exited;
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     }, 60_000);
   });
 
