@@ -338,7 +338,7 @@ describe('member actions through the saga, end to end (simulator in Chromium)', 
       '/api/automation-accounts',
     );
     const robot = accounts.body.items.find((a) => a.email === AUTOMATION.email) as { id: string };
-    const wrong = await svc.api<{ status: string }>(
+    const wrong = await svc.api<{ details: { account: { status: string } } }>(
       'POST',
       `/api/automation-accounts/${robot.id}/connect`,
       {
@@ -346,7 +346,8 @@ describe('member actions through the saga, end to end (simulator in Chromium)', 
         password: 'not-it',
       },
     );
-    expect(wrong.body.status).toBe('login_failed');
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.details.account.status).toBe('connected');
     const right = await svc.api<{ status: string }>(
       'POST',
       `/api/automation-accounts/${robot.id}/connect`,

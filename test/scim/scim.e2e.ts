@@ -630,12 +630,15 @@ describe('SCIM 2.0 directory over HTTP', () => {
       expect(pages).toBeGreaterThan(1);
     });
 
-    it('given one identity, when read by id, then the same resource; a deleted one is 404', async () => {
+    it('given one identity, when read by id, then the same resource; an unknown id is 404, a malformed one 400', async () => {
       expect((await scim.request('GET', `/api/identities/${babbage}`)).body).toMatchObject({
         id: babbage,
         displayName: 'Charles Babbage',
       });
-      expect((await scim.request('GET', '/api/identities/unknown')).status).toBe(404);
+      expect(
+        (await scim.request('GET', '/api/identities/00000000-0000-4000-8000-000000000000')).status,
+      ).toBe(404);
+      expect((await scim.request('GET', '/api/identities/unknown')).status).toBe(400);
     });
 
     it.each([

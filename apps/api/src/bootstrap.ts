@@ -1,9 +1,15 @@
+import type { AddressInfo } from 'node:net';
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Environment } from '@app/config';
 import { AccessService, configureScimHttp } from '@app/governance';
-import { apiValidationPipe, loadEnvironment } from '@app/infrastructure';
+import {
+  apiValidationPipe,
+  deferBodyErrors,
+  loadEnvironment,
+  RequestBodyInterceptor,
+} from '@app/infrastructure';
 import { AppModule } from './app.module';
 
 /**
@@ -19,10 +25,13 @@ export async function createApp(
     AppModule.forRole(env.SERVICE_ROLE),
     {
       logger: [env.LOG_LEVEL, 'error', 'warn', 'fatal'],
-      bodyParser: true,
+      // JSON only (configureScimHttp installs it): a form body must not pass for a command.
+      bodyParser: false,
     },
   );
   configureScimHttp(app);
+  app.use(deferBodyErrors);
+  app.useGlobalInterceptors(new RequestBodyInterceptor());
   app.useGlobalPipes(apiValidationPipe());
   app.enableShutdownHooks();
   await app.init();
@@ -31,11 +40,22 @@ export async function createApp(
     scimToken: env.SCIM_TOKEN,
     announce: options.announce,
   });
-  if (options.listen !== false) await app.listen(app.get(Environment).PORT);
+  if (options.listen !== false) {
+    const { PORT, HOST } = app.get(Environment);
+    await app.listen(PORT, HOST);
+  }
   return app;
 }
 
-export function logListening(app: INestApplication, url: string): void {
-  void app;
-  new Logger('Bootstrap').log(`listening on ${url}`);
+/** Where the server really listens, read back from it (the port chosen for PORT=0 included). */
+export function listeningUrl(app: INestApplication): string {
+  const address = (app.getHttpServer() as { address(): AddressInfo | string | null }).address();
+  if (address === null) throw new Error('the server is not listening');
+  if (typeof address === 'string') return address;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+export function logListening(app: INestApplication): void {
+  new Logger('Bootstrap').log(`listening on ${listeningUrl(app)}`);
 }

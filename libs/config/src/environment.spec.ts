@@ -19,6 +19,18 @@ describe('validateEnvironment', () => {
     expect(() => validateEnvironment({ PORT: 'eighty' })).toThrow(/PORT="eighty"/);
   });
 
+  it('given no HOST, when validated, then the API listens on loopback; a given one is kept', () => {
+    expect(validateEnvironment({}).HOST).toBe('127.0.0.1');
+    expect(validateEnvironment({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+    expect(validateEnvironment({ HOST: '::' }).HOST).toBe('::');
+    expect(validateEnvironment({ HOST: 'api.internal' }).HOST).toBe('api.internal');
+  });
+
+  it('given a HOST that is no address, when validated, then it is refused by name', () => {
+    expect(() => validateEnvironment({ HOST: 'http://0.0.0.0:3000' })).toThrow(/HOST="http/);
+    expect(() => validateEnvironment({ HOST: '' })).toThrow(/HOST=""/);
+  });
+
   it('given a MONGO_URL that is not a connection string, when validated, then it is refused by name', () => {
     expect(() => validateEnvironment({ MONGO_URL: 'localhost' })).toThrow(/MONGO_URL/);
   });

@@ -27,6 +27,16 @@ export class Environment {
   @Max(65535)
   PORT = 3000;
 
+  /** The interface the API listens on; loopback unless told otherwise (compose: 0.0.0.0). */
+  @IsString()
+  @Matches(
+    /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/,
+    {
+      message: 'HOST must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0',
+    },
+  )
+  HOST = '127.0.0.1';
+
   @IsString()
   @MinLength(1)
   DATA_DIR = './data';

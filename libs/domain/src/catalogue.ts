@@ -327,6 +327,13 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     personal: false,
     description: 'A login with the account was refused.',
   },
+  AutomationAccountCredentialsRefused: {
+    category: 'automationAccount',
+    version: 1,
+    personal: false,
+    description:
+      'New credentials for the account did not log in; the account and its credentials in force are unchanged.',
+  },
   IdentityProvisioned: {
     category: 'identity',
     version: 1,

@@ -1,6 +1,7 @@
 export * from './shared/decider';
 export * from './shared/errors';
 export * from './shared/ids';
+export * from './shared/text';
 export * from './workspace';
 export * from './pinterest';
 export * from './member';

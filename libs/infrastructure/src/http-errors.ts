@@ -1,16 +1,20 @@
 import {
+  type ArgumentMetadata,
   type ArgumentsHost,
   BadRequestException,
   Catch,
   type ExceptionFilter,
   HttpException,
   HttpStatus,
+  Injectable,
   Logger,
+  type PipeTransform,
   ValidationPipe,
   type ValidationError,
 } from '@nestjs/common';
 import { DomainError } from '@app/domain';
 import { EventTooLarge, InvalidEvent, WrongExpectedRevision } from '@app/eventstore';
+import { InvalidCursor } from '@app/readmodels';
 
 /** The API's error body: `{ statusCode, error, message, details? }`. */
 export interface ErrorBody {
@@ -22,34 +26,96 @@ export interface ErrorBody {
 
 interface FieldError {
   field: string;
-  messages: string[];
+  message: string;
+}
+
+/** Checks of what a value is: when one fails, the others' messages only restate it. */
+const TYPE_CHECKS = ['isObject', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isArray'];
+/** Checks that tell a missing or empty value, the clearest word when nothing was given. */
+const PRESENCE_CHECKS = ['isDefined', 'minLength', 'arrayNotEmpty', 'arrayMinSize'];
+
+function isMissing(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
+/**
+ * The one message that helps: for a missing or empty value the presence check ("reason must
+ * not be empty"), for a value of the wrong type the type check, else the first that failed.
+ * The rest ("at most 500", "must be a string") would only restate or contradict it.
+ */
+function mostUseful(error: ValidationError): string | null {
+  const constraints = error.constraints ?? {};
+  const failed = Object.keys(constraints);
+  if (failed.length === 0) return null;
+  const order = isMissing(error.value)
+    ? [...PRESENCE_CHECKS, ...TYPE_CHECKS]
+    : [...TYPE_CHECKS, ...PRESENCE_CHECKS];
+  const chosen = order.find((name) => failed.includes(name)) ?? failed[0];
+  return constraints[chosen];
+}
+
+/** A message that names the field by its full path (`automationAccount.password …`). */
+function qualified(message: string, property: string, field: string): string {
+  return field !== property && message.startsWith(`${property} `)
+    ? `${field}${message.slice(property.length)}`
+    : message;
 }
 
 function flatten(errors: readonly ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
     const field = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {});
-    return [...(own.length ? [{ field, messages: own }] : []), ...flatten(e.children ?? [], field)];
+    const message = mostUseful(e);
+    return [
+      ...(message === null ? [] : [{ field, message: qualified(message, e.property, field) }]),
+      ...flatten(e.children ?? [], field),
+    ];
   });
 }
 
-/** Validation errors name each field, in `message` and in `details`. */
+/** Validation errors name each field once, with one message, in `message` and in `details`. */
 export function apiValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
     exceptionFactory: (errors) => {
-      const fields = flatten(errors);
+      const seen = new Set<string>();
+      const fields = flatten(errors).filter((f) => !seen.has(f.field) && seen.add(f.field));
       return new BadRequestException({
         statusCode: 400,
         error: 'Bad Request',
-        message: `invalid ${fields.map((f) => f.field).join(', ')}: ${fields.map((f) => f.messages.join('; ')).join('; ')}`,
+        message: `invalid ${fields.map((f) => f.field).join(', ')}: ${[
+          ...new Set(fields.map((f) => f.message)),
+        ].join('; ')}`,
         details: fields,
       });
     },
   });
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A path id that is not a UUID is a malformed request (400 naming the parameter); a
+ * well-formed id that names nothing stays the service's 404.
+ */
+@Injectable()
+export class UuidParamPipe implements PipeTransform<unknown, string> {
+  transform(value: unknown, metadata: ArgumentMetadata): string {
+    const name = metadata.data ?? 'id';
+    if (typeof value !== 'string' || !UUID.test(value)) {
+      throw new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: `${name} must be a UUID`,
+        details: { field: name },
+      });
+    }
+    return value;
+  }
+}
+
+export const uuidParam = new UuidParamPipe();
 
 const DOMAIN_STATUS: Record<DomainError['kind'], number> = {
   not_found: HttpStatus.NOT_FOUND,
@@ -93,6 +159,14 @@ export function errorBody(exception: unknown): ErrorBody {
       statusCode: 409,
       error: 'Conflict',
       message: 'the resource was changed concurrently; try again',
+    };
+  }
+  if (exception instanceof InvalidCursor) {
+    return {
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'cursor is not valid for this query: start again without it',
+      details: { field: 'cursor' },
     };
   }
   if (exception instanceof EventTooLarge || exception instanceof InvalidEvent) {

@@ -4,3 +4,5 @@ export * from './projections.module';
 export * from './event-catalogue';
 export * from './command-executor';
 export * from './http-errors';
+export * from './request-body';
+export * from './validators';

@@ -99,11 +99,21 @@ export type AutomationAccountLoginFailed = DomainEvent<
   { accountId: string; reason: string }
 >;
 
+/**
+ * New credentials that did not log in: nothing about the account changed (its credentials in
+ * force, if any, stay; its login status stays), the attempt is only on the record.
+ */
+export type AutomationAccountCredentialsRefused = DomainEvent<
+  'AutomationAccountCredentialsRefused',
+  { accountId: string; reason: string; keptPreviousCredentials: boolean }
+>;
+
 export type AutomationAccountEvent =
   | AutomationAccountAdded
   | AutomationAccountCredentialsChanged
   | AutomationAccountLoginSucceeded
-  | AutomationAccountLoginFailed;
+  | AutomationAccountLoginFailed
+  | AutomationAccountCredentialsRefused;
 
 export const automationAccountStream = (accountId: string): string =>
   `automationAccount-${accountId}`;

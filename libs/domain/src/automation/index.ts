@@ -1,2 +1,3 @@
 export * from './automation.events';
 export * from './automation-task.decider';
+export * from './automation-account.decider';

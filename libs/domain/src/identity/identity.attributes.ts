@@ -1,4 +1,5 @@
 import { normalizeEmail } from '../shared/ids';
+import { hasUnsafeCharacters, UNSAFE_TEXT_MESSAGE } from '../shared/text';
 import { scimInvalid } from './scim-errors';
 
 export interface IdentityName {
@@ -44,6 +45,18 @@ export function checkAttributes(attributes: IdentityAttributes): IdentityAttribu
   const { personal } = attributes;
   if (personal.userName.trim() === '') {
     throw scimInvalid('invalidValue', 'userName is required and must not be empty', 'userName');
+  }
+  const names: [string, string | null][] = [
+    ['userName', personal.userName],
+    ['displayName', personal.displayName],
+    ['name.givenName', personal.name.givenName],
+    ['name.familyName', personal.name.familyName],
+    ['name.formatted', personal.name.formatted],
+  ];
+  for (const [attribute, value] of names) {
+    if (value !== null && hasUnsafeCharacters(value)) {
+      throw scimInvalid('invalidValue', `${attribute} ${UNSAFE_TEXT_MESSAGE}`, attribute);
+    }
   }
   personal.emails.forEach((email, i) => {
     if (!EMAIL.test(normalizeEmail(email.value))) {

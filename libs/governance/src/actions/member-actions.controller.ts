@@ -3,12 +3,13 @@ import {
   Controller,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Post,
   Put,
   Res,
+  UnprocessableEntityException,
   UseGuards,
 } from '@nestjs/common';
+import { uuidParam } from '@app/infrastructure';
 import type { Caller } from '../access/access.service';
 import { automationAccountCard } from '../read-models/automation-accounts.projection';
 import { ApiKeyGuard, CurrentCaller } from '../access/auth.guard';
@@ -21,7 +22,7 @@ import {
 } from './member-actions.dto';
 import { type ActionAnswer, MemberActionsService } from './member-actions.service';
 
-const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 404 });
+const uuid = uuidParam;
 
 interface StatusResponse {
   status(code: number): unknown;
@@ -129,6 +130,21 @@ export class AutomationAccountConnectController {
     @Param('id', uuid) id: string,
     @Body() body: ConnectAccountDto,
   ) {
-    return automationAccountCard(await this.actions.connectAutomationAccount(caller, id, body));
+    const { account, refused } = await this.actions.connectAutomationAccount(caller, id, body);
+    if (refused) {
+      throw new UnprocessableEntityException({
+        statusCode: 422,
+        error: 'Unprocessable Entity',
+        message: refused.keptPreviousCredentials
+          ? 'the new credentials were refused; the account keeps its previous credentials'
+          : 'the credentials were refused; the account has no credentials in force',
+        details: {
+          reason: 'credentials_refused',
+          loginFailure: refused.reason,
+          account: automationAccountCard(account),
+        },
+      });
+    }
+    return automationAccountCard(account);
   }
 }

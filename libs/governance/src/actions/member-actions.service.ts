@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   type AssetPermission,
-  type AutomationAccountEvent,
+  automationAccountDecider,
   automationAccountStream,
   businessStream,
   catalogDecider,
@@ -18,13 +18,7 @@ import {
   permissionsFor,
 } from '@app/domain';
 import { EventStore } from '@app/eventstore';
-import {
-  CommandExecutor,
-  type CommandContext,
-  metadataFor,
-  READ_MODEL_STORE,
-  toDomainEvent,
-} from '@app/infrastructure';
+import { CommandExecutor, type CommandContext, READ_MODEL_STORE } from '@app/infrastructure';
 import type { ReadModelStore } from '@app/readmodels';
 import { Vault } from '@app/vault';
 import { type Caller, contextOf } from '../access/access.service';
@@ -41,6 +35,12 @@ import { BUSINESS_ACTIONS, type BusinessActions, failureOf } from '../sync/busin
 import { AutomationLogins } from '../sync/automation-logins';
 import { TaskRecorder } from '../sync/task-recorder';
 import { TASK_KIND_OF } from './member-actions.process';
+
+/** The account after a connect, and why the new credentials were refused if they were. */
+export interface AutomationAccountConnection {
+  account: AutomationAccountDoc;
+  refused: { reason: string; keptPreviousCredentials: boolean } | null;
+}
 
 export interface ActionAnswer {
   taskId: string | null;
@@ -115,12 +115,15 @@ export class MemberActionsService {
       .collection<AssetDoc>(ASSETS)
       .get(assetDocId(integrationId, assetId));
     if (!asset || !asset.present)
-      throw new InvalidCommand(`assetId: no asset ${assetId} in this business`);
+      throw new InvalidCommand(`assetId: no asset ${assetId} in this business`, {
+        field: 'assetId',
+      });
     const offered = permissionsFor(asset.assetType as Parameters<typeof permissionsFor>[0]);
     const wrong = permissions.filter((p) => !offered.includes(p as AssetPermission));
     if (wrong.length > 0) {
       throw new InvalidCommand(
         `permissions: ${wrong.join(', ')} cannot be given on ${asset.assetType}; offered: ${offered.join(', ')}`,
+        { field: 'permissions' },
       );
     }
     return this.act(caller, integrationId, memberId, {
@@ -178,12 +181,16 @@ export class MemberActionsService {
     });
   }
 
-  /** New credentials for the automation account: verified by a login before they are kept. */
+  /**
+   * New credentials for the automation account, verified by a login before they are kept. A
+   * refused login says nothing about the credentials in force: it is recorded as a refusal,
+   * and a working account stays connected with its previous credentials.
+   */
   async connectAutomationAccount(
     caller: Caller,
     accountId: string,
     credentials: { email: string; password: string },
-  ): Promise<AutomationAccountDoc> {
+  ): Promise<AutomationAccountConnection> {
     await this.logins.requireInWorkspace(
       caller.workspaceId,
       accountId,
@@ -191,31 +198,40 @@ export class MemberActionsService {
     );
     const failure = await this.loginFailure(credentials);
     const ctx = ctxOf(caller);
-    const events: AutomationAccountEvent[] = [];
-    if (failure === null) {
-      const passwordRef = await this.vault.put(credentials.password, {
-        workspaceId: caller.workspaceId,
-        purpose: `automation-account:${accountId}`,
-      });
-      events.push({
-        type: 'AutomationAccountCredentialsChanged',
-        data: { accountId, email: credentials.email, passwordRef },
-      });
-      events.push({ type: 'AutomationAccountLoginSucceeded', data: { accountId } });
-    } else {
-      events.push({ type: 'AutomationAccountLoginFailed', data: { accountId, reason: failure } });
-    }
-    const append = await this.events.appendToStream(
-      automationAccountStream(accountId),
-      events.map((e) => ({ type: e.type, data: e.data, metadata: metadataFor(ctx) })),
-      { expectedRevision: 'any' },
-    );
-    await this.integrations.settle(append);
-    const doc = await this.readModels
+    const stream = automationAccountStream(accountId);
+    const result =
+      failure === null
+        ? await this.commands.execute(
+            stream,
+            automationAccountDecider,
+            {
+              type: 'ChangeAutomationAccountCredentials',
+              email: credentials.email,
+              passwordRef: await this.vault.put(credentials.password, {
+                workspaceId: caller.workspaceId,
+                purpose: `automation-account:${accountId}`,
+              }),
+            },
+            ctx,
+          )
+        : await this.commands.execute(
+            stream,
+            automationAccountDecider,
+            { type: 'RefuseAutomationAccountCredentials', reason: failure },
+            ctx,
+          );
+    await this.integrations.settle(result.append);
+    const account = await this.readModels
       .collection<AutomationAccountDoc>(AUTOMATION_ACCOUNTS)
       .get(accountId);
-    if (!doc) throw new NotFound(`automation account ${accountId} not found`);
-    return doc;
+    if (!account) throw new NotFound(`automation account ${accountId} not found`);
+    return {
+      account,
+      refused:
+        failure === null
+          ? null
+          : { reason: failure, keptPreviousCredentials: result.state.passwordRef !== null },
+    };
   }
 
   /** Why a login with these credentials is refused, or null when it works. */
@@ -281,19 +297,11 @@ export class MemberActionsService {
       integrationDecider,
     );
     if (!state.automationAccountId) return null;
-    let email: string | null = null;
-    for (const e of await this.events.readStream(
+    const account = await this.commands.load(
       automationAccountStream(state.automationAccountId),
-    )) {
-      const event = toDomainEvent(e) as AutomationAccountEvent;
-      if (
-        event.type === 'AutomationAccountAdded' ||
-        event.type === 'AutomationAccountCredentialsChanged'
-      ) {
-        email = event.data.email;
-      }
-    }
-    return email;
+      automationAccountDecider,
+    );
+    return account.state.email;
   }
 
   /** Whether one of these emails is already a member or a pending invitation of the business. */

@@ -11,6 +11,7 @@ import {
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { type IdentityEmail, type IdentityName, InvalidCommand } from '@app/domain';
+import { uuidParam } from '@app/infrastructure';
 import { ApiKeyGuard, type Caller, CurrentCaller } from '../access';
 import type { IdentityDoc } from './identities.projection';
 import { IdentityDirectory, MAX_LIST_LIMIT } from './identity-directory.service';
@@ -95,7 +96,10 @@ export class IdentitiesController {
   }
 
   @Get(':id')
-  async get(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<IdentityItem> {
+  async get(
+    @CurrentCaller() caller: Caller,
+    @Param('id', uuidParam) id: string,
+  ): Promise<IdentityItem> {
     await this.directory.catchUp();
     const doc = await this.directory.get(caller.workspaceId, id);
     if (!doc || doc.deleted) throw new NotFoundException(`identity ${id} not found`);

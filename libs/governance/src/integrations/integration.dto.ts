@@ -17,6 +17,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsSafeText } from '@app/infrastructure';
 
 const trim = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
@@ -30,8 +31,9 @@ export class AutomationAccountInput {
   @ValidateIf((o: AutomationAccountInput) => o.id === undefined)
   @Transform(trim)
   @IsString()
-  @MinLength(1)
+  @MinLength(1, { message: 'label must not be empty' })
   @MaxLength(100)
+  @IsSafeText()
   label?: string;
 
   @ValidateIf((o: AutomationAccountInput) => o.id === undefined)
@@ -56,6 +58,7 @@ export class ConnectIntegrationDto {
   @IsString()
   @MinLength(1, { message: 'label must not be empty' })
   @MaxLength(100)
+  @IsSafeText()
   label!: string;
 
   @IsString({ message: 'businessId must be a string of 1-20 digits' })

@@ -5,11 +5,11 @@ import {
   Get,
   HttpCode,
   Param,
-  ParseUUIDPipe,
   Post,
   Query,
   UseGuards,
 } from '@nestjs/common';
+import { uuidParam } from '@app/infrastructure';
 import type { Caller } from '../access/access.service';
 import { ApiKeyGuard, CurrentCaller } from '../access/auth.guard';
 import { automationAccountCard } from '../read-models/automation-accounts.projection';
@@ -22,7 +22,7 @@ import {
 import { IntegrationsService } from './integrations.service';
 import { MembersQuery } from './members.query';
 
-const uuid = new ParseUUIDPipe({ version: undefined, errorHttpStatusCode: 404 });
+const uuid = uuidParam;
 
 @Controller('api/integrations')
 @UseGuards(ApiKeyGuard)

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  type AutomationAccountEvent,
+  automationAccountDecider,
   automationAccountStream,
   Conflict,
   integrationDecider,
@@ -12,12 +12,7 @@ import {
   type TaskTrigger,
 } from '@app/domain';
 import { EventStore, type AppendResult } from '@app/eventstore';
-import {
-  CommandExecutor,
-  type CommandContext,
-  metadataFor,
-  READ_MODEL_STORE,
-} from '@app/infrastructure';
+import { CommandExecutor, type CommandContext, READ_MODEL_STORE } from '@app/infrastructure';
 import { ProjectionRunner } from '@app/projections';
 import type { ReadModelStore } from '@app/readmodels';
 import { Vault } from '@app/vault';
@@ -250,20 +245,18 @@ export class IntegrationsService {
       workspaceId: ctx.workspaceId,
       purpose: `automation-account:${accountId}`,
     });
-    const event: AutomationAccountEvent = {
-      type: 'AutomationAccountAdded',
-      data: {
+    await this.commands.execute(
+      automationAccountStream(accountId),
+      automationAccountDecider,
+      {
+        type: 'AddAutomationAccount',
         accountId,
         label: input.label,
         email: input.email,
         phone: input.phone ?? null,
         passwordRef,
       },
-    };
-    await this.events.appendToStream(
-      automationAccountStream(accountId),
-      [{ type: event.type, data: event.data, metadata: metadataFor(ctx) }],
-      { expectedRevision: 'no_stream' },
+      ctx,
     );
     return accountId;
   }

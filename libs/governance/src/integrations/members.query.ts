@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InvalidCommand, NotFound } from '@app/domain';
+import { NotFound } from '@app/domain';
 import { READ_MODEL_STORE } from '@app/infrastructure';
-import type { ReadModelStore } from '@app/readmodels';
+import { InvalidCursor, type ReadModelStore } from '@app/readmodels';
 import { ASSETS, assetDocId, type AssetDoc } from '../read-models/assets.projection';
 import { MEMBERS, type MemberDoc } from '../read-models/members.projection';
 
@@ -99,10 +100,16 @@ export class MembersQuery {
     cursor: string | undefined,
     limit: number,
   ): Promise<{ items: MemberDoc[]; nextCursor: string | null }> {
+    // The cursor names its query, so that one of another search or tab is refused, not
+    // silently read as an offset into different matches.
+    const query = createHash('sha256')
+      .update(JSON.stringify([where, needle]))
+      .digest('base64url')
+      .slice(0, 12);
     let offset = 0;
     if (cursor) {
-      const match = /^s(\d+)$/.exec(cursor);
-      if (!match) throw new InvalidCommand('cursor is not valid for this query');
+      const match = /^s(\d{1,9})\.([A-Za-z0-9_-]+)$/.exec(cursor);
+      if (!match || match[2] !== query) throw new InvalidCursor();
       offset = Number(match[1]);
     }
     const matches: MemberDoc[] = [];
@@ -116,7 +123,7 @@ export class MembersQuery {
     } while (page && matches.length < offset + limit + 1);
     const items = matches.slice(offset, offset + limit);
     const more = matches.length > offset + limit;
-    return { items, nextCursor: more ? `s${offset + limit}` : null };
+    return { items, nextCursor: more ? `s${offset + limit}.${query}` : null };
   }
 
   private async views(docs: MemberDoc[]): Promise<MemberView[]> {

@@ -66,6 +66,9 @@ export const automationAccountsProjection: Projection = {
           updatedAt: at,
         });
         break;
+      case 'AutomationAccountCredentialsRefused':
+        // Credentials that were never in force say nothing about the account's login.
+        break;
     }
   },
 };

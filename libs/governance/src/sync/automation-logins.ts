@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { type AutomationAccountEvent, automationAccountStream } from '@app/domain';
+import {
+  automationAccountDecider,
+  type AutomationAccountEvent,
+  automationAccountStream,
+  fold,
+} from '@app/domain';
 import { EventStore } from '@app/eventstore';
 import { toDomainEvent } from '@app/infrastructure';
 import { Vault } from '@app/vault';
@@ -30,18 +35,12 @@ export class AutomationLogins {
     workspaceId: string,
     accountId: string,
   ): Promise<{ email: string; password: string }> {
-    let email = '';
-    let passwordRef: string | null = null;
-    for (const e of await this.events.readStream(automationAccountStream(accountId))) {
-      const event = toDomainEvent(e) as AutomationAccountEvent;
-      if (
-        event.type === 'AutomationAccountAdded' ||
-        event.type === 'AutomationAccountCredentialsChanged'
-      ) {
-        email = event.data.email;
-        passwordRef = event.data.passwordRef;
-      }
-    }
+    const { email, passwordRef } = fold(
+      automationAccountDecider,
+      (await this.events.readStream(automationAccountStream(accountId))).map(
+        (e) => toDomainEvent(e) as AutomationAccountEvent,
+      ),
+    );
     if (!passwordRef) {
       throw new PinterestOperationFailed({
         kind: 'invalid_credentials',
@@ -50,6 +49,6 @@ export class AutomationLogins {
         evidence: [],
       });
     }
-    return { email, password: await this.vault.get(passwordRef, workspaceId) };
+    return { email: email ?? '', password: await this.vault.get(passwordRef, workspaceId) };
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Environment } from '@app/config';
 import {
-  type AutomationAccountEvent,
+  automationAccountDecider,
   automationAccountStream,
   type AutomationTaskEvent,
   automationTaskStream,
@@ -16,12 +16,7 @@ import {
   type TaskFailure,
 } from '@app/domain';
 import { EventStore, type RecordedEvent } from '@app/eventstore';
-import {
-  CommandExecutor,
-  type CommandContext,
-  metadataFor,
-  toDomainEvent,
-} from '@app/infrastructure';
+import { CommandExecutor, type CommandContext, toDomainEvent } from '@app/infrastructure';
 import type { EventConsumer } from '@app/projections';
 import { AutomationLogins } from './automation-logins';
 import {
@@ -185,34 +180,25 @@ export class CheckForUpdatesProcess implements EventConsumer {
     }
   }
 
+  /** What the check's login says about the account, decided on the account's stream. */
   private async accountLogin(
     ctx: CommandContext,
     accountId: string,
     failure: string | null,
   ): Promise<void> {
-    const history = await this.events.readStream(automationAccountStream(accountId), {
-      direction: 'backwards',
-    });
-    const last = history.find(
-      (e) =>
-        e.type === 'AutomationAccountLoginSucceeded' || e.type === 'AutomationAccountLoginFailed',
-    );
-    if (failure === null && last?.type === 'AutomationAccountLoginSucceeded') return;
-    const event: AutomationAccountEvent =
-      failure === null
-        ? { type: 'AutomationAccountLoginSucceeded', data: { accountId } }
-        : { type: 'AutomationAccountLoginFailed', data: { accountId, reason: failure } };
-    await this.events.appendToStream(
-      automationAccountStream(accountId),
-      [
-        {
-          id: deterministicId('account-login', accountId, ctx.causationId ?? '', event.type),
-          type: event.type,
-          data: event.data,
-          metadata: metadataFor(ctx),
-        },
-      ],
-      { expectedRevision: 'any' },
+    const stream = automationAccountStream(accountId);
+    await this.commands.execute(
+      stream,
+      automationAccountDecider,
+      {
+        type: 'RecordAutomationLogin',
+        outcome: failure === null ? { ok: true } : { ok: false, reason: failure },
+      },
+      ctx,
+      {
+        eventId: (_e, i, revision) =>
+          deterministicId(stream, 'check-login', ctx.causationId ?? '', revision, i),
+      },
     );
   }
 
