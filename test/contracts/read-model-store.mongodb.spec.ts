@@ -1,5 +1,6 @@
 import { MongoReadModelStore } from '@app/readmodels/mongodb';
-import { describeReadModelStoreContract } from './read-model-store.contract';
+import { describeIndexedQueriesContract } from './read-model-queries.contract';
+import { describeReadModelStoreContract, type StoreFixture } from './read-model-store.contract';
 
 const url = process.env.MONGO_URL;
 /** One database per store, all under a prefix unique to this run, dropped afterwards. */
@@ -9,7 +10,7 @@ let databases = 0;
 // No MongoDB server can run on the development machines, so this suite runs only where
 // MONGO_URL points at one (a replica set, for transactions: `docker compose up`).
 (url ? describe : describe.skip)('mongodb adapter', () => {
-  describeReadModelStoreContract('mongodb', async () => {
+  const mongoFixture = async (): Promise<StoreFixture> => {
     const database = `${prefix}_${++databases}`;
     const opened: MongoReadModelStore[] = [];
     const open = async (): Promise<MongoReadModelStore> => {
@@ -27,5 +28,7 @@ let databases = 0;
         for (const each of opened) await each.close();
       },
     };
-  });
+  };
+  describeReadModelStoreContract('mongodb', mongoFixture);
+  describeIndexedQueriesContract('mongodb', mongoFixture);
 });

@@ -3,14 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReadModelStore } from '@app/readmodels';
 import { SqliteReadModelStore } from '@app/readmodels/sqlite';
-import { describeReadModelStoreContract } from './read-model-store.contract';
+import { describeIndexedQueriesContract } from './read-model-queries.contract';
+import { describeReadModelStoreContract, type StoreFixture } from './read-model-store.contract';
 
 const root = mkdtempSync(join(tmpdir(), 'read-model-contract-'));
 let files = 0;
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-describeReadModelStoreContract('sqlite', async () => {
+async function sqliteFixture(): Promise<StoreFixture> {
   const file = join(root, `store-${++files}.sqlite`);
   const opened: ReadModelStore[] = [];
   const open = (): ReadModelStore => {
@@ -25,4 +26,7 @@ describeReadModelStoreContract('sqlite', async () => {
       for (const store of opened) await store.close();
     },
   };
-});
+}
+
+describeReadModelStoreContract('sqlite', sqliteFixture);
+describeIndexedQueriesContract('sqlite', sqliteFixture);
