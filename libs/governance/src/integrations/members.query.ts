@@ -1,9 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InvalidCommand, NotFound } from '@app/domain';
 import { READ_MODEL_STORE } from '@app/infrastructure';
-import type { ReadModelStore } from '@app/readmodels';
+import { InvalidCursor, type Page, type ReadModelStore } from '@app/readmodels';
 import { ASSETS, assetDocId, type AssetDoc } from '../read-models/assets.projection';
-import { MEMBERS, type MemberDoc } from '../read-models/members.projection';
+import {
+  MEMBER_TAB_COUNTS,
+  MEMBERS,
+  type MemberDoc,
+  type MemberTabCountsDoc,
+} from '../read-models/members.projection';
 
 export interface MemberView {
   id: string;
@@ -39,7 +44,11 @@ export interface MembersPage {
 
 type Tab = 'unmatched' | 'onboarded' | 'exempted';
 
-/** The three tabs. Search is a case-insensitive "contains" on name and email. */
+/**
+ * The three tabs, from the (integrationId, tab, name) index. Search matches name or email,
+ * case and accents aside, from the store's text index: "contains" for 3 characters or more,
+ * a word's start below that. Counts are kept by the members projection, not recounted.
+ */
 @Injectable()
 export class MembersQuery {
   constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore) {}
@@ -48,38 +57,35 @@ export class MembersQuery {
     integrationId: string,
     query: { tab: Tab; search?: string; cursor?: string; limit: number },
   ): Promise<MembersPage> {
-    const members = this.readModels.collection<MemberDoc>(MEMBERS);
-    const where = { integrationId, tab: query.tab };
-    const sort = [{ field: 'name', direction: 'asc' as const }];
-    let items: MemberDoc[];
-    let nextCursor: string | null;
-    if (query.search) {
-      ({ items, nextCursor } = await this.search(
-        where,
-        query.search.toLowerCase(),
-        query.cursor,
-        query.limit,
-      ));
-    } else {
-      ({ items, nextCursor } = await members.find({
-        where,
-        sort,
+    let page: Page<MemberDoc>;
+    try {
+      page = await this.readModels.collection<MemberDoc>(MEMBERS).find({
+        where: { integrationId, tab: query.tab },
+        sort: [{ field: 'name', direction: 'asc' }],
+        ...(query.search ? { search: [query.search] } : {}),
         limit: query.limit,
         cursor: query.cursor,
-      }));
+      });
+    } catch (error) {
+      if (error instanceof InvalidCursor) {
+        throw new InvalidCommand('cursor is not valid for this query');
+      }
+      throw error;
     }
-    return { items: await this.views(items), nextCursor, counts: await this.counts(integrationId) };
+    const [items, counts] = await Promise.all([this.views(page.items), this.counts(integrationId)]);
+    return { items, nextCursor: page.nextCursor, counts };
   }
 
   /** How many members each tab holds: the numbers on the tabs and on the app card. */
   async counts(integrationId: string): Promise<MembersPage['counts']> {
-    const members = this.readModels.collection<MemberDoc>(MEMBERS);
-    const [unmatched, onboarded, exempted] = await Promise.all(
-      (['unmatched', 'onboarded', 'exempted'] as const).map((tab) =>
-        members.count({ integrationId, tab }),
-      ),
-    );
-    return { unmatched, onboarded, exempted };
+    const doc = await this.readModels
+      .collection<MemberTabCountsDoc>(MEMBER_TAB_COUNTS)
+      .get(integrationId);
+    return {
+      unmatched: doc?.unmatched ?? 0,
+      onboarded: doc?.onboarded ?? 0,
+      exempted: doc?.exempted ?? 0,
+    };
   }
 
   async one(integrationId: string, memberId: string): Promise<MemberView> {
@@ -87,36 +93,6 @@ export class MembersQuery {
     if (!doc || doc.integrationId !== integrationId)
       throw new NotFound(`member ${memberId} not found`);
     return (await this.views([doc]))[0];
-  }
-
-  /**
-   * The read-model port has no text index, so search scans one tab of one integration
-   * (bounded by the business's size, ~10k members) and pages over the matches by offset.
-   */
-  private async search(
-    where: Record<string, string>,
-    needle: string,
-    cursor: string | undefined,
-    limit: number,
-  ): Promise<{ items: MemberDoc[]; nextCursor: string | null }> {
-    let offset = 0;
-    if (cursor) {
-      const match = /^s(\d+)$/.exec(cursor);
-      if (!match) throw new InvalidCommand('cursor is not valid for this query');
-      offset = Number(match[1]);
-    }
-    const matches: MemberDoc[] = [];
-    let page: string | undefined;
-    do {
-      const result = await this.readModels
-        .collection<MemberDoc>(MEMBERS)
-        .find({ where, sort: [{ field: 'name' }], limit: 1000, cursor: page });
-      for (const doc of result.items) if (doc.searchText.includes(needle)) matches.push(doc);
-      page = result.nextCursor ?? undefined;
-    } while (page && matches.length < offset + limit + 1);
-    const items = matches.slice(offset, offset + limit);
-    const more = matches.length > offset + limit;
-    return { items, nextCursor: more ? `s${offset + limit}` : null };
   }
 
   private async views(docs: MemberDoc[]): Promise<MemberView[]> {
