@@ -968,13 +968,27 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   /**
-   * SQLite's plan (`EXPLAIN QUERY PLAN` detail lines) for the statement that `find` (or, with
-   * `count`, `count`) would run on a collection: how tests hold each read to its index.
+   * SQLite's plan (`EXPLAIN QUERY PLAN` detail lines) for the statement that `find`, `count`
+   * or `get` would run on a collection, built by the same code: how tests hold each read to
+   * its index.
    */
-  queryPlan(name: string, query: { find: FindOptions } | { count: Where }): string[] {
+  queryPlan(
+    name: string,
+    query:
+      | { find: FindOptions }
+      | { count: Where | undefined }
+      | { get: string }
+      | { getMany: readonly string[] },
+  ): string[] {
     const { reader } = this.engine;
     let sql: { text: string; params: SqlValue[] } | null;
-    if ('find' in query) {
+    if ('get' in query || 'getMany' in query) {
+      if (this.engine.shapeOf(reader, name) === null) throw new UnknownCollection(name);
+      sql =
+        'get' in query
+          ? { text: this.engine.sql(name).get, params: [query.get] }
+          : { text: this.engine.sql(name).getMany, params: [JSON.stringify(query.getMany)] };
+    } else if ('find' in query) {
       const planned = this.engine.planFind(reader, name, query.find);
       if (planned === null) throw new UnknownCollection(name);
       sql = this.engine.findSql(name, planned.shape, planned.query);
