@@ -267,6 +267,52 @@ export function describeIndexedQueriesContract(
         expect(pages).toBe(5);
       });
 
+      it('answers alike for a term found in more than a thousand documents', async () => {
+        // given 1,200 documents holding "often", 400 of them in team b, a third also "Ōften Zed"
+        await seed(
+          store,
+          'people',
+          Array.from({ length: 1200 }, (_, i) => ({
+            id: `c${String(i).padStart(4, '0')}`,
+            team: i % 3 === 0 ? 'b' : 'a',
+            name: `${i % 3 === 1 ? 'Ōften Zed' : 'Often'} ${String(i).padStart(4, '0')}`,
+            email: `c${i}@often.test`,
+          })),
+        );
+        const walk = async (terms: string[]) => {
+          const seen: string[] = [];
+          let cursor: string | undefined;
+          do {
+            const page = await store.collection('people').find({
+              where: { team: 'a' },
+              sort: [{ field: 'name' }],
+              search: terms,
+              limit: 50,
+              cursor,
+            });
+            seen.push(...idsOf(page.items));
+            cursor = page.nextCursor ?? undefined;
+          } while (cursor);
+          return seen;
+        };
+        const teamA = Array.from({ length: 1200 }, (_, i) => i).filter((i) => i % 3 !== 0);
+        const id = (i: number) => `c${String(i).padStart(4, '0')}`;
+        const byName = (ids: number[]) =>
+          ids
+            .map((i) => ({
+              i,
+              name: `${i % 3 === 1 ? 'Ōften Zed' : 'Often'} ${String(i).padStart(4, '0')}`,
+            }))
+            .sort((x, y) => Buffer.compare(Buffer.from(x.name), Buffer.from(y.name)) || x.i - y.i)
+            .map((x) => id(x.i));
+        // when / then
+        expect(await walk(['often'])).toEqual(byName(teamA));
+        expect(await walk(['often', 'zed'])).toEqual(byName(teamA.filter((i) => i % 3 === 1)));
+        expect(await walk(['ofte', 'z'])).toEqual(byName(teamA.filter((i) => i % 3 === 1)));
+        expect(await walk(['often', '0042'])).toEqual([]);
+        expect(await walk(['often', '0043'])).toEqual([id(43)]);
+      });
+
       it('follows writes: a patched name, a replaced email, a deleted document', async () => {
         // when
         await store.collection('people').patch('p2', { name: 'Dan Insider' });

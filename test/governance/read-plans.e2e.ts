@@ -197,7 +197,7 @@ describe('dashboard reads are served from indexes (no SCAN in their query plans)
     }
   });
 
-  it.each([['rosa'], ['patel'], ['ro'], ['m']])(
+  it.each([['rosa'], ['patel'], ['corp'], ['ro'], ['m']])(
     'a tab search for %p: the text index, then the tab index',
     async (term) => {
       const members = app.get(MembersQuery);

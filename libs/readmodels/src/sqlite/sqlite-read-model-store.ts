@@ -245,24 +245,50 @@ function keysetSql(query: NormalizedFind, sql: Sql): void {
 }
 
 /**
- * Rows whose search fields match every term: terms of 3 characters or more through the
- * trigram index (a phrase of trigrams is a substring of one field), shorter ones through the
- * prefix table. False when a short term can be no word's prefix, so nothing matches.
+ * Matches this many or more in the trigram index make a term common: walking the query's
+ * index in order and checking each row's text then finds a page sooner than sorting every
+ * match (measured on 10,000 members: a term in every email, 8.6 ms sorted, well under 1 ms
+ * walked; a rare one, 0.5 ms sorted, tens of ms walked).
  */
-function searchSql(collection: string, terms: readonly string[], sql: Sql): boolean {
+const COMMON_TERM_MATCHES = 1000;
+
+/**
+ * Rows whose search fields match every term. A term of 3 characters or more: rare ones
+ * through the trigram index (a phrase of trigrams is a substring of one field), common ones
+ * (`common`) by a look at the row's folded texts (the text index's content table, by rowid)
+ * while the query's own index is walked. A shorter term: the prefix table. False when a
+ * short term can be no word's prefix, so nothing matches.
+ */
+function searchSql(
+  collection: string,
+  fields: number,
+  terms: readonly string[],
+  common: boolean,
+  sql: Sql,
+): boolean {
   const long = terms.filter((t) => lengthOf(t) >= CONTAINS_FROM);
   const short = terms.filter((t) => lengthOf(t) < CONTAINS_FROM);
   if (!short.every(isWordPrefix)) return false;
-  if (long.length > 0) {
+  if (long.length > 0 && common) {
+    const content = quote(`rm_${collection}#text_content`);
+    const columns = Array.from({ length: fields }, (_, i) => `c${i}`);
+    const each = long.map(() => `(${columns.map((c) => `instr(${c}, ?) > 0`).join(' OR ')})`);
+    sql.clauses.push(`EXISTS (SELECT 1 FROM ${content} WHERE id = rid AND ${each.join(' AND ')})`);
+    for (const term of long) sql.params.push(...columns.map(() => term));
+  } else if (long.length > 0) {
     const text = textTableOf(collection);
     sql.clauses.push(`rid IN (SELECT rowid FROM ${text} WHERE ${text} MATCH ?)`);
-    sql.params.push(long.map(phrase).join(' AND '));
+    sql.params.push(matchOf(long));
   }
   for (const term of short) {
     sql.clauses.push(`rid IN (SELECT rid FROM ${prefixTableOf(collection)} WHERE p = ?)`);
     sql.params.push(term);
   }
   return true;
+}
+
+function matchOf(terms: readonly string[]): string {
+  return terms.map(phrase).join(' AND ');
 }
 
 function whereClause(sql: Sql): string {
@@ -565,13 +591,18 @@ class Engine {
 
   /** The SQL of a find, as it is run (also what a test explains). */
   findSql(
+    db: Db,
     collection: string,
     shape: CollectionShape,
     query: NormalizedFind,
   ): { text: string; params: SqlValue[] } | null {
     const sql: Sql = { clauses: [], params: [] };
     for (const condition of query.conditions) conditionSql(condition, sql);
-    if (query.terms.length > 0 && !searchSql(collection, query.terms, sql)) return null;
+    if (query.terms.length > 0) {
+      const fields = shape.search.length;
+      const common = this.isCommon(db, collection, query.terms);
+      if (!searchSql(collection, fields, query.terms, common, sql)) return null;
+    }
     keysetSql(query, sql);
     const order = query.sort
       .map((k) => `${columnOf(k.field)} ${k.desc ? 'DESC' : 'ASC'}`)
@@ -580,6 +611,19 @@ class Engine {
       text: `SELECT doc FROM ${tableOf(collection)}${whereClause(sql)} ORDER BY ${order} LIMIT ?`,
       params: [...sql.params, query.limit + 1],
     };
+  }
+
+  /** Whether the long terms together match at least `COMMON_TERM_MATCHES` rows (a bounded look). */
+  private isCommon(db: Db, collection: string, terms: readonly string[]): boolean {
+    const long = terms.filter((t) => lengthOf(t) >= CONTAINS_FROM);
+    if (long.length === 0) return false;
+    const text = textTableOf(collection);
+    const { n } = this.statements(db)
+      .get(
+        `SELECT count(*) AS n FROM (SELECT rowid FROM ${text} WHERE ${text} MATCH ? LIMIT ${COMMON_TERM_MATCHES})`,
+      )
+      .get(matchOf(long)) as { n: number };
+    return n >= COMMON_TERM_MATCHES;
   }
 
   countSql(collection: string, conditions: FieldCondition[]): { text: string; params: SqlValue[] } {
@@ -618,7 +662,7 @@ class Engine {
     if (planned === null) return { items: [], nextCursor: null };
     const { shape, query } = planned;
     return this.read(db, collection, { items: [], nextCursor: null }, () => {
-      const sql = this.findSql(collection, shape, query);
+      const sql = this.findSql(db, collection, shape, query);
       if (sql === null) return { items: [], nextCursor: null };
       const rows = this.statements(db)
         .get(sql.text)
@@ -991,7 +1035,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     } else if ('find' in query) {
       const planned = this.engine.planFind(reader, name, query.find);
       if (planned === null) throw new UnknownCollection(name);
-      sql = this.engine.findSql(name, planned.shape, planned.query);
+      sql = this.engine.findSql(reader, name, planned.shape, planned.query);
     } else {
       const conditions = this.engine.planCount(reader, name, query.count);
       if (conditions === null) throw new UnknownCollection(name);
