@@ -57,6 +57,7 @@ describe('dashboard reads are served from indexes (no SCAN in their query plans)
   let store: SqliteReadModelStore;
   let integrationId: string;
   let memberTotal: number;
+  let observed: ReturnType<typeof observedOf>;
   const issued: Issued[] = [];
 
   beforeAll(async () => {
@@ -107,7 +108,8 @@ describe('dashboard reads are served from indexes (no SCAN in their query plans)
     });
     integrationId = integration.id;
     memberTotal = fixture.members.length;
-    await app.get(SnapshotImporter).import(observedOf(fixture), {
+    observed = observedOf(fixture);
+    await app.get(SnapshotImporter).import(observed, {
       workspaceId: 'default',
       integrationId,
       actor: 'plans',
@@ -270,5 +272,33 @@ describe('dashboard reads are served from indexes (no SCAN in their query plans)
     });
     expectNoScan(plans);
     expect(plans.filter((p) => 'find' in p.issued.query)).toHaveLength(4);
+  });
+
+  it('shows an asset renamed by a later check on the next page (the asset cache follows the projection)', async () => {
+    // given a page read (and its assets cached)
+    const members = app.get(MembersQuery);
+    const before = await members.page(integrationId, { tab: 'unmatched', limit: 5 });
+    const assetId = before.items[0].assets[0].assetId;
+    // when a check observes the asset under a new name
+    await app.get(SnapshotImporter).import(
+      {
+        ...observed,
+        assets: observed.assets.map((a) =>
+          a.assetId === assetId ? { ...a, name: 'Renamed account' } : a,
+        ),
+      },
+      {
+        workspaceId: 'default',
+        integrationId,
+        actor: 'plans',
+        correlationId: 'plans-rename',
+        causationId: null,
+      },
+    );
+    await app.get(ProjectionRunner).waitFor(await app.get(EventStore).headPosition(), 60_000);
+    // then
+    const after = await members.page(integrationId, { tab: 'unmatched', limit: 5 });
+    const asset = after.items[0].assets.find((a) => a.assetId === assetId);
+    expect(asset?.name).toBe('Renamed account');
   });
 });

@@ -2,13 +2,23 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InvalidCommand, NotFound } from '@app/domain';
 import { READ_MODEL_STORE } from '@app/infrastructure';
 import { InvalidCursor, type Page, type ReadModelStore } from '@app/readmodels';
-import { ASSETS, assetDocId, type AssetDoc } from '../read-models/assets.projection';
+import { checkpointName } from '@app/projections';
+import {
+  ASSETS,
+  assetDocId,
+  assetsProjection,
+  type AssetDoc,
+} from '../read-models/assets.projection';
+
 import {
   MEMBER_TAB_COUNTS,
   MEMBERS,
   type MemberDoc,
   type MemberTabCountsDoc,
 } from '../read-models/members.projection';
+
+/** Asset documents kept between pages; a business has a few hundred to a few thousand. */
+const ASSET_CACHE_SIZE = 50_000;
 
 export interface MemberView {
   id: string;
@@ -95,17 +105,39 @@ export class MembersQuery {
     return (await this.views([doc]))[0];
   }
 
+  /**
+   * Asset names and types, read through a cache that lasts while the assets projection's
+   * checkpoint stays put: every page shows the same few hundred assets, and a moved
+   * checkpoint is the only way their documents can have changed.
+   */
+  private assetCache: { at: unknown; docs: Map<string, AssetDoc | null> } = {
+    at: undefined,
+    docs: new Map(),
+  };
+
+  private async assets(ids: readonly string[]): Promise<ReadonlyMap<string, AssetDoc | null>> {
+    const at = (await this.readModels.getCheckpoint(checkpointName(assetsProjection)))?.position;
+    if (at !== this.assetCache.at || this.assetCache.docs.size > ASSET_CACHE_SIZE) {
+      this.assetCache = { at, docs: new Map() };
+    }
+    // Kept by reference: a request that sees a newer checkpoint meanwhile starts another map.
+    const { docs } = this.assetCache;
+    const missing = ids.filter((id) => !docs.has(id));
+    if (missing.length > 0) {
+      const found = await this.readModels.collection<AssetDoc>(ASSETS).getMany(missing);
+      for (const id of missing) docs.set(id, null);
+      for (const doc of found) docs.set(doc.id, doc);
+    }
+    return docs;
+  }
+
   private async views(docs: MemberDoc[]): Promise<MemberView[]> {
     const ids = [
       ...new Set(
         docs.flatMap((d) => Object.keys(d.assets).map((a) => assetDocId(d.integrationId, a))),
       ),
     ];
-    const assets = new Map(
-      (await this.readModels.collection<AssetDoc>(ASSETS).getMany(ids)).map(
-        (a) => [a.id, a] as const,
-      ),
-    );
+    const assets = await this.assets(ids);
     return docs.map((d) => ({
       id: d.id,
       pinterestUserId: d.pinterestUserId,
