@@ -108,11 +108,6 @@ export function shapeOf(spec: CollectionSpec): CollectionShape {
   };
 }
 
-/** The declared fields of a spec, checked, without duplicates and without `id`. */
-export function declaredFields(spec: CollectionSpec): string[] {
-  return [...shapeOf(spec).fields];
-}
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

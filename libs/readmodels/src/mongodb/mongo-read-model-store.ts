@@ -366,8 +366,9 @@ class MongoTransaction implements ReadModelTransaction {
 
 /**
  * The production read-model store: a MongoDB collection per read-model collection with
- * `_id` = id, a compound (field, _id) index per declared field (named `rm:<field>`, which is
- * how a restarted process learns the declared fields), and a `checkpoints` collection.
+ * `_id` = id, a compound (keys…, _id) index per declared index (named `rm:<keys>`, which is
+ * how a restarted process learns the declared indexes), for search fields an n-gram array
+ * with a multikey index, and a `checkpoints` collection.
  *
  * `transaction()` needs a replica set (a single-node one is enough, as in
  * docker-compose.yml): MongoDB has no multi-document transactions on a standalone server.

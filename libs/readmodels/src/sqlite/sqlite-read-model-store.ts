@@ -710,7 +710,7 @@ class Engine {
    * a table, so a new field (or a table of an older layout, with virtual columns) rebuilds it,
    * keeping each row's rowid so that the text index still points at it.
    */
-  private layTable(collection: string, fields: ReadonlySet<string>): boolean {
+  private layTable(collection: string, fields: ReadonlySet<string>): void {
     const table = tableOf(collection);
     const columns = new Map(
       (this.writer.pragma(`table_xinfo(${table})`) as { name: string; hidden: number }[]).map(
@@ -719,7 +719,7 @@ class Engine {
     );
     const current =
       columns.has('rid') && [...fields].every((field) => columns.get(`f:${field}`) === 3);
-    if (current) return false;
+    if (current) return;
     const all = new Set(fields);
     for (const name of columns.keys()) if (name.startsWith('f:')) all.add(name.slice(2));
     const create = (name: string) =>
@@ -731,7 +731,7 @@ class Engine {
       ')';
     if (columns.size === 0) {
       this.writer.exec(create(table));
-      return true;
+      return;
     }
     const next = quote(`rm_${collection}#next`);
     this.writer.exec(
@@ -739,7 +739,6 @@ class Engine {
         `INSERT INTO ${next} (rid, id, doc) SELECT rowid, id, doc FROM ${table};` +
         `DROP TABLE ${table}; ALTER TABLE ${next} RENAME TO ${quote(`rm_${collection}`)};`,
     );
-    return true;
   }
 
   /** Creates the text index and the prefix table, filled from the documents, when the search fields change. */
@@ -949,9 +948,10 @@ class SqliteTransaction implements ReadModelTransaction {
 
 /**
  * The embedded read-model store: one SQLite file in WAL mode, one table per collection
- * (`rm_<name>`: id, doc as JSON text) with a virtual generated column and a (column, id)
- * index per declared field, a `checkpoints` table and an `rm_collections` table of declared
- * fields.
+ * (`rm_<name>`: rid, id, doc as JSON text) with a stored generated column per indexed field
+ * and an index (keys…, id) per declared index; for a collection with search fields, an FTS5
+ * trigram table (`rm_<name>#text`, by rid) and a word-prefix table (`rm_<name>#prefix`); a
+ * `checkpoints` table and an `rm_collections` table of what each collection declared.
  *
  * Two connections: writes and transactions go through the writer, one transaction at a
  * time (an async mutex, since `work` awaits between its synchronous statements), and a
