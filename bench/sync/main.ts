@@ -8,8 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { ObservedBusiness } from '@app/domain';
-import { normalizeGrants } from '@app/domain';
 import { EventStore, type Position } from '@app/eventstore';
 import {
   allProjections,
@@ -21,53 +19,14 @@ import {
 } from '@app/governance';
 import { AppConfigModule, PersistenceModule, ProjectionsModule } from '@app/infrastructure';
 import { ProjectionRunner } from '@app/projections';
-import {
-  type BusinessFixture,
-  generateBusiness,
-  DEFAULT_GENERATED_MANAGER,
-  startSimulator,
-} from '@app/simulator';
+import { generateBusiness, DEFAULT_GENERATED_MANAGER, startSimulator } from '@app/simulator';
 import { VaultModule } from '@app/vault';
 import { arg, peakRssMb, progress, round, timed } from '../support/measure';
+import { observedOf } from '../support/observed';
 
 const members = arg('members', 10_000);
 const adAccounts = arg('ad-accounts', 200);
 const grantsPerMember = arg('grants', 3);
-
-function observedOf(fixture: BusinessFixture): ObservedBusiness {
-  const grants = new Map<string, Record<string, string[]>>();
-  for (const g of fixture.grants ?? []) {
-    const own = grants.get(g.memberId) ?? {};
-    own[g.assetId] = g.permissions;
-    grants.set(g.memberId, own);
-  }
-  return {
-    businessId: fixture.id,
-    members: fixture.members.map((m) => ({
-      pinterestUserId: m.id,
-      name: m.name,
-      email: m.email,
-      businessRole: m.role === 'MANAGER' ? 'manager' : 'employee',
-      assets: normalizeGrants(grants.get(m.id) ?? {}),
-    })),
-    invites: (fixture.invites ?? []).map((i) => ({
-      email: i.email,
-      role: i.role === 'MANAGER' ? 'manager' : 'employee',
-      status: i.status,
-    })),
-    assets: (fixture.assets ?? []).map((a) => ({ assetId: a.id, type: a.type, name: a.name })),
-    partners: (fixture.partners ?? []).map((p) => ({
-      partnerId: p.id,
-      name: p.name,
-      assets: normalizeGrants(Object.fromEntries(p.grants.map((g) => [g.assetId, g.permissions]))),
-      people: p.members ?? [],
-    })),
-    // Taken from the fixture itself: whole by construction.
-    complete: true,
-    warnings: [],
-    evidence: [],
-  };
-}
 
 async function withService<T>(
   baseUrl: string,

@@ -1,5 +1,6 @@
 import { MongoReadModelStore } from '@app/readmodels/mongodb';
 import { describeBatchesAndLeasesContract } from './read-model-batches-and-leases.contract';
+import { describeIndexedQueriesContract } from './read-model-queries.contract';
 import { describeReadModelStoreContract, type StoreFixture } from './read-model-store.contract';
 
 const url = process.env.MONGO_URL;
@@ -31,4 +32,5 @@ let databases = 0;
   };
   describeReadModelStoreContract('mongodb', openMongo);
   describeBatchesAndLeasesContract('mongodb', openMongo);
+  describeIndexedQueriesContract('mongodb', openMongo);
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ReadModelStore } from '@app/readmodels';
 import { SqliteReadModelStore } from '@app/readmodels/sqlite';
 import { describeBatchesAndLeasesContract } from './read-model-batches-and-leases.contract';
+import { describeIndexedQueriesContract } from './read-model-queries.contract';
 import { describeReadModelStoreContract, type StoreFixture } from './read-model-store.contract';
 
 const root = mkdtempSync(join(tmpdir(), 'read-model-contract-'));
@@ -30,3 +31,4 @@ async function openSqlite(): Promise<StoreFixture> {
 
 describeReadModelStoreContract('sqlite', openSqlite);
 describeBatchesAndLeasesContract('sqlite', openSqlite);
+describeIndexedQueriesContract('sqlite', openSqlite);

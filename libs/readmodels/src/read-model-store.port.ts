@@ -2,6 +2,10 @@
  * The read-model store port: collections of JSON documents keyed by `id`. Adapters: sqlite
  * (default) and mongodb. Queries may only filter and sort on `id` and on the fields a
  * collection declares as indexed, so that every adapter can answer them from an index.
+ *
+ * A collection that declares its indexes as key lists is *planned*: each of its queries must
+ * be served by one of them (see `UnindexedQuery`), so that no read of it can fall back to a
+ * scan as the collection grows.
  */
 
 import type { LeaseStore } from './lease.port';
@@ -13,10 +17,23 @@ export interface Document {
   [field: string]: unknown;
 }
 
+/** An index's keys in order: the query's equality fields, then its sort; `id` is implied last. */
+export type IndexKeys = readonly string[];
+
 export interface CollectionSpec {
   name: string;
-  /** Fields (dotted paths allowed, e.g. `identity.id`) usable in `where` and `sort`. */
-  indexes: readonly string[];
+  /**
+   * The indexes (dotted paths allowed, e.g. `identity.id`). A bare field is a one-field
+   * index and only makes the field usable in `where` and `sort`; a key list (`['integrationId',
+   * 'tab', 'name']`) is a compound index and makes the collection planned: a `find` or `count`
+   * that none of its indexes serves is refused with `UnindexedQuery`.
+   */
+  indexes: readonly (string | IndexKeys)[];
+  /**
+   * Fields whose text `find({ search })` matches. Each adapter keeps a text index of them,
+   * written with the document (folded: NFKD, marks stripped, lower case).
+   */
+  search?: readonly string[];
 }
 
 export type Scalar = string | number | boolean | null;
@@ -40,6 +57,12 @@ export interface SortKey {
 
 export interface FindOptions {
   where?: Where;
+  /**
+   * Terms that must all match the collection's `search` fields, case and accents aside: a
+   * term of 3 characters or more matches where a field contains it; a shorter one, where a
+   * word of a field (a run of letters and digits) starts with it. Empty terms are ignored.
+   */
+  search?: readonly string[];
   /** `id` is always added last as a tie-breaker so that cursors are stable. */
   sort?: readonly SortKey[];
   limit?: number;
@@ -138,6 +161,30 @@ export class UnknownField extends Error {
     readonly field: string,
   ) {
     super(`collection ${collection}: "${field}" is not an indexed field`);
+  }
+}
+
+/**
+ * A query that no declared index of a planned collection serves: it would read rows that it
+ * does not return. Served means: the equality (and `in`) conditions bind the index's first
+ * keys, at most one range binds the next, the sort continues with the keys after the equality
+ * ones in one direction, and then comes `id`.
+ */
+export class UnindexedQuery extends Error {
+  override readonly name = 'UnindexedQuery';
+  constructor(
+    readonly collection: string,
+    readonly query: string,
+  ) {
+    super(`collection ${collection}: no declared index serves ${query}`);
+  }
+}
+
+/** `find({ search })` on a collection that declares no `search` fields. */
+export class NoTextIndex extends Error {
+  override readonly name = 'NoTextIndex';
+  constructor(readonly collection: string) {
+    super(`collection ${collection}: no search fields are declared`);
   }
 }
 

@@ -187,7 +187,14 @@ export const identitiesProjection: Projection = {
   collections: [
     {
       name: IDENTITIES,
-      indexes: ['workspaceId', 'userNameLower', 'externalId', 'active', 'deleted', 'sortKey'],
+      // The list (optionally active only) and its search; the SCIM filters by id and userName.
+      indexes: [
+        ['workspaceId', 'deleted', 'sortKey'],
+        ['workspaceId', 'deleted', 'active', 'sortKey'],
+        ['workspaceId', 'externalId', 'deleted', 'sortKey'],
+        ['workspaceId', 'userNameLower', 'deleted', 'sortKey'],
+      ],
+      search: ['searchText'],
     },
     { name: IDENTITY_EMAILS, indexes: ['workspaceId', 'email'] },
   ],

@@ -30,13 +30,6 @@ export interface IdentityPage {
 
 export const DEFAULT_LIST_LIMIT = 50;
 export const MAX_LIST_LIMIT = 200;
-/**
- * How many identities one search request may look at. The read-model port has no substring
- * index, so a search walks the workspace's identities in list order and filters in memory;
- * the budget keeps a request's cost bounded. When it runs out, the page comes back short with a
- * cursor to continue from.
- */
-export const SEARCH_SCAN_BUDGET = 5_000;
 const SCAN_PAGE = 500;
 
 const encodeCursor = (sortKey: string): string =>
@@ -108,44 +101,33 @@ export class IdentityDirectory {
     return this.identities.count({ workspaceId, deleted: false });
   }
 
-  /** Identities not deleted, ordered by display name, paginated by cursor. */
+  /**
+   * Identities not deleted, ordered by display name, paginated by cursor. Search terms (split
+   * on spaces) must all match, from the store's text index over the identity's names, emails
+   * and userName: "contains" for 3 characters or more, a word's start below that.
+   */
   async list(workspaceId: string, query: IdentityListQuery = {}): Promise<IdentityPage> {
     const limit = Math.min(
       Math.max(Math.trunc(query.limit ?? DEFAULT_LIST_LIMIT), 1),
       MAX_LIST_LIMIT,
     );
-    const terms = (query.search ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+    const terms = (query.search ?? '').split(/\s+/).filter(Boolean);
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const where: Where = {
       workspaceId,
       deleted: false,
       ...(query.active !== undefined ? { active: query.active } : {}),
+      ...(after !== undefined ? { sortKey: { gt: after } } : {}),
     };
-    const items: IdentityDoc[] = [];
-    let scanned = 0;
-    let last: string | undefined = after;
-    for (;;) {
-      const batch = terms.length === 0 ? limit + 1 - items.length : SCAN_PAGE;
-      const page = await this.identities.find({
-        where: last === undefined ? where : { ...where, sortKey: { gt: last } },
-        sort: [{ field: 'sortKey' }],
-        limit: batch,
-      });
-      for (const doc of page.items) {
-        scanned += 1;
-        if (terms.every((t) => doc.searchText.includes(t))) {
-          items.push(doc);
-          if (items.length > limit)
-            return {
-              items: items.slice(0, limit),
-              nextCursor: encodeCursor(items[limit - 1].sortKey),
-            };
-        }
-        last = doc.sortKey;
-        if (scanned >= SEARCH_SCAN_BUDGET) return { items, nextCursor: encodeCursor(last) };
-      }
-      if (page.items.length < batch) return { items, nextCursor: null };
-    }
+    const page = await this.identities.find({
+      where,
+      sort: [{ field: 'sortKey' }],
+      limit: limit + 1,
+      ...(terms.length > 0 ? { search: terms } : {}),
+    });
+    if (page.items.length <= limit) return { items: page.items, nextCursor: null };
+    const items = page.items.slice(0, limit);
+    return { items, nextCursor: encodeCursor(items[limit - 1].sortKey) };
   }
 
   /** Walks the workspace's identities in list order (SCIM's startIndex/count pagination). */

@@ -1,10 +1,24 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { NotFound } from '@app/domain';
 import { READ_MODEL_STORE } from '@app/infrastructure';
-import { InvalidCursor, type ReadModelStore } from '@app/readmodels';
-import { ASSETS, assetDocId, type AssetDoc } from '../read-models/assets.projection';
-import { MEMBERS, type MemberDoc } from '../read-models/members.projection';
+import type { ReadModelStore } from '@app/readmodels';
+import { checkpointName } from '@app/projections';
+import {
+  ASSETS,
+  assetDocId,
+  assetsProjection,
+  type AssetDoc,
+} from '../read-models/assets.projection';
+
+import {
+  MEMBER_TAB_COUNTS,
+  MEMBERS,
+  type MemberDoc,
+  type MemberTabCountsDoc,
+} from '../read-models/members.projection';
+
+/** Asset documents kept between pages; a business has a few hundred to a few thousand. */
+const ASSET_CACHE_SIZE = 50_000;
 
 export interface MemberView {
   id: string;
@@ -40,7 +54,11 @@ export interface MembersPage {
 
 type Tab = 'unmatched' | 'onboarded' | 'exempted';
 
-/** The three tabs. Search is a case-insensitive "contains" on name and email. */
+/**
+ * The three tabs, from the (integrationId, tab, name) index. Search matches name or email,
+ * case and accents aside, from the store's text index: "contains" for 3 characters or more,
+ * a word's start below that. Counts are kept by the members projection, not recounted.
+ */
 @Injectable()
 export class MembersQuery {
   constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore) {}
@@ -49,38 +67,28 @@ export class MembersQuery {
     integrationId: string,
     query: { tab: Tab; search?: string; cursor?: string; limit: number },
   ): Promise<MembersPage> {
-    const members = this.readModels.collection<MemberDoc>(MEMBERS);
-    const where = { integrationId, tab: query.tab };
-    const sort = [{ field: 'name', direction: 'asc' as const }];
-    let items: MemberDoc[];
-    let nextCursor: string | null;
-    if (query.search) {
-      ({ items, nextCursor } = await this.search(
-        where,
-        query.search.toLowerCase(),
-        query.cursor,
-        query.limit,
-      ));
-    } else {
-      ({ items, nextCursor } = await members.find({
-        where,
-        sort,
-        limit: query.limit,
-        cursor: query.cursor,
-      }));
-    }
-    return { items: await this.views(items), nextCursor, counts: await this.counts(integrationId) };
+    // A malformed cursor or one of another query surfaces as InvalidCursor: 400 naming `cursor`.
+    const page = await this.readModels.collection<MemberDoc>(MEMBERS).find({
+      where: { integrationId, tab: query.tab },
+      sort: [{ field: 'name', direction: 'asc' }],
+      ...(query.search ? { search: [query.search] } : {}),
+      limit: query.limit,
+      cursor: query.cursor,
+    });
+    const [items, counts] = await Promise.all([this.views(page.items), this.counts(integrationId)]);
+    return { items, nextCursor: page.nextCursor, counts };
   }
 
   /** How many members each tab holds: the numbers on the tabs and on the app card. */
   async counts(integrationId: string): Promise<MembersPage['counts']> {
-    const members = this.readModels.collection<MemberDoc>(MEMBERS);
-    const [unmatched, onboarded, exempted] = await Promise.all(
-      (['unmatched', 'onboarded', 'exempted'] as const).map((tab) =>
-        members.count({ integrationId, tab }),
-      ),
-    );
-    return { unmatched, onboarded, exempted };
+    const doc = await this.readModels
+      .collection<MemberTabCountsDoc>(MEMBER_TAB_COUNTS)
+      .get(integrationId);
+    return {
+      unmatched: doc?.unmatched ?? 0,
+      onboarded: doc?.onboarded ?? 0,
+      exempted: doc?.exempted ?? 0,
+    };
   }
 
   async one(integrationId: string, memberId: string): Promise<MemberView> {
@@ -91,39 +99,29 @@ export class MembersQuery {
   }
 
   /**
-   * The read-model port has no text index, so search scans one tab of one integration
-   * (bounded by the business's size, ~10k members) and pages over the matches by offset.
+   * Asset names and types, read through a cache that lasts while the assets projection's
+   * checkpoint stays put: every page shows the same few hundred assets, and a moved
+   * checkpoint is the only way their documents can have changed.
    */
-  private async search(
-    where: Record<string, string>,
-    needle: string,
-    cursor: string | undefined,
-    limit: number,
-  ): Promise<{ items: MemberDoc[]; nextCursor: string | null }> {
-    // The cursor names its query, so that one of another search or tab is refused, not
-    // silently read as an offset into different matches.
-    const query = createHash('sha256')
-      .update(JSON.stringify([where, needle]))
-      .digest('base64url')
-      .slice(0, 12);
-    let offset = 0;
-    if (cursor) {
-      const match = /^s(\d{1,9})\.([A-Za-z0-9_-]+)$/.exec(cursor);
-      if (!match || match[2] !== query) throw new InvalidCursor();
-      offset = Number(match[1]);
+  private assetCache: { at: unknown; docs: Map<string, AssetDoc | null> } = {
+    at: undefined,
+    docs: new Map(),
+  };
+
+  private async assets(ids: readonly string[]): Promise<ReadonlyMap<string, AssetDoc | null>> {
+    const at = (await this.readModels.getCheckpoint(checkpointName(assetsProjection)))?.position;
+    if (at !== this.assetCache.at || this.assetCache.docs.size > ASSET_CACHE_SIZE) {
+      this.assetCache = { at, docs: new Map() };
     }
-    const matches: MemberDoc[] = [];
-    let page: string | undefined;
-    do {
-      const result = await this.readModels
-        .collection<MemberDoc>(MEMBERS)
-        .find({ where, sort: [{ field: 'name' }], limit: 1000, cursor: page });
-      for (const doc of result.items) if (doc.searchText.includes(needle)) matches.push(doc);
-      page = result.nextCursor ?? undefined;
-    } while (page && matches.length < offset + limit + 1);
-    const items = matches.slice(offset, offset + limit);
-    const more = matches.length > offset + limit;
-    return { items, nextCursor: more ? `s${offset + limit}.${query}` : null };
+    // Kept by reference: a request that sees a newer checkpoint meanwhile starts another map.
+    const { docs } = this.assetCache;
+    const missing = ids.filter((id) => !docs.has(id));
+    if (missing.length > 0) {
+      const found = await this.readModels.collection<AssetDoc>(ASSETS).getMany(missing);
+      for (const id of missing) docs.set(id, null);
+      for (const doc of found) docs.set(doc.id, doc);
+    }
+    return docs;
   }
 
   private async views(docs: MemberDoc[]): Promise<MemberView[]> {
@@ -132,11 +130,7 @@ export class MembersQuery {
         docs.flatMap((d) => Object.keys(d.assets).map((a) => assetDocId(d.integrationId, a))),
       ),
     ];
-    const assets = new Map(
-      (await this.readModels.collection<AssetDoc>(ASSETS).getMany(ids)).map(
-        (a) => [a.id, a] as const,
-      ),
-    );
+    const assets = await this.assets(ids);
     return docs.map((d) => ({
       id: d.id,
       pinterestUserId: d.pinterestUserId,

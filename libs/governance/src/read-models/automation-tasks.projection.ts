@@ -33,7 +33,14 @@ export const automationTasksProjection: Projection = {
   collections: [
     {
       name: AUTOMATION_TASKS,
-      indexes: ['workspaceId', 'integrationId', 'status', 'createdAt', 'kind'],
+      // The task list, newest first, by workspace and optionally integration and status.
+      indexes: [
+        ['workspaceId', 'createdAt'],
+        ['workspaceId', 'integrationId', 'createdAt'],
+        ['workspaceId', 'status', 'createdAt'],
+        ['workspaceId', 'integrationId', 'status', 'createdAt'],
+        'kind',
+      ],
     },
   ],
   filter: { categories: ['automationTask'] },

@@ -35,7 +35,10 @@ export const INTEGRATIONS = 'integrations';
 export const integrationsProjection: Projection = {
   name: 'integrations',
   version: 1,
-  collections: [{ name: INTEGRATIONS, indexes: ['workspaceId', 'businessId', 'connected'] }],
+  // The app cards of a workspace; every connected integration (the daily check).
+  collections: [
+    { name: INTEGRATIONS, indexes: [['workspaceId', 'connected'], ['connected'], 'businessId'] },
+  ],
   filter: { categories: ['integration'] },
   async handle(recorded: RecordedEvent, ctx) {
     const event = recorded as unknown as IntegrationEvent;

@@ -1,7 +1,7 @@
 import type { AssetGrants, BusinessRole, MatchHow, MatchRole, MemberEvent } from '@app/domain';
 import { normalizeEmail, taskOutcomeOf } from '@app/domain';
 import type { RecordedEvent } from '@app/eventstore';
-import type { Projection } from '@app/projections';
+import type { Projection, ProjectionContext } from '@app/projections';
 import type { Document } from '@app/readmodels';
 
 export type MemberTab = 'unmatched' | 'onboarded' | 'exempted' | 'gone';
@@ -63,6 +63,44 @@ export interface MemberDoc extends Document {
 }
 
 export const MEMBERS = 'members';
+/** How many members each tab of an integration holds, kept with the members that move. */
+export const MEMBER_TAB_COUNTS = 'member_tab_counts';
+
+export interface MemberTabCountsDoc extends Document {
+  workspaceId: string;
+  unmatched: number;
+  onboarded: number;
+  exempted: number;
+}
+
+const COUNTED_TABS: readonly MemberTab[] = ['unmatched', 'onboarded', 'exempted'];
+
+/** Moves a member from one tab's count to another's; `gone` is not counted. */
+async function recount(
+  ctx: ProjectionContext,
+  member: Pick<MemberDoc, 'integrationId' | 'workspaceId'>,
+  from: MemberTab | null,
+  to: MemberTab,
+): Promise<void> {
+  if (from === to) return;
+  const counts = (await ctx.get<MemberTabCountsDoc>(MEMBER_TAB_COUNTS, member.integrationId)) ?? {
+    id: member.integrationId,
+    workspaceId: member.workspaceId,
+    unmatched: 0,
+    onboarded: 0,
+    exempted: 0,
+  };
+  const next = { ...counts };
+  for (const [tab, delta] of [
+    [from, -1],
+    [to, 1],
+  ] as const) {
+    if (tab !== null && COUNTED_TABS.includes(tab)) {
+      next[tab as 'unmatched' | 'onboarded' | 'exempted'] += delta;
+    }
+  }
+  ctx.put<MemberTabCountsDoc>(MEMBER_TAB_COUNTS, next);
+}
 
 function tabOf(doc: Pick<MemberDoc, 'present' | 'matchedIdentity' | 'exemption'>): MemberTab {
   if (!doc.present) return 'gone';
@@ -109,15 +147,17 @@ export const membersProjection: Projection = {
   collections: [
     {
       name: MEMBERS,
+      // Each read's equality fields, then its sort: a tab page, a tab walked by id (sync),
+      // an email on a business (invites) and in a workspace (matching).
       indexes: [
-        'workspaceId',
-        'integrationId',
-        'tab',
-        'emailNormalized',
-        'pinterestUserId',
-        'name',
+        ['integrationId', 'tab', 'name'],
+        ['integrationId', 'tab'],
+        ['integrationId', 'emailNormalized', 'tab'],
+        ['workspaceId', 'emailNormalized', 'tab'],
       ],
+      search: ['name', 'email'],
     },
+    { name: MEMBER_TAB_COUNTS, indexes: [] },
   ],
   filter: { categories: ['member'] },
   async handle(recorded: RecordedEvent, ctx) {
@@ -334,6 +374,7 @@ export const membersProjection: Projection = {
     next.status = statusOf(next);
     next.searchText = `${next.name}\n${next.email}`.toLowerCase();
     next.updatedAt = at;
+    await recount(ctx, next, current?.tab ?? null, next.tab);
     ctx.put<MemberDoc>(MEMBERS, next);
   },
 };

@@ -16,8 +16,10 @@
 import { createHash } from 'node:crypto';
 import {
   InvalidCursor,
+  UnindexedQuery,
   UnknownField,
   type CollectionSpec,
+  type IndexKeys,
   type Condition,
   type Document,
   type DocumentChange,
@@ -58,19 +60,60 @@ export function checkCollectionName(name: string): void {
   }
 }
 
-/** The declared fields of a spec, checked, without duplicates and without `id`. */
-export function declaredFields(spec: CollectionSpec): string[] {
-  checkCollectionName(spec.name);
-  const fields = new Set<string>();
-  for (const field of spec.indexes) {
-    if (typeof field !== 'string' || !FIELD_PATH.test(field) || field.split('.')[0] === '_id') {
-      throw new TypeError(
-        `collection ${spec.name}: invalid indexed field "${String(field)}" (dotted identifiers only)`,
-      );
-    }
-    if (field !== ID) fields.add(field);
+function checkFieldPath(collection: string, field: unknown, what: string): string {
+  if (typeof field !== 'string' || !FIELD_PATH.test(field) || field.split('.')[0] === '_id') {
+    throw new TypeError(
+      `collection ${collection}: invalid ${what} "${String(field)}" (dotted identifiers only)`,
+    );
   }
-  return [...fields];
+  return field;
+}
+
+/** What a collection declares, as both adapters keep and compare it. */
+export interface CollectionShape {
+  /** Every field of every index, without `id`. */
+  fields: ReadonlySet<string>;
+  /** Each index's keys without the implied trailing `id`. */
+  indexes: readonly IndexKeys[];
+  search: readonly string[];
+  /** Declared with key lists: each query must be served by an index. */
+  planned: boolean;
+}
+
+/** A spec, checked and put in the form the adapters store. */
+export function shapeOf(spec: CollectionSpec): CollectionShape {
+  checkCollectionName(spec.name);
+  if (!Array.isArray(spec.indexes)) {
+    throw new TypeError(`collection ${spec.name}: indexes is an array`);
+  }
+  const fields = new Set<string>();
+  const indexes = new Map<string, string[]>();
+  let planned = false;
+  for (const entry of spec.indexes) {
+    planned ||= Array.isArray(entry);
+    const keys = (Array.isArray(entry) ? entry : [entry]).map((field: unknown) =>
+      checkFieldPath(spec.name, field, 'indexed field'),
+    );
+    // id ends every index already; keys after it could never order anything.
+    const cut = keys.indexOf(ID);
+    const own = cut === -1 ? keys : keys.slice(0, cut);
+    if (new Set(own).size !== own.length) {
+      throw new TypeError(`collection ${spec.name}: index [${own.join(', ')}] repeats a field`);
+    }
+    for (const field of own) fields.add(field);
+    if (own.length > 0) indexes.set(own.join(','), own);
+  }
+  const search = [
+    ...new Set(
+      (spec.search ?? []).map((field: unknown) => checkFieldPath(spec.name, field, 'search field')),
+    ),
+  ];
+  return {
+    fields,
+    indexes: [...indexes.values()].sort((a, b) => a.join(',').localeCompare(b.join(','))),
+    search,
+    planned,
+  };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -182,6 +225,8 @@ export interface CursorPosition {
 
 export interface NormalizedFind {
   conditions: FieldCondition[];
+  /** Folded search terms, each non-empty; all must match. */
+  terms: string[];
   /** Always ends with `id`. */
   sort: NormalizedSortKey[];
   limit: number;
@@ -310,15 +355,16 @@ export function normalizeFind(
   const conditions = normalizeWhere(collection, options.where, known);
   const sort = normalizeSort(collection, options.sort, known);
   const limit = normalizeLimit(collection, options.limit);
+  const terms = searchTerms(collection, options.search);
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify([collection, conditions, sort]))
+    .update(JSON.stringify([collection, conditions, sort, ...(terms.length > 0 ? [terms] : [])]))
     .digest('base64url')
     .slice(0, 16);
   const after =
     options.cursor === undefined
       ? null
       : decodeCursor(options.cursor, fingerprint, sort.length - 1);
-  return { conditions, sort, limit, after, fingerprint };
+  return { conditions, sort, limit, after, fingerprint, terms };
 }
 
 interface CursorPayload {
@@ -372,4 +418,144 @@ export function inRequestedOrder<T extends Document>(ids: readonly string[], fou
     if (doc !== undefined) result.push(doc);
   }
   return result;
+}
+
+// ---- which index serves a query ----
+
+function describeQuery(
+  conditions: readonly FieldCondition[],
+  sort: readonly NormalizedSortKey[] | null,
+): string {
+  const where = conditions
+    .map((c) => (c.kind === 'never' ? 'never' : `${c.field} ${c.kind}`))
+    .join(', ');
+  const order =
+    sort === null
+      ? 'count'
+      : `sort ${sort.map((k) => `${k.field} ${k.desc ? 'desc' : 'asc'}`).join(', ')}`;
+  return `{ where: [${where}], ${order} }`;
+}
+
+/**
+ * Whether `keys` (then `id`) serves the query: the equality and `in` conditions bind its
+ * first keys, at most one range binds the next, and (for a find) the sort goes on with the
+ * keys after the equality ones, all in one direction, ending with `id`. `in` is served by one
+ * ordered run per value, merged.
+ */
+function serves(
+  keys: IndexKeys,
+  conditions: readonly FieldCondition[],
+  sort: readonly NormalizedSortKey[] | null,
+): boolean {
+  const index = [...keys, ID];
+  const byField = new Map<string, FieldCondition>();
+  for (const c of conditions) if (c.kind !== 'never') byField.set(c.field, c);
+  let position = 0;
+  let bound = 0;
+  while (position < index.length) {
+    const c = byField.get(index[position]);
+    if (c === undefined || c.kind === 'range') break;
+    position += 1;
+    bound += 1;
+  }
+  const range = byField.get(index[position]);
+  if (range?.kind === 'range') bound += 1;
+  if (bound !== byField.size) return false;
+  if (sort === null) return true;
+  if (sort.some((k) => k.desc !== sort[0].desc)) return false;
+  const rest = index.slice(position);
+  // The sort ends with id, so it is served when it is exactly the index's remaining keys:
+  // a range binds the first of them and leaves the order to the rest.
+  return sort.length === rest.length && sort.every((k, i) => k.field === rest[i]);
+}
+
+/** The index that serves a query, `[]` for the primary key, or null. */
+export function servingIndex(
+  shape: Pick<CollectionShape, 'indexes'>,
+  conditions: readonly FieldCondition[],
+  sort: readonly NormalizedSortKey[] | null,
+): IndexKeys | null {
+  if (conditions.some((c) => c.kind === 'never')) return [];
+  // An id equality finds one row whatever else is asked.
+  if (conditions.some((c) => c.kind === 'eq' && c.field === ID)) return [];
+  // Counting everything reads the smallest index once: the only way to count it.
+  if (sort === null && conditions.length === 0) return [];
+  if (serves([], conditions, sort)) return [];
+  return shape.indexes.find((keys) => serves(keys, conditions, sort)) ?? null;
+}
+
+/** Throws `UnindexedQuery` when a planned collection has no index for the query. */
+export function assertServed(
+  collection: string,
+  shape: CollectionShape,
+  conditions: readonly FieldCondition[],
+  sort: readonly NormalizedSortKey[] | null,
+): void {
+  if (!shape.planned) return;
+  if (servingIndex(shape, conditions, sort) === null) {
+    throw new UnindexedQuery(collection, describeQuery(conditions, sort));
+  }
+}
+
+// ---- text search: one folding and one tokenisation for both adapters ----
+
+/** Terms shorter than this match word prefixes; longer ones match anywhere. */
+export const CONTAINS_FROM = 3;
+const MARKS = /\p{M}/gu;
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** Case and accents aside: NFKD, combining marks dropped, lower case. */
+export function fold(text: string): string {
+  return text.normalize('NFKD').replace(MARKS, '').toLowerCase();
+}
+
+/** Characters, not UTF-16 units: "é" folds to one, an emoji is one. */
+export function lengthOf(text: string): number {
+  let n = 0;
+  for (const _ of text) n += 1;
+  return n;
+}
+
+export function searchTerms(collection: string, search: unknown): string[] {
+  if (search === undefined) return [];
+  if (!Array.isArray(search) || !search.every((t) => typeof t === 'string')) {
+    throw new TypeError(`collection ${collection}: search is a list of strings`);
+  }
+  return [...new Set(search.map(fold).filter((t) => t.length > 0))];
+}
+
+/** The folded text of each search field of a document (a non-string field reads as empty). */
+export function searchTexts(doc: unknown, fields: readonly string[]): string[] {
+  return fields.map((field) => {
+    const value = valueAt(doc, field);
+    return typeof value === 'string' ? fold(value) : '';
+  });
+}
+
+/** The one- and two-character prefixes of every word of the texts. */
+export function wordPrefixes(texts: readonly string[]): string[] {
+  const prefixes = new Set<string>();
+  for (const text of texts) {
+    for (const [word] of text.matchAll(WORD)) {
+      const chars = [...word];
+      prefixes.add(chars[0]);
+      if (chars.length > 1) prefixes.add(chars[0] + chars[1]);
+    }
+  }
+  return [...prefixes];
+}
+
+/** Every run of three characters of the text. */
+export function trigrams(text: string): string[] {
+  const chars = [...text];
+  const grams = new Set<string>();
+  for (let i = 0; i + CONTAINS_FROM <= chars.length; i++) {
+    grams.add(chars.slice(i, i + CONTAINS_FROM).join(''));
+  }
+  return [...grams];
+}
+
+/** Whether a short term can be a word prefix at all (one holding a space or a dot cannot). */
+export function isWordPrefix(term: string): boolean {
+  return new RegExp(`^${WORD.source}$`, 'u').test(term);
 }

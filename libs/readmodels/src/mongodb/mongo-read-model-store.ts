@@ -24,23 +24,33 @@ import type {
 } from '../read-model-store.port';
 import type { LeaseStore } from '../lease.port';
 import { Mutex, TransactionScope, TxToken } from '../internal/concurrency';
+import { NoTextIndex } from '../read-model-store.port';
 import { UnknownCollection } from '../internal/errors';
 import { LEASES, MongoLeases } from './mongo-leases';
 import {
   CHECKPOINTS,
+  CONTAINS_FROM,
   checkCheckpointPosition,
   ID,
+  assertServed,
   checkChanges,
   checkCollectionName,
   checkDocument,
   checkPatch,
-  declaredFields,
   encodeCursor,
   inRequestedOrder,
+  isWordPrefix,
+  lengthOf,
   namedFields,
   normalizeFind,
   normalizeWhere,
+  searchTexts,
+  servingIndex,
+  shapeOf,
+  trigrams,
   typeRank,
+  wordPrefixes,
+  type CollectionShape,
   type FieldCondition,
   type NormalizedFind,
 } from '../internal/query';
@@ -53,8 +63,16 @@ export interface MongoReadModelStoreOptions {
 
 const NAMESPACE_NOT_FOUND = 26;
 const NAMESPACE_EXISTS = 48;
-/** Our indexes are named after the field they serve; their names tell the declared fields. */
+/**
+ * Our indexes are named after their keys (`rm:integrationId,tab,name`); their names tell a
+ * restarted process the declared indexes. A compound one marks the collection planned.
+ */
 const INDEX_PREFIX = 'rm:';
+/** The multikey index of the n-grams, named after the search fields. */
+const SEARCH_INDEX_PREFIX = 'rm#search:';
+/** The folded texts and their n-grams, kept beside a searchable document and never returned. */
+const GRAMS = '_rmGrams';
+const TEXTS = '_rmText';
 const SCAN_BATCH = 500;
 /**
  * A projection batch is split into transactions that stay well inside what the server
@@ -93,15 +111,49 @@ function databaseOf(url: string): string | undefined {
   return match === null ? undefined : decodeURIComponent(match[1]);
 }
 
-function toStored(doc: Document): StoredDocument {
+/**
+ * A searchable document's folded texts and their n-grams: `t:` and every trigram (contains,
+ * checked against the texts), `p:` and the one- and two-character prefix of every word.
+ */
+function searchFields(doc: unknown, search: readonly string[]): Record<string, string[]> {
+  if (search.length === 0) return {};
+  const texts = searchTexts(doc, search);
+  const grams = new Set<string>();
+  for (const text of texts) for (const gram of trigrams(text)) grams.add(`t:${gram}`);
+  for (const prefix of wordPrefixes(texts)) grams.add(`p:${prefix}`);
+  return { [TEXTS]: texts, [GRAMS]: [...grams] };
+}
+
+function toStored(doc: Document, search: readonly string[] = []): StoredDocument {
   // A JSON round trip stores what the sqlite adapter stores: dates as strings, no undefined.
   const { id, ...rest } = JSON.parse(JSON.stringify(doc)) as Document;
-  return { _id: id, ...rest };
+  return { _id: id, ...rest, ...searchFields(rest, search) };
 }
 
 function fromStored<T extends Document>(stored: StoredDocument): T {
-  const { _id, ...rest } = stored;
+  const { _id, [GRAMS]: _grams, [TEXTS]: _texts, ...rest } = stored;
   return { id: _id, ...rest } as T;
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The conditions of a search, or null when a short term can be no word's prefix. */
+function searchFilters(terms: readonly string[]): Filter<StoredDocument>[] | null {
+  const filters: Filter<StoredDocument>[] = [];
+  for (const term of terms) {
+    if (lengthOf(term) >= CONTAINS_FROM) {
+      filters.push({ [GRAMS]: { $all: trigrams(term).map((g) => `t:${g}`) } });
+      // Trigrams in any order are not a substring: the texts say whether one is there.
+      filters.push({ [TEXTS]: { $regex: escapeRegex(term) } });
+    } else if (isWordPrefix(term)) {
+      filters.push({ [GRAMS]: { $eq: `p:${term}` } });
+    } else {
+      return null;
+    }
+  }
+  return filters;
 }
 
 function conditionFilter(condition: FieldCondition): Filter<StoredDocument> {
@@ -185,7 +237,7 @@ class MongoReadModelCollection<T extends Document> implements Collection<T> {
     if (this.tx === null) this.store.assertOutsideTransaction(`${this.name}.${operation}`);
     const options = this.options();
     // A write would otherwise create the collection implicitly, without its indexes.
-    if ((await this.store.fieldsOf(this.name)) === null) throw new UnknownCollection(this.name);
+    if ((await this.store.shapeOf(this.name)) === null) throw new UnknownCollection(this.name);
     return options;
   }
 
@@ -203,8 +255,9 @@ class MongoReadModelCollection<T extends Document> implements Collection<T> {
   }
 
   async upsert(doc: T): Promise<void> {
-    const stored = toStored(checkDocument(this.name, doc));
+    const checked = checkDocument(this.name, doc);
     const options = await this.beforeWrite('upsert');
+    const stored = toStored(checked, (await this.store.shapeOf(this.name))?.search ?? []);
     await this.collection.replaceOne({ _id: { $eq: stored._id } }, stored, {
       ...options,
       upsert: true,
@@ -216,6 +269,21 @@ class MongoReadModelCollection<T extends Document> implements Collection<T> {
     const options = await this.beforeWrite('patch');
     if (Object.keys(changes).length === 0) {
       return (await this.collection.countDocuments({ _id: { $eq: id } }, options)) > 0;
+    }
+    const search = (await this.store.shapeOf(this.name))?.search ?? [];
+    if (search.some((field) => field.split('.')[0] in changes)) {
+      const after = await this.collection.findOneAndUpdate(
+        { _id: { $eq: id } },
+        { $set: changes },
+        { ...options, returnDocument: 'after' },
+      );
+      if (after === null) return false;
+      await this.collection.updateOne(
+        { _id: { $eq: id } },
+        { $set: searchFields(fromStored(after), search) },
+        options,
+      );
+      return true;
     }
     const result = await this.collection.updateOne(
       { _id: { $eq: id } },
@@ -232,13 +300,18 @@ class MongoReadModelCollection<T extends Document> implements Collection<T> {
   }
 
   async find(options: FindOptions = {}): Promise<Page<T>> {
-    const known = await this.store.fieldsFor(this.name, namedFields(options.where, options.sort));
-    if (known === null) return { items: [], nextCursor: null };
-    const query = normalizeFind(this.name, options, known);
+    const shape = await this.store.shapeFor(this.name, namedFields(options.where, options.sort));
+    if (shape === null) return { items: [], nextCursor: null };
+    const query = normalizeFind(this.name, options, shape.fields);
+    if (query.terms.length > 0 && shape.search.length === 0) throw new NoTextIndex(this.name);
+    await this.store.assertServed(this.name, shape, query.conditions, query.sort);
+    const search = searchFilters(query.terms);
+    if (search === null) return { items: [], nextCursor: null };
     const sort: Record<string, 1 | -1> = {};
     for (const key of query.sort) sort[pathOf(key.field)] = key.desc ? -1 : 1;
+    const filter = filterOf(query.conditions, keysetFilter(query));
     const rows = await this.collection
-      .find(filterOf(query.conditions, keysetFilter(query)), {
+      .find(search.length === 0 ? filter : { $and: [filter, ...search] }, {
         ...this.options(),
         sort,
         limit: query.limit + 1,
@@ -250,9 +323,10 @@ class MongoReadModelCollection<T extends Document> implements Collection<T> {
   }
 
   async count(where?: Where): Promise<number> {
-    const known = await this.store.fieldsFor(this.name, namedFields(where));
-    if (known === null) return 0;
-    const conditions = normalizeWhere(this.name, where, known);
+    const shape = await this.store.shapeFor(this.name, namedFields(where));
+    if (shape === null) return 0;
+    const conditions = normalizeWhere(this.name, where, shape.fields);
+    await this.store.assertServed(this.name, shape, conditions, null);
     return this.collection.countDocuments(filterOf(conditions), this.options());
   }
 
@@ -347,8 +421,9 @@ class MongoTransaction implements ReadModelTransaction {
 
 /**
  * The production read-model store: a MongoDB collection per read-model collection with
- * `_id` = id, a compound (field, _id) index per declared field (named `rm:<field>`, which is
- * how a restarted process learns the declared fields), and a `checkpoints` collection.
+ * `_id` = id, a compound (keys…, _id) index per declared index (named `rm:<keys>`, which is
+ * how a restarted process learns the declared indexes), for search fields an n-gram array
+ * with a multikey index, and a `checkpoints` collection.
  *
  * `transaction()` needs a replica set (a single-node one is enough, as in
  * docker-compose.yml): MongoDB has no multi-document transactions on a standalone server.
@@ -370,7 +445,9 @@ export class MongoReadModelStore implements ReadModelStore {
   readonly client: MongoClient;
   readonly db: Db;
   readonly checkpoints: MongoCollection<StoredCheckpoint>;
-  private readonly fields = new Map<string, Set<string>>();
+  private readonly shapes = new Map<string, CollectionShape>();
+  /** Collections this process declared planned (one-key lists alone leave no trace in names). */
+  private readonly planned = new Set<string>();
   private readonly handles = new Map<string, MongoReadModelCollection<Document>>();
   private readonly mutex = new Mutex();
   private readonly scope = new TransactionScope();
@@ -409,53 +486,95 @@ export class MongoReadModelStore implements ReadModelStore {
     this.scope.assertOutside(operation);
   }
 
-  private async loadFields(name: string): Promise<Set<string> | null> {
+  private async loadShape(name: string): Promise<CollectionShape | null> {
     try {
-      const indexes = await this.db.collection(name).listIndexes().toArray();
-      const fields = new Set(
-        indexes
-          .map((index) => String(index.name))
-          .filter((indexName) => indexName.startsWith(INDEX_PREFIX))
-          .map((indexName) => indexName.slice(INDEX_PREFIX.length)),
+      const names = (await this.db.collection(name).listIndexes().toArray()).map((index) =>
+        String(index.name),
       );
-      this.fields.set(name, fields);
-      return fields;
+      const indexes = names
+        .filter((indexName) => indexName.startsWith(INDEX_PREFIX))
+        .map((indexName) => indexName.slice(INDEX_PREFIX.length).split(','));
+      const search = names.find((indexName) => indexName.startsWith(SEARCH_INDEX_PREFIX));
+      const shape: CollectionShape = {
+        fields: new Set(indexes.flat()),
+        indexes,
+        search: search === undefined ? [] : search.slice(SEARCH_INDEX_PREFIX.length).split(','),
+        planned: this.planned.has(name) || indexes.some((keys) => keys.length > 1),
+      };
+      this.shapes.set(name, shape);
+      return shape;
     } catch (error) {
       if (!isServerError(error, NAMESPACE_NOT_FOUND)) throw error;
-      this.fields.delete(name);
+      this.shapes.delete(name);
       return null;
     }
   }
 
-  /** The declared fields, or null when the collection does not exist. */
-  async fieldsOf(name: string): Promise<ReadonlySet<string> | null> {
-    return this.fields.get(name) ?? this.loadFields(name);
+  /** The declared shape, or null when the collection does not exist. */
+  async shapeOf(name: string): Promise<CollectionShape | null> {
+    return this.shapes.get(name) ?? this.loadShape(name);
   }
 
   /** Re-reads the indexes when a query names a field we do not know (another process may have added it). */
-  async fieldsFor(name: string, named: string[]): Promise<ReadonlySet<string> | null> {
-    const known = await this.fieldsOf(name);
-    if (known === null || named.every((f) => f === ID || known.has(f))) return known;
-    return this.loadFields(name);
+  async shapeFor(name: string, named: string[]): Promise<CollectionShape | null> {
+    const known = await this.shapeOf(name);
+    if (known === null || named.every((f) => f === ID || known.fields.has(f))) return known;
+    return this.loadShape(name);
+  }
+
+  /** Refuses an unserved query of a planned collection, after a second look at its indexes. */
+  async assertServed(
+    name: string,
+    shape: CollectionShape,
+    conditions: FieldCondition[],
+    sort: NormalizedFind['sort'] | null,
+  ): Promise<void> {
+    if (!shape.planned || servingIndex(shape, conditions, sort) !== null) return;
+    assertServed(name, (await this.loadShape(name)) ?? shape, conditions, sort);
   }
 
   async ensureCollection(spec: CollectionSpec): Promise<void> {
-    const fields = declaredFields(spec);
+    const shape = shapeOf(spec);
     this.scope.assertOutside('ensureCollection');
     try {
       await this.db.createCollection(spec.name);
     } catch (error) {
       if (!isServerError(error, NAMESPACE_EXISTS)) throw error;
     }
-    if (fields.length > 0) {
-      // The same name and keys again is a no-op, so this is idempotent.
-      await this.db
-        .collection(spec.name)
-        .createIndexes(
-          fields.map((field) => ({ key: { [field]: 1, _id: 1 }, name: `${INDEX_PREFIX}${field}` })),
-        );
+    if (shape.planned) this.planned.add(spec.name);
+    const collection = this.db.collection<StoredDocument>(spec.name);
+    if (shape.indexes.length > 0) {
+      // The same name and keys again is a no-op, so this is idempotent. The keys are in the
+      // declared order, then _id: the order of the query's equality fields, then its sort.
+      await collection.createIndexes(
+        shape.indexes.map((keys) => ({
+          key: Object.fromEntries([...keys.map((k) => [k, 1] as const), ['_id', 1] as const]),
+          name: `${INDEX_PREFIX}${keys.join(',')}`,
+        })),
+      );
     }
-    await this.loadFields(spec.name);
+    if (shape.search.length > 0) await this.ensureSearch(collection, shape.search);
+    await this.loadShape(spec.name);
+  }
+
+  /** The n-gram index; new or changed search fields recompute every document's n-grams. */
+  private async ensureSearch(
+    collection: MongoCollection<StoredDocument>,
+    search: readonly string[],
+  ): Promise<void> {
+    const name = `${SEARCH_INDEX_PREFIX}${search.join(',')}`;
+    const existing = (await collection.listIndexes().toArray())
+      .map((index) => String(index.name))
+      .filter((indexName) => indexName.startsWith(SEARCH_INDEX_PREFIX));
+    if (existing.includes(name)) return;
+    for (const old of existing) await collection.dropIndex(old);
+    for await (const stored of collection.find({}, { batchSize: SCAN_BATCH })) {
+      await collection.updateOne(
+        { _id: { $eq: stored._id } },
+        { $set: searchFields(fromStored(stored), search) },
+      );
+    }
+    await collection.createIndex({ [GRAMS]: 1 }, { name });
   }
 
   collection<T extends Document = Document>(name: string): Collection<T> {
@@ -472,7 +591,7 @@ export class MongoReadModelStore implements ReadModelStore {
     checkCollectionName(name);
     this.scope.assertOutside('dropCollection');
     await this.db.dropCollection(name);
-    this.fields.delete(name);
+    this.shapes.delete(name);
   }
 
   async listCollections(): Promise<string[]> {
