@@ -194,3 +194,40 @@ describe('health rules', () => {
     expect(folded).toEqual({ health: state.health, reason: state.healthReason });
   });
 });
+
+describe('integration decider: health follows action outcomes', () => {
+  const failed = (kind: string, message: string): IntegrationCommand => ({
+    type: 'RecordActionOutcome',
+    outcome: { result: 'failed', failure: { kind, message } },
+  });
+  const succeeded: IntegrationCommand = {
+    type: 'RecordActionOutcome',
+    outcome: { result: 'completed' },
+  };
+  const healthy = run(
+    run([connected], { type: 'CheckForUpdates', taskId: 't1', trigger: 'web_app' }),
+    finish('t1'),
+  );
+
+  it('given a healthy integration, when an action is refused the login, then it asks for the service account to be reviewed', () => {
+    const state = fold(d, run(healthy, failed('invalid_credentials', 'wrong password')));
+    expect([state.health, state.healthReason]).toEqual([
+      'review_service_account',
+      'wrong password',
+    ]);
+  });
+
+  it('given a refused login, when a later action succeeds, then it is no longer under review but asks for a check, not healthy', () => {
+    const state = fold(
+      d,
+      run(run(healthy, failed('invalid_credentials', 'wrong password')), succeeded),
+    );
+    expect(state.health).toBe('requires_sync');
+    expect(state.healthReason).toMatch(/check for updates/);
+  });
+
+  it('given a healthy integration, when an action succeeds or fails transiently, then nothing is recorded', () => {
+    expect(d.decide(succeeded, fold(d, healthy))).toEqual([]);
+    expect(d.decide(failed('transient', 'time-out'), fold(d, healthy))).toEqual([]);
+  });
+});

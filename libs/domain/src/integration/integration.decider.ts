@@ -1,7 +1,14 @@
 import type { Decider } from '../shared/decider';
 import { Conflict, NotFound } from '../shared/errors';
 import { deterministicId } from '../shared/ids';
-import { type CheckOutcome, evolveHealth, healthAfterCheck, NEVER_CHECKED } from './health';
+import {
+  type ActionOutcome,
+  type CheckOutcome,
+  evolveHealth,
+  healthAfterAction,
+  healthAfterCheck,
+  NEVER_CHECKED,
+} from './health';
 import type {
   IntegrationEvent,
   IntegrationHealth,
@@ -27,7 +34,9 @@ export type IntegrationCommand =
   | { type: 'CheckForUpdates'; taskId: string; trigger: TaskTrigger; confirmDepartures?: boolean }
   /** The check's outcome; the health follows it (see healthAfterCheck). */
   | { type: 'FinishCheck'; taskId: string; outcome: CheckOutcome }
-  | { type: 'ChangeHealth'; to: IntegrationHealth; reason: string };
+  | { type: 'ChangeHealth'; to: IntegrationHealth; reason: string }
+  /** A member action's outcome; the health follows it (see healthAfterAction). */
+  | { type: 'RecordActionOutcome'; outcome: ActionOutcome };
 
 export interface IntegrationState {
   integrationId: string | null;
@@ -133,6 +142,13 @@ export const integrationDecider: Decider<IntegrationCommand, IntegrationEvent, I
       }
       case 'ChangeHealth':
         return healthChange(state, integrationId, command.to, command.reason);
+      case 'RecordActionOutcome': {
+        const next = healthAfterAction(
+          { health: state.health, reason: state.healthReason },
+          command.outcome,
+        );
+        return next ? healthChange(state, integrationId, next.health, next.reason) : [];
+      }
     }
   },
 };

@@ -8,9 +8,7 @@ import {
   type CheckForUpdatesRequested,
   type CheckOutcome,
   deterministicId,
-  healthOfFailure,
   integrationDecider,
-  type IntegrationHealth,
   integrationStream,
   type ObservedBusiness,
   type TaskFailure,
@@ -19,21 +17,11 @@ import { EventStore, type RecordedEvent } from '@app/eventstore';
 import { CommandExecutor, type CommandContext, toDomainEvent } from '@app/infrastructure';
 import type { EventConsumer } from '@app/projections';
 import { AutomationLogins } from './automation-logins';
-import {
-  BUSINESS_READER,
-  type BusinessReader,
-  failureOf,
-  type PinterestFailure,
-} from './business-reader.port';
+import { BUSINESS_READER, type BusinessReader, failureOf } from './business-reader.port';
 import { type ImportOutcome, SnapshotImporter } from './snapshot-importer';
 import { TaskRecorder } from './task-recorder';
 
 export const CHECK_MAX_ATTEMPTS = 3;
-
-/** What a failure says about the integration's health card (the rule: healthOfFailure). */
-export function healthAfter(failure: PinterestFailure): IntegrationHealth | null {
-  return healthOfFailure(failure);
-}
 
 export interface CheckRetryPolicy {
   maxAttempts: number;
