@@ -231,3 +231,18 @@ describe('integration decider: health follows action outcomes', () => {
     expect(d.decide(failed('transient', 'time-out'), fold(d, healthy))).toEqual([]);
   });
 });
+
+describe('integration decider: confirming departures', () => {
+  it('given a running check, when an admin asks for a check that confirms departures, then it is refused with reason check_running, not dropped', () => {
+    const running = fold(d, [connected, requested('t1')]);
+    expect(() =>
+      d.decide(
+        { type: 'CheckForUpdates', taskId: 't2', trigger: 'web_app', confirmDepartures: true },
+        running,
+      ),
+    ).toThrow(expect.objectContaining({ details: { reason: 'check_running', taskId: 't1' } }));
+    expect(
+      d.decide({ type: 'CheckForUpdates', taskId: 't2', trigger: 'web_app' }, running),
+    ).toEqual([]);
+  });
+});

@@ -107,8 +107,18 @@ export const integrationDecider: Decider<IntegrationCommand, IntegrationEvent, I
       case 'DisconnectIntegration':
         return [{ type: 'IntegrationDisconnected', data: { integrationId } }];
       case 'CheckForUpdates':
-        // A check already running answers for this request too.
-        if (state.activeCheckTaskId) return [];
+        if (state.activeCheckTaskId) {
+          // A confirmation is about what a finished check would record: folding it into a
+          // check that began without it would silently drop it, so the admin is told instead.
+          if (command.confirmDepartures === true) {
+            throw new Conflict('a check is running; confirm departures once it has ended', {
+              reason: 'check_running',
+              taskId: state.activeCheckTaskId,
+            });
+          }
+          // A check already running answers for this request too.
+          return [];
+        }
         return [
           {
             type: 'CheckForUpdatesRequested',

@@ -138,16 +138,32 @@ export class IntegrationsService {
     await this.integration(caller, integrationId);
     const stream = integrationStream(integrationId);
     const { state } = await this.commands.load(stream, integrationDecider);
-    if (state.activeCheckTaskId) return { taskId: state.activeCheckTaskId, created: false };
+    const command = {
+      type: 'CheckForUpdates' as const,
+      taskId: randomUUID(),
+      trigger,
+      confirmDepartures: options.confirmDepartures,
+    };
+    if (state.activeCheckTaskId) {
+      // Asked before a task is queued, so that a refused confirmation appends nothing.
+      integrationDecider.decide(command, state);
+      return { taskId: state.activeCheckTaskId, created: false };
+    }
     const ctx = ctxOf(caller);
-    const taskId = randomUUID();
+    const { taskId } = command;
     await this.tasks.queued(ctx, { taskId, integrationId, kind: 'syncing_users', trigger });
-    const result = await this.commands.execute(
-      stream,
-      integrationDecider,
-      { type: 'CheckForUpdates', taskId, trigger, confirmDepartures: options.confirmDepartures },
-      ctx,
-    );
+    let result;
+    try {
+      result = await this.commands.execute(stream, integrationDecider, command, ctx);
+    } catch (error) {
+      // A check began meanwhile and the confirmation was refused: this task never runs.
+      await this.tasks.notCompleted(ctx, taskId, 0, {
+        kind: 'superseded',
+        message: error instanceof Error ? error.message : String(error),
+        evidence: [],
+      });
+      throw error;
+    }
     if (result.appended === 0) {
       // Another request won the race: this task never runs, and says why.
       await this.tasks.notCompleted(ctx, taskId, 0, {
