@@ -35,17 +35,26 @@ export class GuestSponsorProcess implements EventConsumer {
     // The agenda must hold every guest invited before this event.
     await this.projections.waitFor(event.position, 60_000);
     const sponsorId = (event.data as { identityId: string }).identityId;
+    for (const guest of await this.guestsOf(event.metadata.workspaceId, sponsorId)) {
+      await this.end(guest.stream, sponsorId, event);
+    }
+  }
+
+  /** The live guests a sponsor vouches for, from the expiries agenda. */
+  async guestsOf(workspaceId: string, sponsorId: string): Promise<ExpiryDoc[]> {
     const guests = this.readModels.collection<ExpiryDoc>(EXPIRIES);
+    const all: ExpiryDoc[] = [];
     let cursor: string | undefined;
     do {
       const page = await guests.find({
-        where: { workspaceId: event.metadata.workspaceId, sponsorIdentityId: sponsorId },
+        where: { workspaceId, sponsorIdentityId: sponsorId },
         limit: 500,
         cursor,
       });
-      for (const guest of page.items) await this.end(guest.stream, sponsorId, event);
+      all.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
+    return all;
   }
 
   private async checkSponsor(event: RecordedEvent): Promise<void> {
