@@ -131,13 +131,21 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     category: 'member',
     version: 1,
     personal: false,
-    description: 'Kept on Pinterest on purpose, with a reason.',
+    description:
+      'Kept on Pinterest on purpose, with a reason and, optionally, expiresAt: when the exemption ends by itself.',
   },
   MemberUnexempted: {
     category: 'member',
     version: 1,
     personal: false,
     description: 'Back to the Unmatched tab.',
+  },
+  MemberExemptionExpired: {
+    category: 'member',
+    version: 1,
+    personal: false,
+    description:
+      "The exemption's expiresAt came (actor system, reason exemption_expired): back to the Unmatched tab, matched again if an identity fits.",
   },
   MemberRemovalRequested: {
     category: 'member',
@@ -346,11 +354,19 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     personal: true,
     description: 'Changed attributes of a directory user.',
   },
+  GuestIdentityInvited: {
+    category: 'identity',
+    version: 1,
+    personal: true,
+    description:
+      'An admin gave a guest user or local partner an identity, with its sponsor and expiresAt (not the IdP: SCIM does not see it).',
+  },
   IdentityDeprovisioned: {
     category: 'identity',
     version: 1,
     personal: false,
-    description: 'active=false or DELETE; the user stays readable (unless deleted).',
+    description:
+      'active=false or DELETE (reason deactivated|deleted); the user stays readable (unless deleted). A guest ends with guest_expired, sponsor_left or guest_ended.',
   },
   IdentityReactivated: {
     category: 'identity',

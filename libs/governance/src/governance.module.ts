@@ -28,6 +28,10 @@ import {
 } from './actions/member-actions.controller';
 import { MemberActionsService } from './actions/member-actions.service';
 import { DirectoryModule } from './directory/directory.module';
+import { ExpiryScheduler } from './expiries/expiry.scheduler';
+import { GuestSponsorProcess } from './guests/guest-sponsor.process';
+import { GuestsController } from './guests/guests.controller';
+import { GuestsService } from './guests/guests.service';
 import { AutomationLogins } from './sync/automation-logins';
 import { BUSINESS_ACTIONS, BUSINESS_READER } from './sync/business-reader.port';
 import {
@@ -62,12 +66,13 @@ export class ProcessManagers implements OnApplicationBootstrap, OnApplicationShu
     check: CheckForUpdatesProcess,
     matching: IdentityMatchingProcess,
     actions: MemberActionsProcess,
+    guestSponsors: GuestSponsorProcess,
     @Inject(RUN_WORKERS) private readonly run: boolean,
     @Optional() private readonly lease?: WorkerLease,
   ) {
     const logger = new Logger('ProcessManagers');
     const log = { log: (m: string) => logger.log(m), error: (m: string) => logger.error(m) };
-    const consumers: EventConsumer[] = [check, matching, actions];
+    const consumers: EventConsumer[] = [check, matching, actions, guestSponsors];
     this.runners = consumers.map((c) => new DurableConsumerRunner(events, readModels, c, log));
     // Under the worker lease they run only in the process that holds it.
     lease?.register(WORKER_ORDER.processManagers, {
@@ -117,6 +122,7 @@ export class GovernanceModule {
         AutomationTasksController,
         MemberActionsController,
         AutomationAccountConnectController,
+        GuestsController,
       ],
       providers: [
         { provide: RUN_WORKERS, useValue: options.runWorkers },
@@ -143,8 +149,10 @@ export class GovernanceModule {
         IdentityCandidates,
         CheckForUpdatesProcess,
         IdentityMatchingProcess,
+        GuestsService,
+        GuestSponsorProcess,
         ProcessManagers,
-        ...(options.runWorkers ? [DailyCheckScheduler] : []),
+        ...(options.runWorkers ? [DailyCheckScheduler, ExpiryScheduler] : []),
       ],
       exports: [IntegrationsService, SnapshotImporter, ProcessManagers, AccessModule],
     };

@@ -10,3 +10,6 @@ export * from './sync/daily-check.scheduler';
 export * from './projections.registry';
 export * from './sync/pinterest-business-reader';
 export * from './directory';
+export * from './expiries/expiries.projection';
+export * from './expiries/expiry.scheduler';
+export * from './guests/guests.service';

@@ -1,6 +1,7 @@
 import { type Projection, streamsProjection } from '@app/projections';
 import { credentialsProjection } from './access/credentials.projection';
 import { directoryProjections } from './directory/identities.projection';
+import { expiriesProjection } from './expiries/expiries.projection';
 import {
   assetsProjection,
   automationAccountsProjection,
@@ -20,5 +21,6 @@ export function allProjections(): Projection[] {
     automationTasksProjection,
     automationAccountsProjection,
     ...directoryProjections,
+    expiriesProjection,
   ];
 }

@@ -68,7 +68,7 @@ export class MemberActionsController {
     @Param('memberId', uuid) memberId: string,
     @Body() body: ExemptMemberDto,
   ) {
-    return this.actions.exempt(caller, id, memberId, body.reason);
+    return this.actions.exempt(caller, id, memberId, body.reason, body.expiresAt ?? undefined);
   }
 
   @Post('unexempt')

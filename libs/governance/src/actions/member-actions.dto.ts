@@ -4,12 +4,19 @@ import {
   IsArray,
   IsEmail,
   IsIn,
+  IsOptional,
   IsString,
   Matches,
   MaxLength,
   MinLength,
 } from 'class-validator';
-import { AD_ACCOUNT_PERMISSIONS, CATALOG_PERMISSIONS, PROFILE_PERMISSIONS } from '@app/domain';
+import {
+  AD_ACCOUNT_PERMISSIONS,
+  CATALOG_PERMISSIONS,
+  ISO_INSTANT,
+  ISO_INSTANT_MESSAGE,
+  PROFILE_PERMISSIONS,
+} from '@app/domain';
 
 const trim = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
@@ -33,6 +40,12 @@ export class ExemptMemberDto {
   @MinLength(1, { message: 'reason must not be empty' })
   @MaxLength(500, { message: 'reason must be at most 500 characters' })
   reason!: string;
+
+  /** When the exemption ends by itself (future, at most a year ahead: the decider checks). */
+  @IsOptional()
+  @IsString({ message: `expiresAt ${ISO_INSTANT_MESSAGE}` })
+  @Matches(ISO_INSTANT, { message: `expiresAt ${ISO_INSTANT_MESSAGE}` })
+  expiresAt?: string;
 }
 
 export class BusinessRoleDto {
