@@ -38,6 +38,12 @@ import {
 import { IntegrationsService } from './integrations/integrations.service';
 import { MembersQuery } from './integrations/members.query';
 import {
+  AutomationTaskResolver,
+  IntegrationsResolver,
+  MemberResolver,
+} from './graphql/integrations.resolver';
+import { MemberActionsResolver } from './graphql/member-actions.resolver';
+import {
   CHECK_RETRY_POLICY,
   CheckForUpdatesProcess,
   type CheckRetryPolicy,
@@ -144,6 +150,11 @@ export class GovernanceModule {
         CheckForUpdatesProcess,
         IdentityMatchingProcess,
         ProcessManagers,
+        // GraphQL's resolvers (served when the app imports GraphqlApiModule).
+        IntegrationsResolver,
+        AutomationTaskResolver,
+        MemberResolver,
+        MemberActionsResolver,
         ...(options.runWorkers ? [DailyCheckScheduler] : []),
       ],
       exports: [IntegrationsService, SnapshotImporter, ProcessManagers, AccessModule],

@@ -58,7 +58,7 @@ export interface IdentityItem {
   updatedAt: string;
 }
 
-function item(doc: IdentityDoc): IdentityItem {
+export function identityItem(doc: IdentityDoc): IdentityItem {
   return {
     id: doc.id,
     userName: doc.userName,
@@ -88,7 +88,7 @@ export class IdentitiesController {
     await this.directory.catchUp();
     try {
       const page = await this.directory.list(caller.workspaceId, query);
-      return { items: page.items.map(item), nextCursor: page.nextCursor };
+      return { items: page.items.map(identityItem), nextCursor: page.nextCursor };
     } catch (error) {
       if (error instanceof InvalidCommand) throw new BadRequestException(error.message);
       throw error;
@@ -103,6 +103,6 @@ export class IdentitiesController {
     await this.directory.catchUp();
     const doc = await this.directory.get(caller.workspaceId, id);
     if (!doc || doc.deleted) throw new NotFoundException(`identity ${id} not found`);
-    return item(doc);
+    return identityItem(doc);
   }
 }
