@@ -4,3 +4,4 @@ export * from './member.models';
 export * from './integration.models';
 export * from './identity.models';
 export * from './error.models';
+export * from './openapi';
