@@ -413,6 +413,14 @@ describe('GraphQL over the same services as REST (simulator in Chromium)', () =>
       first: 500,
     });
     expect(full.body.errors).toBeUndefined();
+    // and two such pages in one request are not
+    const twice = await gql(
+      `query($id: ID!) { integration(id: $id) {
+         a: members(first: 500) { nodes { ${MEMBER_FIELDS} } }
+         b: members(first: 500) { nodes { ${MEMBER_FIELDS} } } } }`,
+      { id: integrationId },
+    );
+    expect(twice.body.errors?.[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
   });
 
   it('given a page of members with their identities, then the store is read a fixed number of times whatever the page length (no N+1)', async () => {
