@@ -64,6 +64,22 @@ describe('GraphQL hardened for production (NODE_ENV=production, as docker-compos
     });
   });
 
+  it('given a body that is not JSON, then a 400 that echoes nothing of it', async () => {
+    for (const [type, body] of [
+      ['application/json', '{"query": "{ integrations { id } }", secret-value'],
+      ['text/plain', 'query=secret-value'],
+    ]) {
+      const res = await fetch(`${svc.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': type, authorization: `Bearer ${ADMIN_KEY}` },
+        body,
+      });
+      expect(res.status).toBe(400);
+      const text = await res.text();
+      expect(text).not.toMatch(/secret-value|stacktrace/);
+    }
+  });
+
   it('serves no landing page and references nothing on another host', async () => {
     const res = await fetch(`${svc.url}/graphql`, { headers: { accept: 'text/html' } });
     const text = await res.text();
