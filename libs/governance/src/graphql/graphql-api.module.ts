@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -6,6 +7,10 @@ import { formatGraphqlError } from './graphql-errors';
 import { GRAPHQL_LIMITS, limitsPlugin } from './limits';
 
 export const GRAPHQL_PATH = '/graphql';
+
+type Plugin = NonNullable<ApolloDriverConfig['plugins']>[number];
+// The same object; its type is read from Apollo's CommonJS declarations, Nest's from its ESM ones.
+const cacheControlDisabled = ApolloServerPluginCacheControlDisabled() as unknown as Plugin;
 
 /** Apollo Server's options; `production` (NODE_ENV) hides what helps only a developer. */
 export function graphqlOptions(production: boolean): ApolloDriverConfig {
@@ -23,7 +28,9 @@ export function graphqlOptions(production: boolean): ApolloDriverConfig {
     // Errors are mapped by formatGraphqlError from what was thrown, not from Nest's rewrite.
     autoTransformHttpErrors: false,
     formatError: formatGraphqlError,
-    plugins: [limitsPlugin(GRAPHQL_LIMITS)],
+    // Cache hints mean nothing for answers behind an API key, and the plugin that computes
+    // them hooks every field of every row.
+    plugins: [limitsPlugin(GRAPHQL_LIMITS), cacheControlDisabled],
     context: ({ req }: { req: object }) => ({ req }),
   };
 }
