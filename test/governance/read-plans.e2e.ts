@@ -259,6 +259,23 @@ describe('dashboard reads are served from indexes (no SCAN in their query plans)
     expectNoScan(plans);
   });
 
+  it("GraphQL's batched lookups: cards, tab counts and matched identities by id, one read each", async () => {
+    const directory = app.get(IdentityDirectory);
+    const someIdentities = (await directory.list('default', { limit: 5 })).items.map((i) => i.id);
+    const plans = await plansOf(async () => {
+      const cards = await app.get(IntegrationsService).getMany(caller, [integrationId, 'nope']);
+      expect(cards.map((c) => c.id)).toEqual([integrationId]);
+      const found = await directory.getMany('default', someIdentities);
+      expect(found).toHaveLength(someIdentities.length);
+    });
+    expectNoScan(plans);
+    expect(plans.map((p) => `${p.issued.collection}.${Object.keys(p.issued.query)[0]}`)).toEqual([
+      'integrations.getMany',
+      'member_tab_counts.getMany',
+      'identities.getMany',
+    ]);
+  });
+
   it('the identities list and its search, active or not, and its next page', async () => {
     const directory = app.get(IdentityDirectory);
     const plans = await plansOf(async () => {

@@ -42,6 +42,12 @@ import {
 import { IntegrationsService } from './integrations/integrations.service';
 import { MembersQuery } from './integrations/members.query';
 import {
+  AutomationTaskResolver,
+  IntegrationsResolver,
+  MemberResolver,
+} from './graphql/integrations.resolver';
+import { MemberActionsResolver } from './graphql/member-actions.resolver';
+import {
   CHECK_RETRY_POLICY,
   CheckForUpdatesProcess,
   type CheckRetryPolicy,
@@ -152,6 +158,11 @@ export class GovernanceModule {
         GuestsService,
         GuestSponsorProcess,
         ProcessManagers,
+        // GraphQL's resolvers (served when the app imports GraphqlApiModule).
+        IntegrationsResolver,
+        AutomationTaskResolver,
+        MemberResolver,
+        MemberActionsResolver,
         ...(options.runWorkers ? [DailyCheckScheduler, ExpiryScheduler] : []),
       ],
       exports: [IntegrationsService, SnapshotImporter, ProcessManagers, AccessModule],

@@ -13,3 +13,5 @@ export * from './directory';
 export * from './expiries/expiries.projection';
 export * from './expiries/expiry.scheduler';
 export * from './guests/guests.service';
+export * from './graphql';
+export * from './views';

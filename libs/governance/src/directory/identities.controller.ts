@@ -11,7 +11,9 @@ import {
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { type IdentityEmail, type IdentityName, InvalidCommand } from '@app/domain';
+import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { uuidParam } from '@app/infrastructure';
+import { ApiErrors, ApiKeyAuth, IdentityModel, IdentityPageModel } from '../views';
 import { ApiKeyGuard, type Caller, CurrentCaller } from '../access';
 import { displayNameOf, type IdentityDoc, type IdentitySource } from './identities.projection';
 import { IdentityDirectory, MAX_LIST_LIMIT } from './identity-directory.service';
@@ -22,21 +24,25 @@ const toInteger = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
 
 export class ListIdentitiesQuery {
+  @ApiPropertyOptional({ type: String, maxLength: 200, description: 'names, userName, emails' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   search?: string;
 
+  @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean({ message: 'active must be true or false' })
   active?: boolean;
 
+  @ApiPropertyOptional({ type: String, description: 'the nextCursor of the previous page' })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
   cursor?: string;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_LIST_LIMIT, default: 50 })
   @IsOptional()
   @Transform(toInteger)
   @IsInt()
@@ -98,12 +104,16 @@ export function identityItem(
 }
 
 /** The directory for the web app's "Match with" picker. */
+@ApiTags('directory')
+@ApiKeyAuth()
 @Controller('api/identities')
 @UseGuards(ApiKeyGuard)
 export class IdentitiesController {
   constructor(private readonly directory: IdentityDirectory) {}
 
   @Get()
+  @ApiOkResponse({ type: IdentityPageModel })
+  @ApiErrors(400)
   async list(
     @CurrentCaller() caller: Caller,
     // Whatever the app's global pipe, `active` and `limit` must arrive typed.
@@ -125,6 +135,8 @@ export class IdentitiesController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: IdentityModel })
+  @ApiErrors(400, 404)
   async get(
     @CurrentCaller() caller: Caller,
     @Param('id', uuidParam) id: string,

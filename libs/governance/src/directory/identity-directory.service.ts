@@ -77,6 +77,13 @@ export class IdentityDirectory {
     return new Map(found.filter((d) => d.workspaceId === workspaceId).map((d) => [d.id, d]));
   }
 
+  /** Several identities in one read (a page's matched people); unknown ids are left out. */
+  async getMany(workspaceId: string, ids: readonly string[]): Promise<IdentityDoc[]> {
+    if (ids.length === 0) return [];
+    const docs = await this.identities.getMany(ids);
+    return docs.filter((doc) => doc.workspaceId === workspaceId);
+  }
+
   /** Ids of the active identities having this email (normalised; secondary emails count). */
   async findActiveByEmail(workspaceId: string, email: string): Promise<string[]> {
     const doc = await this.readModels

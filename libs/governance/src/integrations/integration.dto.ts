@@ -17,6 +17,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsSafeText } from '@app/infrastructure';
 
 const trim = ({ value }: { value: unknown }): unknown =>
@@ -24,10 +25,12 @@ const trim = ({ value }: { value: unknown }): unknown =>
 
 /** Either an existing account (`{ id }`) or a new one (`{ label, email, password, phone }`). */
 export class AutomationAccountInput {
+  @ApiPropertyOptional({ type: String, format: 'uuid', description: 'an existing account' })
   @IsOptional()
   @IsUUID('4', { message: 'automationAccount.id must be the id of an automation account' })
   id?: string;
 
+  @ApiPropertyOptional({ type: String, maxLength: 100, description: 'for a new account' })
   @ValidateIf((o: AutomationAccountInput) => o.id === undefined)
   @Transform(trim)
   @IsString()
@@ -36,17 +39,25 @@ export class AutomationAccountInput {
   @IsSafeText()
   label?: string;
 
+  @ApiPropertyOptional({ type: String, format: 'email', description: 'for a new account' })
   @ValidateIf((o: AutomationAccountInput) => o.id === undefined)
   @Transform(trim)
   @IsEmail({}, { message: 'email must be an email address' })
   email?: string;
 
+  @ApiPropertyOptional({
+    type: String,
+    format: 'password',
+    maxLength: 1024,
+    description: 'for a new account; kept in the vault, never echoed',
+  })
   @ValidateIf((o: AutomationAccountInput) => o.id === undefined)
   @IsString()
   @MinLength(1, { message: 'password must not be empty' })
   @MaxLength(1024)
   password?: string;
 
+  @ApiPropertyOptional({ type: String, pattern: '^\\+?[0-9 ()-]{5,20}$' })
   @IsOptional()
   @Transform(trim)
   @Matches(/^\+?[0-9 ()-]{5,20}$/, { message: 'phone must be a phone number' })
@@ -54,6 +65,7 @@ export class AutomationAccountInput {
 }
 
 export class ConnectIntegrationDto {
+  @ApiProperty({ type: String, maxLength: 100 })
   @Transform(trim)
   @IsString()
   @MinLength(1, { message: 'label must not be empty' })
@@ -61,13 +73,19 @@ export class ConnectIntegrationDto {
   @IsSafeText()
   label!: string;
 
+  @ApiProperty({ type: String, pattern: '^\\d{1,20}$', example: '729090764583391194' })
   @IsString({ message: 'businessId must be a string of 1-20 digits' })
   @Matches(/^\d{1,20}$/, { message: 'businessId must be 1-20 digits' })
   businessId!: string;
 
+  @ApiProperty({ enum: ['sso', 'password'] })
   @IsIn(['sso', 'password'], { message: 'loginMethod must be "sso" or "password"' })
   loginMethod!: 'sso' | 'password';
 
+  @ApiProperty({
+    type: () => AutomationAccountInput,
+    description: '{ id } of an existing account, or { label, email, password, phone? }',
+  })
   @IsObject({ message: 'automationAccount must be { id } or { label, email, password, phone }' })
   @IsNotEmpty()
   @ValidateNested()
@@ -81,6 +99,10 @@ export class CheckForUpdatesDto {
    * An admin's go-ahead for this check to record departures past the import safeguard
    * (IMPORT_SAFEGUARD_PERCENT); recorded on the request with who gave it.
    */
+  @ApiPropertyOptional({
+    type: Boolean,
+    description: 'record departures past the import safeguard (who confirmed is recorded)',
+  })
   @IsOptional()
   @IsBoolean({ message: 'confirmDepartures must be true or false' })
   confirmDepartures?: boolean;
@@ -88,11 +110,13 @@ export class CheckForUpdatesDto {
 
 /** Cursor pagination, the same on every list. */
 export class PageQuery {
+  @ApiPropertyOptional({ type: String, description: 'the nextCursor of the previous page' })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
   cursor?: string;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be an integer from 1 to 500' })
@@ -102,12 +126,18 @@ export class PageQuery {
 }
 
 export class ListMembersQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ['unmatched', 'onboarded', 'exempted'], default: 'unmatched' })
   @IsOptional()
   @IsIn(['unmatched', 'onboarded', 'exempted'], {
     message: 'tab must be unmatched, onboarded or exempted',
   })
   tab: 'unmatched' | 'onboarded' | 'exempted' = 'unmatched';
 
+  @ApiPropertyOptional({
+    type: String,
+    maxLength: 200,
+    description: 'name or email, case and accents aside',
+  })
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -116,10 +146,14 @@ export class ListMembersQuery extends PageQuery {
 }
 
 export class ListTasksQuery extends PageQuery {
+  @ApiPropertyOptional({ type: String, format: 'uuid' })
   @IsOptional()
   @IsUUID('all', { message: 'integrationId must be an integration id' })
   integrationId?: string;
 
+  @ApiPropertyOptional({
+    enum: ['queued', 'running', 'retrying', 'not_completed', 'completed'],
+  })
   @IsOptional()
   @IsIn(['queued', 'running', 'retrying', 'not_completed', 'completed'], {
     message: 'status must be queued, running, retrying, not_completed or completed',

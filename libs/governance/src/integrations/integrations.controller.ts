@@ -9,7 +9,27 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { uuidParam } from '@app/infrastructure';
+import {
+  ApiErrors,
+  ApiKeyAuth,
+  AutomationAccountListModel,
+  AutomationTaskModel,
+  AutomationTaskPageModel,
+  IntegrationListModel,
+  IntegrationModel,
+  MemberModel,
+  MembersPageModel,
+  TaskIdModel,
+} from '../views';
 import type { Caller } from '../access/access.service';
 import { ApiKeyGuard, CurrentCaller } from '../access/auth.guard';
 import { automationAccountCard } from '../read-models/automation-accounts.projection';
@@ -24,6 +44,8 @@ import { MembersQuery } from './members.query';
 
 const uuid = uuidParam;
 
+@ApiTags('integrations')
+@ApiKeyAuth()
 @Controller('api/integrations')
 @UseGuards(ApiKeyGuard)
 export class IntegrationsController {
@@ -33,28 +55,38 @@ export class IntegrationsController {
   ) {}
 
   @Post()
+  @ApiCreatedResponse({ type: IntegrationModel, description: 'the app card' })
+  @ApiErrors(400, 409, 415)
   connect(@CurrentCaller() caller: Caller, @Body() body: ConnectIntegrationDto) {
     return this.integrations.connect(caller, body);
   }
 
   @Get()
+  @ApiOkResponse({ type: IntegrationListModel })
   async list(@CurrentCaller() caller: Caller) {
     return { items: await this.integrations.list(caller) };
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: IntegrationModel })
+  @ApiErrors(400, 404)
   get(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string) {
     return this.integrations.get(caller, id);
   }
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'disconnected (the history stays)' })
+  @ApiErrors(400, 404, 409)
   async disconnect(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string): Promise<void> {
     await this.integrations.disconnect(caller, id);
   }
 
   @Post(':id/check-for-updates')
   @HttpCode(202)
+  @ApiBody({ type: CheckForUpdatesDto, required: false })
+  @ApiAcceptedResponse({ type: TaskIdModel, description: 'the queued (or running) check' })
+  @ApiErrors(400, 404, 409, 415)
   async checkForUpdates(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,
@@ -67,6 +99,8 @@ export class IntegrationsController {
   }
 
   @Get(':id/members')
+  @ApiOkResponse({ type: MembersPageModel })
+  @ApiErrors(400, 404)
   async members(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,
@@ -77,6 +111,8 @@ export class IntegrationsController {
   }
 
   @Get(':id/members/:memberId')
+  @ApiOkResponse({ type: MemberModel })
+  @ApiErrors(400, 404)
   async member(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,
@@ -87,29 +123,38 @@ export class IntegrationsController {
   }
 }
 
+@ApiTags('automation accounts')
+@ApiKeyAuth()
 @Controller('api/automation-accounts')
 @UseGuards(ApiKeyGuard)
 export class AutomationAccountsController {
   constructor(private readonly integrations: IntegrationsService) {}
 
   @Get()
+  @ApiOkResponse({ type: AutomationAccountListModel })
   async list(@CurrentCaller() caller: Caller) {
     const items = await this.integrations.accounts(caller);
     return { items: items.map(automationAccountCard) };
   }
 }
 
+@ApiTags('automation tasks')
+@ApiKeyAuth()
 @Controller('api/automation-tasks')
 @UseGuards(ApiKeyGuard)
 export class AutomationTasksController {
   constructor(private readonly integrations: IntegrationsService) {}
 
   @Get()
+  @ApiOkResponse({ type: AutomationTaskPageModel })
+  @ApiErrors(400)
   list(@CurrentCaller() caller: Caller, @Query() query: ListTasksQuery) {
     return this.integrations.tasksOf(caller, query);
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: AutomationTaskModel })
+  @ApiErrors(400, 404)
   get(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string) {
     return this.integrations.task(caller, id);
   }

@@ -1,0 +1,7 @@
+export * from './fields';
+export * from './json.scalar';
+export * from './member.models';
+export * from './integration.models';
+export * from './identity.models';
+export * from './error.models';
+export * from './openapi';
