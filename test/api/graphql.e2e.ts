@@ -23,7 +23,7 @@ const MEMBER_FIELDS = `
   id pinterestUserId name email businessRole status tab ambiguityCandidates discoveredAt updatedAt
   assets { assetId assetType name permissions }
   matchedIdentity { identityId how rule role matchedAt actor }
-  exemption { reason actor at }
+  exemption { reason actor at expiresAt }
   pendingAction { kind taskId requestedAt actor }
   invite { email status taskId }
   lastFailure { kind taskId at failure { kind message evidence } }

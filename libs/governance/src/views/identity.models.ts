@@ -23,15 +23,32 @@ export class IdentityEmailModel {
   @BoolField() primary!: boolean;
 }
 
+@ObjectType('IdentitySponsor')
+export class IdentitySponsorModel {
+  @UuidField() identityId!: string;
+  @TextField({ nullable: true }) displayName!: string | null;
+}
+
 @ObjectType('Identity')
 export class IdentityModel {
   @UuidField({ description: 'the SCIM resource id' }) id!: string;
+  @TextField({
+    enum: ['scim', 'guest'],
+    description: 'the IdP over SCIM, or a guest an admin invited',
+  })
+  source!: string;
   @TextField() userName!: string;
   @TextField({ nullable: true }) externalId!: string | null;
   @ObjectField(() => IdentityNameModel) name!: IdentityNameModel;
   @TextField({ nullable: true }) displayName!: string | null;
   @ObjectListField(() => IdentityEmailModel) emails!: IdentityEmailModel[];
   @BoolField() active!: boolean;
+  @TextField({ nullable: true, enum: ['guest', 'local_partner'] }) kind!: string | null;
+  @ObjectField(() => IdentitySponsorModel, { nullable: true })
+  sponsor!: IdentitySponsorModel | null;
+  @InstantField({ nullable: true }) expiresAt!: string | null;
+  @TextField({ nullable: true, description: 'why the identity is no longer active' })
+  deprovisionReason!: string | null;
   @InstantField() createdAt!: string;
   @InstantField() updatedAt!: string;
 }

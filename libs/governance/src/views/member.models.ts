@@ -44,6 +44,8 @@ export class ExemptionModel {
   @TextField() reason!: string;
   @TextField() actor!: string;
   @InstantField() at!: string;
+  @InstantField({ nullable: true, description: 'when the exemption ends by itself' })
+  expiresAt!: string | null;
 }
 
 @ObjectType('PendingAction')
