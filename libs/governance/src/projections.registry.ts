@@ -8,6 +8,7 @@ import {
   integrationsProjection,
   membersProjection,
 } from './read-models';
+import { taskEventsProjection } from './replay/task-events.projection';
 
 /** Every projection the product runs; the CLI's rebuild and verify use the same list. */
 export function allProjections(): Projection[] {
@@ -20,5 +21,6 @@ export function allProjections(): Projection[] {
     automationTasksProjection,
     automationAccountsProjection,
     ...directoryProjections,
+    taskEventsProjection,
   ];
 }

@@ -13,11 +13,13 @@ import { uuidParam } from '@app/infrastructure';
 import type { Caller } from '../access/access.service';
 import { ApiKeyGuard, CurrentCaller } from '../access/auth.guard';
 import { automationAccountCard } from '../read-models/automation-accounts.projection';
+import { TaskEventsQuery } from '../replay/task-events.query';
 import {
   CheckForUpdatesDto,
   ConnectIntegrationDto,
   ListMembersQuery,
   ListTasksQuery,
+  PageQuery,
 } from './integration.dto';
 import { IntegrationsService } from './integrations.service';
 import { MembersQuery } from './members.query';
@@ -102,7 +104,10 @@ export class AutomationAccountsController {
 @Controller('api/automation-tasks')
 @UseGuards(ApiKeyGuard)
 export class AutomationTasksController {
-  constructor(private readonly integrations: IntegrationsService) {}
+  constructor(
+    private readonly integrations: IntegrationsService,
+    private readonly taskEvents: TaskEventsQuery,
+  ) {}
 
   @Get()
   list(@CurrentCaller() caller: Caller, @Query() query: ListTasksQuery) {
@@ -112,5 +117,15 @@ export class AutomationTasksController {
   @Get(':id')
   get(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string) {
     return this.integrations.task(caller, id);
+  }
+
+  /** The events carrying the task's id and the events they caused, oldest first. */
+  @Get(':id/events')
+  events(
+    @CurrentCaller() caller: Caller,
+    @Param('id', uuid) id: string,
+    @Query() query: PageQuery,
+  ) {
+    return this.taskEvents.page(caller, id, query);
   }
 }
