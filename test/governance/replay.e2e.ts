@@ -69,6 +69,7 @@ async function cliReplay(
   dataDir: string,
   taskId: string,
   json: boolean,
+  env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const args = [
     '-r',
@@ -82,7 +83,7 @@ async function cliReplay(
   try {
     const { stdout, stderr } = await run(process.execPath, args, {
       cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir, EVENTSTORE_URL: '', MONGO_URL: '' },
+      env: { ...process.env, DATA_DIR: dataDir, EVENTSTORE_URL: '', MONGO_URL: '', ...env },
       maxBuffer: 64 * 1024 * 1024,
     });
     return { code: 0, stdout, stderr };
@@ -355,6 +356,18 @@ describe('replay a sync for an investigation (service + simulator in Chromium, C
     expect(first.stdout).toMatch(/identical: \d+ events/);
     expect(first.stdout).toContain('MemberDiscovered member-');
     expect(first.stdout).toContain('MemberMatched'); // bob, from the directory's read model
+
+    // And under another import safeguard (0 %: no departure may be recorded) the same snapshot
+    // gives other events: exit 1, and the difference is printed
+    const strict = await cliReplay(svc.dataDir, tasks.drift, false, {
+      IMPORT_SAFEGUARD_PERCENT: '0',
+    });
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/DIFFERENT: 1 of 3 events differ/);
+    expect(strict.stdout).toMatch(
+      /#2 recorded: \{"type":"MemberLeftBusiness","stream":"member-.*"actor":"pinterest"/,
+    );
+    expect(strict.stdout).toMatch(/#2 replayed: null/);
 
     // And nothing of the live DATA_DIR changed, nor did the log's head
     expect(filesOf(svc.dataDir)).toEqual(before);

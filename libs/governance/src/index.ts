@@ -13,3 +13,4 @@ export * from './sync/pinterest-business-reader';
 export * from './directory';
 export * from './replay/sync-replay';
 export * from './replay/task-events.projection';
+export * from './replay/task-events.query';
