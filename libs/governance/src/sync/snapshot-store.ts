@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
 import type { ObservedBusiness, SnapshotRef } from '@app/domain';
 
 /**
@@ -24,6 +25,10 @@ export interface SnapshotStore {
 }
 
 export const SNAPSHOT_STORE = Symbol('SnapshotStore');
+
+// On libuv's thread pool: a 10,000-member snapshot is megabytes of JSON, not for the event loop.
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
 
 export class SnapshotMissing extends Error {
   override readonly name = 'SnapshotMissing';
@@ -93,7 +98,7 @@ export class FileSnapshotStore implements SnapshotStore {
     const partial = join(this.dir, `.${ref.sha256}.${randomUUID()}.partial`);
     const handle = await fs.open(partial, 'wx', 0o444);
     try {
-      await handle.writeFile(gzipSync(canonical, { level: 9 }));
+      await handle.writeFile(await gzipAsync(canonical));
       await handle.sync();
     } finally {
       await handle.close();
@@ -113,7 +118,7 @@ export class FileSnapshotStore implements SnapshotStore {
     }
     let canonical: Buffer;
     try {
-      canonical = gunzipSync(compressed);
+      canonical = await gunzipAsync(compressed);
     } catch (error) {
       throw new SnapshotAltered(ref, file, `is not valid gzip (${(error as Error).message})`);
     }
