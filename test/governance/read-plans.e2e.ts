@@ -18,6 +18,7 @@ import {
   PinterestBusinessReader,
   ScimUsersService,
   SnapshotImporter,
+  TaskEventsQuery,
   type MemberDoc,
 } from '@app/governance';
 import {
@@ -378,5 +379,25 @@ describe('dashboard reads are served from indexes (no SCAN in their query plans)
     });
     expectNoScan(swept.filter((p) => p.issued.collection === EXPIRIES));
     expect(swept.filter((p) => p.issued.collection === EXPIRIES)).toHaveLength(1);
+  });
+
+  it('a task’s events and their next page: one index range in the task’s order', async () => {
+    // Given a check asked for (no worker runs here: its request and queued task are the events)
+    const { taskId } = await app
+      .get(IntegrationsService)
+      .checkForUpdates(caller, integrationId, 'web_app', { confirmDepartures: false });
+    await app.get(ProjectionRunner).waitFor(await app.get(EventStore).headPosition(), 30_000);
+    const query = app.get(TaskEventsQuery, { strict: false });
+    const plans = await plansOf(async () => {
+      const first = await query.page(caller, taskId, { limit: 1 });
+      expect(first.items.map((e) => e.type)).toEqual(['AutomationTaskQueued']);
+      const next = await query.page(caller, taskId, {
+        limit: 1,
+        cursor: first.nextCursor ?? undefined,
+      });
+      expect(next.items.map((e) => e.type)).toEqual(['CheckForUpdatesRequested']);
+    });
+    expectNoScan(plans);
+    expect(plans.filter((p) => 'find' in p.issued.query)).toHaveLength(2);
   });
 });

@@ -297,19 +297,22 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     category: 'automationTask',
     version: 1,
     personal: false,
-    description: 'An attempt failed; retry at the given time.',
+    description:
+      'An attempt failed; retry at the given time. `snapshot` (optional, added without a version bump: older events simply lack it, so no upcaster has anything to fill in) names the kept snapshot when the attempt had read one.',
   },
   AutomationTaskCompleted: {
     category: 'automationTask',
     version: 1,
     personal: false,
-    description: 'Done, with a summary.',
+    description:
+      'Done, with a summary. A check adds `snapshot: { sha256, bytes }`, the snapshot it imported (kept under DATA_DIR/snapshots/<sha256>.json.gz); optional, added without a version bump: older events simply lack it (no snapshot was kept then), so an upcaster would have nothing to fill in, and readers treat its absence as "not kept".',
   },
   AutomationTaskNotCompleted: {
     category: 'automationTask',
     version: 1,
     personal: false,
-    description: 'Stopped for good, with the error kind and evidence.',
+    description:
+      'Stopped for good, with the error kind and evidence. `snapshot` (optional, added without a version bump: older events simply lack it) names the kept snapshot when the last attempt had read one.',
   },
   AutomationAccountAdded: {
     category: 'automationAccount',

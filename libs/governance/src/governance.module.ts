@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   DynamicModule,
   Inject,
@@ -40,6 +41,7 @@ import {
   IntegrationsController,
 } from './integrations/integrations.controller';
 import { IntegrationsService } from './integrations/integrations.service';
+import { TaskEventsQuery } from './replay/task-events.query';
 import { MembersQuery } from './integrations/members.query';
 import {
   AutomationTaskResolver,
@@ -57,9 +59,13 @@ import { DailyCheckScheduler } from './sync/daily-check.scheduler';
 import { IdentityCandidates } from './sync/identity-candidates';
 import { IdentityMatchingProcess } from './sync/identity-matching.process';
 import { SnapshotImporter } from './sync/snapshot-importer';
+import { FileSnapshotStore, SNAPSHOT_STORE } from './sync/snapshot-store';
 import { TaskRecorder } from './sync/task-recorder';
 
 const RUN_WORKERS = Symbol('RunWorkers');
+
+/** Where the file adapter keeps check snapshots: DATA_DIR/snapshots. */
+export const snapshotsDir = (dataDir: string): string => join(dataDir, 'snapshots');
 
 /** Runs the process managers from the store, each with its own checkpoint. */
 @Injectable()
@@ -150,8 +156,14 @@ export class GovernanceModule {
         ...(options.businessReader ? [options.businessReader] : []),
         IntegrationsService,
         MembersQuery,
+        TaskEventsQuery,
         TaskRecorder,
         SnapshotImporter,
+        {
+          provide: SNAPSHOT_STORE,
+          inject: [Environment],
+          useFactory: (env: Environment) => new FileSnapshotStore(snapshotsDir(env.DATA_DIR)),
+        },
         IdentityCandidates,
         CheckForUpdatesProcess,
         IdentityMatchingProcess,

@@ -9,6 +9,7 @@ import {
   integrationsProjection,
   membersProjection,
 } from './read-models';
+import { taskEventsProjection } from './replay/task-events.projection';
 
 /** Every projection the product runs; the CLI's rebuild and verify use the same list. */
 export function allProjections(): Projection[] {
@@ -22,5 +23,6 @@ export function allProjections(): Projection[] {
     automationAccountsProjection,
     ...directoryProjections,
     expiriesProjection,
+    taskEventsProjection,
   ];
 }

@@ -29,15 +29,18 @@ import {
   MemberModel,
   MembersPageModel,
   TaskIdModel,
+  TaskEventsPageModel,
 } from '../views';
 import type { Caller } from '../access/access.service';
 import { ApiKeyGuard, CurrentCaller } from '../access/auth.guard';
 import { automationAccountCard } from '../read-models/automation-accounts.projection';
+import { TaskEventsQuery } from '../replay/task-events.query';
 import {
   CheckForUpdatesDto,
   ConnectIntegrationDto,
   ListMembersQuery,
   ListTasksQuery,
+  PageQuery,
 } from './integration.dto';
 import { IntegrationsService } from './integrations.service';
 import { MembersQuery } from './members.query';
@@ -143,7 +146,10 @@ export class AutomationAccountsController {
 @Controller('api/automation-tasks')
 @UseGuards(ApiKeyGuard)
 export class AutomationTasksController {
-  constructor(private readonly integrations: IntegrationsService) {}
+  constructor(
+    private readonly integrations: IntegrationsService,
+    private readonly taskEvents: TaskEventsQuery,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: AutomationTaskPageModel })
@@ -157,5 +163,17 @@ export class AutomationTasksController {
   @ApiErrors(400, 404)
   get(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string) {
     return this.integrations.task(caller, id);
+  }
+
+  /** The events carrying the task's id and the events they caused, oldest first. */
+  @Get(':id/events')
+  @ApiOkResponse({ type: TaskEventsPageModel })
+  @ApiErrors(400, 404)
+  events(
+    @CurrentCaller() caller: Caller,
+    @Param('id', uuid) id: string,
+    @Query() query: PageQuery,
+  ) {
+    return this.taskEvents.page(caller, id, query);
   }
 }

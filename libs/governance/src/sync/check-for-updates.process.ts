@@ -11,6 +11,7 @@ import {
   integrationDecider,
   integrationStream,
   type ObservedBusiness,
+  type SnapshotRef,
   type TaskFailure,
 } from '@app/domain';
 import { EventStore, type RecordedEvent } from '@app/eventstore';
@@ -19,6 +20,7 @@ import type { EventConsumer } from '@app/projections';
 import { AutomationLogins } from './automation-logins';
 import { BUSINESS_READER, type BusinessReader, failureOf } from './business-reader.port';
 import { type ImportOutcome, SnapshotImporter } from './snapshot-importer';
+import { SNAPSHOT_STORE, type SnapshotStore } from './snapshot-store';
 import { TaskRecorder } from './task-recorder';
 
 export const CHECK_MAX_ATTEMPTS = 3;
@@ -54,6 +56,7 @@ export class CheckForUpdatesProcess implements EventConsumer {
     @Inject(BUSINESS_READER) private readonly reader: BusinessReader,
     @Inject(CHECK_RETRY_POLICY) private readonly retry: CheckRetryPolicy,
     private readonly env: Environment,
+    @Inject(SNAPSHOT_STORE) private readonly snapshots: SnapshotStore,
   ) {}
 
   async handle(recorded: RecordedEvent): Promise<void> {
@@ -88,6 +91,9 @@ export class CheckForUpdatesProcess implements EventConsumer {
       await this.tasks.started(ctx, taskId, attempt);
       let imported: ImportOutcome;
       let snapshot: ObservedBusiness;
+      // What this attempt read, once kept: the outcome or retry of the attempt names it, so
+      // that the import can be replayed (`cli replay`) from exactly what was seen.
+      let kept: SnapshotRef | undefined;
       try {
         const login = await this.logins.loginOf(ctx.workspaceId, integration.automationAccountId);
         let lastProgressAt = 0;
@@ -97,6 +103,8 @@ export class CheckForUpdatesProcess implements EventConsumer {
           lastProgressAt = Date.now();
           void this.tasks.progressed(ctx, taskId, done, total).catch(() => undefined);
         });
+        // Kept before anything the import appends, so that no event names a missing file.
+        kept = await this.snapshots.keep(snapshot);
         imported = await this.importer.import(
           snapshot,
           {
@@ -126,6 +134,7 @@ export class CheckForUpdatesProcess implements EventConsumer {
             attempt,
             taskFailure,
             new Date(Date.now() + delay),
+            kept,
           );
           await new Promise((r) => setTimeout(r, delay));
           continue;
@@ -133,7 +142,7 @@ export class CheckForUpdatesProcess implements EventConsumer {
         this.logger.warn(
           `task ${taskId}: not completed after ${attempt} attempt(s) (${failure.kind})`,
         );
-        await this.tasks.notCompleted(ctx, taskId, attempt, taskFailure);
+        await this.tasks.notCompleted(ctx, taskId, attempt, taskFailure, kept);
         if (failure.kind === 'invalid_credentials' || failure.kind === 'challenge_required') {
           await this.accountLogin(ctx, integration.automationAccountId, failure.message);
         }
@@ -155,15 +164,20 @@ export class CheckForUpdatesProcess implements EventConsumer {
           details: departures.details,
         };
         this.logger.warn(`task ${taskId}: not completed (${failure.kind}): ${failure.message}`);
-        await this.tasks.notCompleted(ctx, taskId, attempt, failure);
+        await this.tasks.notCompleted(ctx, taskId, attempt, failure, kept);
         return this.finish(ctx, integrationId, taskId, { result: 'not_completed', failure });
       }
-      await this.tasks.completed(ctx, taskId, {
-        ...summary,
-        // Who let this check record departures past the safeguard: the request's actor.
-        ...(confirmDepartures && { departuresConfirmedBy: ctx.actor }),
-        ...(departures.safeguardOverridden && { safeguardOverridden: true }),
-      });
+      await this.tasks.completed(
+        ctx,
+        taskId,
+        {
+          ...summary,
+          // Who let this check record departures past the safeguard: the request's actor.
+          ...(confirmDepartures && { departuresConfirmedBy: ctx.actor }),
+          ...(departures.safeguardOverridden && { safeguardOverridden: true }),
+        },
+        kept,
+      );
       return this.finish(ctx, integrationId, taskId, { result: 'completed' });
     }
   }

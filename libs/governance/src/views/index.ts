@@ -5,3 +5,4 @@ export * from './integration.models';
 export * from './identity.models';
 export * from './error.models';
 export * from './openapi';
+export * from './event.models';
