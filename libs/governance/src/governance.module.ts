@@ -27,6 +27,10 @@ import {
   MemberActionsController,
 } from './actions/member-actions.controller';
 import { MemberActionsService } from './actions/member-actions.service';
+import { DeprovisionApplyProcess } from './deprovision/deprovision-apply.process';
+import { DeprovisionReportController } from './deprovision/deprovision.controller';
+import { DeprovisionService } from './deprovision/deprovision.service';
+import { LeaversProcess } from './deprovision/leavers.process';
 import { DirectoryModule } from './directory/directory.module';
 import { AutomationLogins } from './sync/automation-logins';
 import { BUSINESS_ACTIONS, BUSINESS_READER } from './sync/business-reader.port';
@@ -62,12 +66,14 @@ export class ProcessManagers implements OnApplicationBootstrap, OnApplicationShu
     check: CheckForUpdatesProcess,
     matching: IdentityMatchingProcess,
     actions: MemberActionsProcess,
+    leavers: LeaversProcess,
+    deprovisionApply: DeprovisionApplyProcess,
     @Inject(RUN_WORKERS) private readonly run: boolean,
     @Optional() private readonly lease?: WorkerLease,
   ) {
     const logger = new Logger('ProcessManagers');
     const log = { log: (m: string) => logger.log(m), error: (m: string) => logger.error(m) };
-    const consumers: EventConsumer[] = [check, matching, actions];
+    const consumers: EventConsumer[] = [check, matching, actions, leavers, deprovisionApply];
     this.runners = consumers.map((c) => new DurableConsumerRunner(events, readModels, c, log));
     // Under the worker lease they run only in the process that holds it.
     lease?.register(WORKER_ORDER.processManagers, {
@@ -117,6 +123,7 @@ export class GovernanceModule {
         AutomationTasksController,
         MemberActionsController,
         AutomationAccountConnectController,
+        DeprovisionReportController,
       ],
       providers: [
         { provide: RUN_WORKERS, useValue: options.runWorkers },
@@ -143,6 +150,9 @@ export class GovernanceModule {
         IdentityCandidates,
         CheckForUpdatesProcess,
         IdentityMatchingProcess,
+        LeaversProcess,
+        DeprovisionApplyProcess,
+        DeprovisionService,
         ProcessManagers,
         ...(options.runWorkers ? [DailyCheckScheduler] : []),
       ],

@@ -10,3 +10,4 @@ export * from './sync/daily-check.scheduler';
 export * from './projections.registry';
 export * from './sync/pinterest-business-reader';
 export * from './directory';
+export * from './deprovision';

@@ -1,5 +1,6 @@
 import { type Projection, streamsProjection } from '@app/projections';
 import { credentialsProjection } from './access/credentials.projection';
+import { deprovisionReportProjection } from './deprovision/deprovision-report.projection';
 import { directoryProjections } from './directory/identities.projection';
 import {
   assetsProjection,
@@ -20,5 +21,6 @@ export function allProjections(): Projection[] {
     automationTasksProjection,
     automationAccountsProjection,
     ...directoryProjections,
+    deprovisionReportProjection,
   ];
 }
