@@ -181,6 +181,7 @@ async function metaOf(
 async function each(
   ctx: ProjectionContext,
   where: Record<string, unknown>,
+  sortField: 'leftAt' | 'id',
   visit: (item: DeprovisionReportItem) => Promise<void>,
 ): Promise<void> {
   // Collected first: the visits write, and a page must not move under its cursor.
@@ -189,6 +190,7 @@ async function each(
   do {
     const page = await ctx.find<DeprovisionReportItem>(DEPROVISION_REPORT, {
       where: where as never,
+      sort: [{ field: sortField, direction: 'asc' }],
       limit: 1000,
       cursor,
     });
@@ -274,6 +276,7 @@ export const deprovisionReportProjection: Projection = {
         await each(
           ctx,
           { integrationId: event.data.integrationId, status: { in: AWAITING_PROOF } },
+          'leftAt',
           (item) =>
             save(ctx, item, { ...item, verificationTaskId: event.data.taskId, updatedAt: at }),
         );
@@ -283,6 +286,7 @@ export const deprovisionReportProjection: Projection = {
         await each(
           ctx,
           { integrationId: event.data.integrationId, verificationTaskId: event.data.taskId },
+          'id',
           async (item) => {
             if (!AWAITING_PROOF.includes(item.status)) return;
             const sec = Math.max(0, Math.round((Date.parse(at) - Date.parse(item.leftAt)) / 1000));
