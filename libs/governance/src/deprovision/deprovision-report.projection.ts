@@ -233,10 +233,11 @@ export const deprovisionReportProjection: Projection = {
   collections: [
     {
       name: DEPROVISION_REPORT,
-      // The report by status (and the announcer's pending items), the whole report, and the
-      // items a check will prove.
+      // The report by status, the announcer's pending items (in id order), the whole report,
+      // and the items a check will prove.
       indexes: [
         ['integrationId', 'status', 'leftAt'],
+        ['integrationId', 'status'],
         ['integrationId', 'leftAt'],
         ['integrationId', 'verificationTaskId'],
       ],
