@@ -218,7 +218,11 @@ describe('leavers and the deprovision report, end to end (simulator in Chromium)
     expect(verified.verifiedRemovalSec).toBe(
       Math.round((Date.parse(verified.verifiedAt ?? '') - Date.parse(verified.leftAt)) / 1000),
     );
-    // The access she held stays on the item: what was removed.
+    // Off the Onboarded tab once removed; the access she held stays on the item.
+    const gone = (
+      await svc.api<Member>('GET', `/api/integrations/${integrationId}/members/${member.ann}`)
+    ).body;
+    expect(gone).toMatchObject({ tab: 'gone', leaver: false });
     expect(verified.access.assets.map((a) => a.assetId)).toEqual(['5001']);
     const checks = await svc.api<{ items: Task[] }>(
       'GET',
@@ -323,4 +327,28 @@ describe('leavers and the deprovision report, end to end (simulator in Chromium)
     expect(pending.items.map((i) => i.memberId)).toEqual([member.robot]);
     expect(pending.counts).toMatchObject({ verified: 3, blocked: 1, reinstated: 1 });
   }, 180_000);
+
+  it('given Dan matched to an identity, when the IdP deletes the identity, then Dan is a pending leaver with reason deleted', async () => {
+    const created = await svc.scim<{ id: string }>('POST', '/Users', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'dan@agency.example',
+      emails: [{ value: 'dan@agency.example', primary: true }],
+      active: true,
+    });
+    expect(created.status).toBe(201);
+    const dan = await eventually(
+      async () =>
+        (
+          await svc.api<{ items: Member[] }>(
+            'GET',
+            `/api/integrations/${integrationId}/members?tab=onboarded&search=dan`,
+          )
+        ).body.items,
+      (items) => items.length === 1,
+    );
+    member.dan = dan[0].id;
+    expect((await svc.scim('DELETE', `/Users/${created.body.id}`)).status).toBe(204);
+    const item = await until('dan', 'pending');
+    expect(item).toMatchObject({ reason: 'deleted', identityId: created.body.id });
+  });
 });
