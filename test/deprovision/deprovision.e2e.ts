@@ -1,3 +1,5 @@
+import { memberDecider, memberStream } from '@app/domain';
+import { CommandExecutor } from '@app/infrastructure';
 import type { LogEntry } from '@app/simulator';
 import { eventually, type ServiceHarness, startService } from '../support/service-harness';
 import { AUTOMATION, BUSINESS_ID, fixtureOf, trickyBusiness } from '../governance/fixture';
@@ -101,7 +103,16 @@ describe('leavers and the deprovision report, end to end (simulator in Chromium)
     );
 
   beforeAll(async () => {
-    svc = await startService(fixtureOf(trickyBusiness()));
+    const business = trickyBusiness();
+    svc = await startService(
+      fixtureOf({
+        ...business,
+        members: [
+          ...business.members,
+          { id: '1006', name: 'Fay Stale', email: 'fay@acme.example', role: 'EMPLOYEE' },
+        ],
+      }),
+    );
     for (const [key, email] of [
       ['ann', 'ann.lee@acme.example'],
       ['bob', 'bob@acme.example'],
@@ -196,9 +207,9 @@ describe('leavers and the deprovision report, end to end (simulator in Chromium)
     expect(res.status).toBe(200);
     expect(res.body.members.map((m) => m.memberId)).toEqual([member.ann]);
     expect(res.body.safeguard).toEqual({
-      members: 6,
+      members: 7,
       leaversPending: 1,
-      percent: 16.7,
+      percent: 14.3,
       thresholdPercent: 20,
       exceeded: false,
     });
@@ -292,9 +303,9 @@ describe('leavers and the deprovision report, end to end (simulator in Chromium)
     expect(refused.status).toBe(409);
     expect(refused.body.details).toEqual({
       safeguard: {
-        members: 5,
+        members: 6,
         leaversPending: 2,
-        percent: 40,
+        percent: 33.3,
         thresholdPercent: 20,
         exceeded: true,
       },
@@ -350,5 +361,51 @@ describe('leavers and the deprovision report, end to end (simulator in Chromium)
     expect((await svc.scim('DELETE', `/Users/${created.body.id}`)).status).toBe(204);
     const item = await until('dan', 'pending');
     expect(item).toMatchObject({ reason: 'deleted', identityId: created.body.id });
+  });
+
+  it('given a match decided on a directory read from before the identity was deactivated, when recorded, then the member is a leaver from the deactivation', async () => {
+    const stale = await svc.scim<{ id: string }>('POST', '/Users', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'fay.old@corp.example',
+      emails: [{ value: 'fay.old@corp.example', primary: true }],
+      active: true,
+    });
+    identity.fay = stale.body.id;
+    const before = await svc.head();
+    await active('fay', false);
+    const [deactivated] = await svc.events({ eventTypes: ['IdentityDeprovisioned'] }, before);
+    const fay = await eventually(
+      async () =>
+        (
+          await svc.api<{ items: Member[] }>(
+            'GET',
+            `/api/integrations/${integrationId}/members?tab=unmatched&search=fay`,
+          )
+        ).body.items,
+      (items) => items.length === 1,
+    );
+    member.fay = fay[0].id;
+    // The identity as an admin's page showed it a moment before the IdP deactivated it.
+    await svc.app.get(CommandExecutor).execute(
+      memberStream(member.fay),
+      memberDecider,
+      {
+        type: 'MatchMember',
+        identityId: identity.fay,
+        role: 'collaborator',
+        identity: { active: true, email: null },
+        alreadyOnBusiness: true,
+        taskId: '00000000-0000-4000-8000-000000000001',
+      },
+      { workspaceId: deactivated.metadata.workspaceId, actor: 'admin' },
+    );
+    const item = await until('fay', 'pending');
+    expect(item).toMatchObject({
+      identityId: identity.fay,
+      leftAt: deactivated.metadata.occurredAt,
+      reason: 'deactivated',
+    });
+    const [leaver] = await svc.events({ eventTypes: ['MemberBecameLeaver'] }, before);
+    expect(leaver.metadata.actor).toBe(deactivated.metadata.actor);
   });
 });
