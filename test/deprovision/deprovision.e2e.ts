@@ -408,4 +408,28 @@ describe('leavers and the deprovision report, end to end (simulator in Chromium)
     const [leaver] = await svc.events({ eventTypes: ['MemberBecameLeaver'] }, before);
     expect(leaver.metadata.actor).toBe(deactivated.metadata.actor);
   });
+
+  it('given Pinterest failing every attempt, when applied, then failed with the error kind and evidence; a later apply of the failed item removes it', async () => {
+    const faults = (body: Record<string, unknown>) =>
+      fetch(`${svc.simulator.url}/__sim/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    await faults({ failNext: 200, failStatus: 503 });
+    const first = await apply({ memberIds: [member.dan], confirmMassRemoval: true });
+    expect(first.status).toBe(202);
+    expect((await finished(first.body.taskIds[0])).status).toBe('not_completed');
+    const failed = await until('dan', 'failed');
+    await faults({ failNext: 0 });
+    expect(failed.lastError).toMatchObject({ kind: expect.any(String) });
+    expect((failed.lastError as { evidence: string[] }).evidence.length).toBeGreaterThan(0);
+    expect(await removals('1004')).toHaveLength(0);
+
+    const again = await apply({ memberIds: [member.dan], confirmMassRemoval: true });
+    expect(again.status).toBe(202);
+    expect((await finished(again.body.taskIds[0])).status).toBe('completed');
+    await until('dan', 'verified');
+    expect(await removals('1004')).toHaveLength(1);
+  }, 120_000);
 });
