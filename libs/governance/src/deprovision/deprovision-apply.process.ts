@@ -7,6 +7,7 @@ import {
   deprovisionReportStream,
   type DeprovisionState,
   deterministicId,
+  Conflict,
   DomainError,
   integrationDecider,
   integrationStream,
@@ -93,7 +94,8 @@ export class DeprovisionApplyProcess implements EventConsumer {
           { eventId: (_e, j) => deterministicId('deprovision-apply', d.applyId, memberId, j) },
         );
       } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
+        // A conflict that outlived its retries is not a refusal: the event is handled again.
+        if (!(error instanceof DomainError) || error instanceof Conflict) throw error;
         // The member changed since the report was read (removed by hand, busy, exempted):
         // the task ends here, saying why; the report item keeps its status.
         this.logger.warn(`apply ${d.applyId}: ${memberId} not removed: ${error.message}`);
