@@ -10,6 +10,8 @@ import {
   EXPIRIES,
   ExpiryScheduler,
   GuestsService,
+  DEPROVISION_REPORT,
+  DeprovisionService,
   GovernanceModule,
   IdentityDirectory,
   IntegrationsService,
@@ -300,6 +302,48 @@ describe('dashboard reads are served from indexes (no SCAN in their query plans)
     });
     expectNoScan(plans);
     expect(plans.filter((p) => 'find' in p.issued.query)).toHaveLength(4);
+  });
+
+  it('the deprovision report, by status and its next page, a dry run, and the leavers of an identity', async () => {
+    const deprovision = app.get(DeprovisionService, { strict: false });
+    const plans = await plansOf(async () => {
+      const all = await deprovision.report(caller, integrationId, { limit: 50 });
+      await deprovision.report(caller, integrationId, {
+        limit: 50,
+        cursor: all.nextCursor ?? undefined,
+      });
+      await deprovision.report(caller, integrationId, { status: 'pending', limit: 50 });
+      await deprovision.apply(caller, integrationId, { dryRun: true });
+      // The leavers process: every member matched to a deprovisioned identity.
+      await store
+        .collection<MemberDoc>(MEMBERS)
+        .find({ where: { workspaceId: 'default', matchedIdentityId: 'identity-1' }, limit: 500 });
+    });
+    expectNoScan(plans);
+    // The projection's own reads: the items a check will prove, and those it proved.
+    expectNoScan(
+      (
+        [
+          {
+            find: {
+              where: { integrationId, status: { in: ['removed', 'absent'] } },
+              sort: [{ field: 'leftAt', direction: 'asc' }],
+              limit: 1000,
+            },
+          },
+          {
+            find: {
+              where: { integrationId, verificationTaskId: 'task-1' },
+              sort: [{ field: 'id', direction: 'asc' }],
+              limit: 1000,
+            },
+          },
+        ] as Query[]
+      ).map((query) => ({
+        issued: { collection: DEPROVISION_REPORT, query },
+        plan: store.queryPlan(DEPROVISION_REPORT, query),
+      })),
+    );
   });
 
   it('shows an asset renamed by a later check on the next page (the asset cache follows the projection)', async () => {

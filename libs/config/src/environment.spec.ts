@@ -48,6 +48,18 @@ describe('validateEnvironment', () => {
     expect(() => validateEnvironment({ SERVICE_ROLE: 'both' })).toThrow(/SERVICE_ROLE/);
   });
 
+  it('given DEPROVISION_SAFEGUARD_PERCENT, when validated, then 20 by default, 0-100 taken, anything else refused by name', () => {
+    expect(validateEnvironment({}).DEPROVISION_SAFEGUARD_PERCENT).toBe(20);
+    expect(
+      validateEnvironment({ DEPROVISION_SAFEGUARD_PERCENT: '5' }).DEPROVISION_SAFEGUARD_PERCENT,
+    ).toBe(5);
+    for (const bad of ['-1', '101', 'x']) {
+      expect(() => validateEnvironment({ DEPROVISION_SAFEGUARD_PERCENT: bad })).toThrow(
+        /DEPROVISION_SAFEGUARD_PERCENT=.*whole number from 0 to 100/,
+      );
+    }
+  });
+
   it('given IMPORT_SAFEGUARD_PERCENT, when validated, then 0-100 is taken and anything else refused by name', () => {
     expect(validateEnvironment({}).IMPORT_SAFEGUARD_PERCENT).toBe(20);
     expect(validateEnvironment({ IMPORT_SAFEGUARD_PERCENT: '35' }).IMPORT_SAFEGUARD_PERCENT).toBe(

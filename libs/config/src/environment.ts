@@ -146,6 +146,16 @@ export class Environment {
   IMPORT_SAFEGUARD_PERCENT = 20;
 
   /**
+   * The deprovision safeguard: an apply of the deprovision report that would remove more than
+   * this percentage of the integration's current members is refused until an admin confirms.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'DEPROVISION_SAFEGUARD_PERCENT must be a whole number from 0 to 100' })
+  @Min(0, { message: 'DEPROVISION_SAFEGUARD_PERCENT must be a whole number from 0 to 100' })
+  @Max(100, { message: 'DEPROVISION_SAFEGUARD_PERCENT must be a whole number from 0 to 100' })
+  DEPROVISION_SAFEGUARD_PERCENT = 20;
+
+  /**
    * `all` (default): API, projections and sagas in one process. `api`: HTTP only, stateless,
    * scale it out. `worker`: projections, sagas and the daily check.
    */

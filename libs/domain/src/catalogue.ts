@@ -1,5 +1,6 @@
 import type { AutomationAccountEvent, AutomationTaskEvent } from './automation/automation.events';
 import type { CatalogEvent } from './business/catalog.events';
+import type { DeprovisionEvent } from './deprovision/deprovision.events';
 import type { IdentityEvent } from './identity/identity.events';
 import type { IntegrationEvent } from './integration/integration.events';
 import type { MemberEvent } from './member/member.events';
@@ -12,7 +13,8 @@ export type EventType =
   | CatalogEvent['type']
   | AutomationTaskEvent['type']
   | AutomationAccountEvent['type']
-  | IdentityEvent['type'];
+  | IdentityEvent['type']
+  | DeprovisionEvent['type'];
 
 export interface CatalogueEntry {
   /** The stream category the event is appended to. */
@@ -239,6 +241,19 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     personal: false,
     description: "The member's Pinterest login was refused.",
   },
+  MemberBecameLeaver: {
+    category: 'member',
+    version: 1,
+    personal: false,
+    description:
+      'The identity the member is matched to was deprovisioned by the IdP: a leaver who still holds access.',
+  },
+  MemberReinstated: {
+    category: 'member',
+    version: 1,
+    personal: false,
+    description: 'The identity was reactivated before the leaver was removed: nothing is removed.',
+  },
   AssetDiscovered: {
     category: 'business',
     version: 1,
@@ -376,6 +391,26 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     version: 1,
     personal: false,
     description: 'active=true again.',
+  },
+  DeprovisionReportApplied: {
+    category: 'deprovisionReport',
+    version: 1,
+    personal: false,
+    description:
+      'An admin applied the deprovision report: each member is removed as its own task, grouped by applyId.',
+  },
+  DeprovisionReportAnnounced: {
+    category: 'deprovisionReport',
+    version: 1,
+    personal: false,
+    description:
+      'Pending leavers were announced by one notification (delivered or kept in the outbox).',
+  },
+  DeprovisionVerificationRequested: {
+    category: 'deprovisionReport',
+    version: 1,
+    personal: false,
+    description: "An apply's removals ended: a check was asked for to prove them from Pinterest.",
   },
 };
 

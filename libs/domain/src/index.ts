@@ -10,4 +10,5 @@ export * from './integration';
 export * from './automation';
 export * from './business';
 export * from './identity';
+export * from './deprovision';
 export * from './catalogue';

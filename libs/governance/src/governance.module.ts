@@ -28,6 +28,10 @@ import {
   MemberActionsController,
 } from './actions/member-actions.controller';
 import { MemberActionsService } from './actions/member-actions.service';
+import { DeprovisionApplyProcess } from './deprovision/deprovision-apply.process';
+import { DeprovisionReportController } from './deprovision/deprovision.controller';
+import { DeprovisionService } from './deprovision/deprovision.service';
+import { LeaversProcess } from './deprovision/leavers.process';
 import { DirectoryModule } from './directory/directory.module';
 import { ExpiryScheduler } from './expiries/expiry.scheduler';
 import { GuestSponsorProcess } from './guests/guest-sponsor.process';
@@ -79,12 +83,21 @@ export class ProcessManagers implements OnApplicationBootstrap, OnApplicationShu
     matching: IdentityMatchingProcess,
     actions: MemberActionsProcess,
     guestSponsors: GuestSponsorProcess,
+    leavers: LeaversProcess,
+    deprovisionApply: DeprovisionApplyProcess,
     @Inject(RUN_WORKERS) private readonly run: boolean,
     @Optional() private readonly lease?: WorkerLease,
   ) {
     const logger = new Logger('ProcessManagers');
     const log = { log: (m: string) => logger.log(m), error: (m: string) => logger.error(m) };
-    const consumers: EventConsumer[] = [check, matching, actions, guestSponsors];
+    const consumers: EventConsumer[] = [
+      check,
+      matching,
+      actions,
+      guestSponsors,
+      leavers,
+      deprovisionApply,
+    ];
     this.runners = consumers.map((c) => new DurableConsumerRunner(events, readModels, c, log));
     // Under the worker lease they run only in the process that holds it.
     lease?.register(WORKER_ORDER.processManagers, {
@@ -135,6 +148,7 @@ export class GovernanceModule {
         MemberActionsController,
         AutomationAccountConnectController,
         GuestsController,
+        DeprovisionReportController,
       ],
       providers: [
         { provide: RUN_WORKERS, useValue: options.runWorkers },
@@ -169,6 +183,9 @@ export class GovernanceModule {
         IdentityMatchingProcess,
         GuestsService,
         GuestSponsorProcess,
+        LeaversProcess,
+        DeprovisionApplyProcess,
+        DeprovisionService,
         ProcessManagers,
         // GraphQL's resolvers (served when the app imports GraphqlApiModule).
         IntegrationsResolver,

@@ -19,3 +19,4 @@ export * from './views';
 export * from './replay/sync-replay';
 export * from './replay/task-events.projection';
 export * from './replay/task-events.query';
+export * from './deprovision';

@@ -1,5 +1,6 @@
 import { type Projection, streamsProjection } from '@app/projections';
 import { credentialsProjection } from './access/credentials.projection';
+import { deprovisionReportProjection } from './deprovision/deprovision-report.projection';
 import { directoryProjections } from './directory/identities.projection';
 import { expiriesProjection } from './expiries/expiries.projection';
 import {
@@ -24,5 +25,6 @@ export function allProjections(): Projection[] {
     ...directoryProjections,
     expiriesProjection,
     taskEventsProjection,
+    deprovisionReportProjection,
   ];
 }

@@ -3,7 +3,8 @@ import type { DomainEvent } from '../shared/decider';
 export type LoginMethod = 'sso' | 'password';
 export type IntegrationHealth =
   'healthy' | 'requires_sync' | 'review_service_account' | 'review_configuration';
-export type TaskTrigger = 'web_app' | 'workspace_policy' | 'scim';
+/** `deprovision_verification`: the check that runs by itself once an apply's removals end. */
+export type TaskTrigger = 'web_app' | 'workspace_policy' | 'scim' | 'deprovision_verification';
 
 export type IntegrationConnected = DomainEvent<
   'IntegrationConnected',

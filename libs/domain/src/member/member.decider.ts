@@ -96,7 +96,20 @@ export type MemberCommand =
    */
   | { type: 'CompleteAction'; taskId: string; observed: string; removedBy?: string }
   | { type: 'FailAction'; taskId: string; failure: ActionFailure }
-  | { type: 'ConnectAccount'; credentialsRef: string; ok: boolean; reason?: string };
+  | { type: 'ConnectAccount'; credentialsRef: string; ok: boolean; reason?: string }
+  /**
+   * The identity `identityId` was deprovisioned at `leftAt`: a member matched to it becomes a
+   * leaver. `automationAccountEmail` as for RemoveMember: that member is marked, not removable.
+   */
+  | {
+      type: 'MarkLeaver';
+      identityId: string;
+      leftAt: string;
+      reason: string;
+      automationAccountEmail: string | null;
+    }
+  /** The identity `identityId` was reactivated: a leaver not yet being removed is reinstated. */
+  | { type: 'ReinstateLeaver'; identityId: string };
 
 export type InviteStatus =
   'inviting' | 'pending_invite_claim' | 'invite_failed' | 'invite_expired' | 'claimed';
@@ -120,6 +133,8 @@ export interface MemberState {
   pending: PendingAction | null;
   invite: { email: string; status: InviteStatus } | null;
   lastFailure: 'deprovisioning_failed' | 'update_failed' | 'invite_failed' | null;
+  /** Set while the matched identity is deprovisioned (until reinstated). */
+  leaver: { identityId: string; leftAt: string; reason: string } | null;
 }
 
 const initialState: MemberState = {
@@ -139,6 +154,7 @@ const initialState: MemberState = {
   pending: null,
   invite: null,
   lastFailure: null,
+  leaver: null,
 };
 
 /** What the member is, in words the API answers a refused action with. */
@@ -200,6 +216,17 @@ export const memberDecider: Decider<MemberCommand, MemberEvent, MemberState> = {
           },
           ambiguousCandidates: null,
         };
+      case 'MemberBecameLeaver':
+        return {
+          ...state,
+          leaver: {
+            identityId: event.data.identityId,
+            leftAt: event.data.leftAt,
+            reason: event.data.reason,
+          },
+        };
+      case 'MemberReinstated':
+        return { ...state, leaver: null };
       case 'MemberMatchAmbiguous':
         return { ...state, ambiguousCandidates: event.data.candidates };
       case 'MemberAmbiguityCleared':
@@ -507,6 +534,29 @@ function decideAction(command: MemberCommand, state: MemberState): MemberEvent[]
       if (pending.kind === 'invite') return [{ type: 'MemberInviteFailed', data }];
       return [{ type: 'MemberUpdateFailed', data }];
     }
+    case 'MarkLeaver':
+      // Only a member on Pinterest, matched to that very identity, and not already its leaver.
+      if (!state.present || state.match?.identityId !== command.identityId) return [];
+      if (state.leaver?.identityId === command.identityId) return [];
+      return [
+        {
+          type: 'MemberBecameLeaver',
+          data: {
+            ...ref,
+            identityId: command.identityId,
+            leftAt: command.leftAt,
+            reason: command.reason,
+            ...(isAutomationAccount(state, command.automationAccountEmail)
+              ? { automationAccount: true as const }
+              : {}),
+          },
+        },
+      ];
+    case 'ReinstateLeaver':
+      // Before removal only: a removal under way is not called back, it ends as it ends.
+      if (state.leaver?.identityId !== command.identityId) return [];
+      if (!state.present || state.pending?.kind === 'removal') return [];
+      return [{ type: 'MemberReinstated', data: { ...ref, identityId: command.identityId } }];
     case 'ConnectAccount':
       if (!state.present || !state.match)
         refuse('only an onboarded member can connect their account', state);

@@ -66,6 +66,19 @@ export type MemberAmbiguityCleared = DomainEvent<'MemberAmbiguityCleared', Membe
 
 export type MatchRole = 'owner' | 'collaborator';
 
+/**
+ * The identity this member is matched to was deprovisioned by the IdP (any reason the
+ * directory records: deactivated, deleted, a guest's end…): the person left and still holds
+ * this access. `automationAccount` is set when the member is the login the integration acts
+ * with: it is shown as blocked and never removed by an apply.
+ */
+export type MemberBecameLeaver = DomainEvent<
+  'MemberBecameLeaver',
+  MemberRef & { identityId: string; leftAt: string; reason: string; automationAccount?: true }
+>;
+/** The identity was reactivated before the leaver was removed: nothing is removed. */
+export type MemberReinstated = DomainEvent<'MemberReinstated', MemberRef & { identityId: string }>;
+
 /** What a failed step on Pinterest left behind (the task keeps the same). */
 export interface ActionFailure {
   kind: string;
@@ -200,7 +213,9 @@ export type MemberEvent =
   | MemberLeftBusiness
   | MemberMatched
   | MemberMatchAmbiguous
-  | MemberAmbiguityCleared;
+  | MemberAmbiguityCleared
+  | MemberBecameLeaver
+  | MemberReinstated;
 
 export const MEMBER_EVENT_TYPES: readonly MemberEvent['type'][] = [
   'MemberDiscovered',
@@ -226,6 +241,8 @@ export const MEMBER_EVENT_TYPES: readonly MemberEvent['type'][] = [
   'MemberUpdateFailed',
   'MemberAccountConnected',
   'MemberAccountConnectionFailed',
+  'MemberBecameLeaver',
+  'MemberReinstated',
 ];
 
 export const memberStream = (memberId: string): string => `member-${memberId}`;

@@ -42,6 +42,9 @@ export interface MemberView {
   lastFailure: MemberDoc['lastFailure'];
   account: MemberDoc['account'];
   removal: MemberDoc['removal'];
+  /** The matched identity was deprovisioned and the member is still on Pinterest. */
+  leaver: boolean;
+  leftAt: string | null;
   discoveredAt: string;
   updatedAt: string;
 }
@@ -184,6 +187,8 @@ export class MembersQuery {
       lastFailure: d.lastFailure ?? null,
       account: d.account ?? { status: 'connect_your_account', reason: null, at: null },
       removal: d.removal ?? null,
+      leaver: Boolean(d.leaver) && d.present,
+      leftAt: d.present ? (d.leaver?.leftAt ?? null) : null,
       discoveredAt: d.discoveredAt,
       updatedAt: d.updatedAt,
     }));

@@ -27,7 +27,11 @@ export interface MemberDoc extends Document {
     matchedAt: string;
     actor: string;
   } | null;
+  /** The matched identity's id, top level so that the leavers process finds its members. */
+  matchedIdentityId: string | null;
   ambiguity: { candidates: string[]; rule: string; since: string } | null;
+  /** Set while the matched identity is deprovisioned and the member not yet removed. */
+  leaver: { identityId: string; leftAt: string; reason: string } | null;
   /** `expiresAt`: when it ends by itself (back to Unmatched); null: it does not. */
   exemption: { reason: string; actor: string; at: string; expiresAt: string | null } | null;
   /** The action the service is carrying out on Pinterest for this member, if any. */
@@ -144,7 +148,7 @@ const PENDING_KIND: Record<string, string> = {
 /** The Unmatched / Onboarded / Exempted tabs: one document per member. */
 export const membersProjection: Projection = {
   name: 'members',
-  version: 4,
+  version: 5,
   collections: [
     {
       name: MEMBERS,
@@ -155,6 +159,7 @@ export const membersProjection: Projection = {
         ['integrationId', 'tab'],
         ['integrationId', 'emailNormalized', 'tab'],
         ['workspaceId', 'emailNormalized', 'tab'],
+        ['workspaceId', 'matchedIdentityId'],
       ],
       search: ['name', 'email'],
     },
@@ -172,6 +177,8 @@ export const membersProjection: Projection = {
         next = {
           ...(current ?? {
             matchedIdentity: null,
+            matchedIdentityId: null,
+            leaver: null,
             ambiguity: null,
             exemption: null,
             pendingAction: null,
@@ -238,6 +245,7 @@ export const membersProjection: Projection = {
         if (current) {
           next = {
             ...current,
+            matchedIdentityId: event.data.identityId,
             matchedIdentity: {
               identityId: event.data.identityId,
               how: event.data.how,
@@ -249,6 +257,15 @@ export const membersProjection: Projection = {
             ambiguity: null,
           };
         }
+        break;
+      case 'MemberBecameLeaver':
+        if (current) {
+          const { identityId, leftAt, reason } = event.data;
+          next = { ...current, leaver: { identityId, leftAt, reason } };
+        }
+        break;
+      case 'MemberReinstated':
+        if (current) next = { ...current, leaver: null };
         break;
       case 'MemberMatchAmbiguous':
         if (current)
@@ -377,6 +394,8 @@ export const membersProjection: Projection = {
         return;
     }
     if (!next) return;
+    next.matchedIdentityId = next.matchedIdentity?.identityId ?? null;
+    next.leaver ??= null;
     next.tab = tabOf(next);
     next.status = statusOf(next);
     next.searchText = `${next.name}\n${next.email}`.toLowerCase();

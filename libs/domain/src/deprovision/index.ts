@@ -1,0 +1,2 @@
+export * from './deprovision.events';
+export * from './deprovision.decider';

@@ -1,0 +1,38 @@
+import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { uuidParam } from '@app/infrastructure';
+import type { Caller } from '../access/access.service';
+import { ApiKeyGuard, CurrentCaller } from '../access/auth.guard';
+import { ApplyDeprovisionReportDto, DeprovisionReportQuery } from './deprovision.dto';
+import { DeprovisionService } from './deprovision.service';
+
+interface StatusResponse {
+  status(code: number): unknown;
+}
+
+@Controller('api/integrations/:id/deprovision-report')
+@UseGuards(ApiKeyGuard)
+export class DeprovisionReportController {
+  constructor(private readonly deprovision: DeprovisionService) {}
+
+  @Get()
+  report(
+    @CurrentCaller() caller: Caller,
+    @Param('id', uuidParam) id: string,
+    @Query() query: DeprovisionReportQuery,
+  ) {
+    return this.deprovision.report(caller, id, query);
+  }
+
+  /** 202 when removals were queued, 200 for a dry run (nothing appended). */
+  @Post('apply')
+  async apply(
+    @CurrentCaller() caller: Caller,
+    @Param('id', uuidParam) id: string,
+    @Body() body: ApplyDeprovisionReportDto,
+    @Res({ passthrough: true }) res: StatusResponse,
+  ) {
+    const answer = await this.deprovision.apply(caller, id, body ?? {});
+    res.status('dryRun' in answer ? 200 : 202);
+    return answer;
+  }
+}
