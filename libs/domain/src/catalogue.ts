@@ -1,8 +1,11 @@
 import type { AutomationAccountEvent, AutomationTaskEvent } from './automation/automation.events';
 import type { CatalogEvent } from './business/catalog.events';
+import type { DeprovisionReportEvent } from './deprovision/deprovision.events';
 import type { IdentityEvent } from './identity/identity.events';
 import type { IntegrationEvent } from './integration/integration.events';
 import type { MemberEvent } from './member/member.events';
+import type { NotificationEvent } from './notification/notification.events';
+import type { WorkspaceSettingsEvent } from './settings/workspace-settings.events';
 import type { WorkspaceEvent } from './workspace/workspace.events';
 
 export type EventType =
@@ -12,7 +15,10 @@ export type EventType =
   | CatalogEvent['type']
   | AutomationTaskEvent['type']
   | AutomationAccountEvent['type']
-  | IdentityEvent['type'];
+  | IdentityEvent['type']
+  | WorkspaceSettingsEvent['type']
+  | NotificationEvent['type']
+  | DeprovisionReportEvent['type'];
 
 export interface CatalogueEntry {
   /** The stream category the event is appended to. */
@@ -357,6 +363,56 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     version: 1,
     personal: false,
     description: 'active=true again.',
+  },
+  NotificationRecipientsChanged: {
+    category: 'workspaceSettings',
+    version: 1,
+    personal: true,
+    description: 'The workspace notification recipients, the whole list as it now stands.',
+  },
+  NotificationQueued: {
+    category: 'notification',
+    version: 1,
+    personal: true,
+    description: 'A message to send (kind, recipients, subject, text), recorded before any send.',
+  },
+  NotificationAttempted: {
+    category: 'notification',
+    version: 1,
+    personal: false,
+    description: 'The message is about to be handed to the mail server (attempt n).',
+  },
+  NotificationAttemptFailed: {
+    category: 'notification',
+    version: 1,
+    personal: false,
+    description: 'An attempt failed (the server reply, password removed); the next is scheduled.',
+  },
+  NotificationSent: {
+    category: 'notification',
+    version: 1,
+    personal: false,
+    description:
+      'The mail server accepted the message (its Message-ID; afterInterruptedAttempt when an earlier attempt was cut short).',
+  },
+  NotificationFailed: {
+    category: 'notification',
+    version: 1,
+    personal: false,
+    description: 'The message could not be sent after its attempts, with the reason.',
+  },
+  NotificationKeptInOutbox: {
+    category: 'notification',
+    version: 1,
+    personal: false,
+    description: 'The message was kept in the outbox: no recipients, or no mail server configured.',
+  },
+  DeprovisionReportAnnounced: {
+    category: 'deprovisionReport',
+    version: 1,
+    personal: false,
+    description:
+      "The report's pending items were announced by one message (delivered: whether it reached anyone).",
   },
 };
 
