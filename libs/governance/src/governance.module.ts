@@ -28,6 +28,11 @@ import {
 } from './actions/member-actions.controller';
 import { MemberActionsService } from './actions/member-actions.service';
 import { DirectoryModule } from './directory/directory.module';
+import {
+  notificationControllers,
+  type NotificationOptions,
+  notificationProviders,
+} from './notifications/notifications.providers';
 import { AutomationLogins } from './sync/automation-logins';
 import { BUSINESS_ACTIONS, BUSINESS_READER } from './sync/business-reader.port';
 import {
@@ -103,6 +108,8 @@ export interface GovernanceOptions {
   checkRetryPolicy?: CheckRetryPolicy;
   /** Retries and concurrency of member actions on Pinterest (default: 5 attempts, RPA_CONCURRENCY). */
   actionRetryPolicy?: ActionRetryPolicy;
+  /** Mail delivery retries and announcement waits (defaults: see notifications.providers). */
+  notifications?: Omit<NotificationOptions, 'runWorkers'>;
 }
 
 @Module({})
@@ -117,6 +124,7 @@ export class GovernanceModule {
         AutomationTasksController,
         MemberActionsController,
         AutomationAccountConnectController,
+        ...notificationControllers,
       ],
       providers: [
         { provide: RUN_WORKERS, useValue: options.runWorkers },
@@ -144,6 +152,7 @@ export class GovernanceModule {
         CheckForUpdatesProcess,
         IdentityMatchingProcess,
         ProcessManagers,
+        ...notificationProviders({ runWorkers: options.runWorkers, ...options.notifications }),
         ...(options.runWorkers ? [DailyCheckScheduler] : []),
       ],
       exports: [IntegrationsService, SnapshotImporter, ProcessManagers, AccessModule],

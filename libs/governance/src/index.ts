@@ -10,3 +10,5 @@ export * from './sync/daily-check.scheduler';
 export * from './projections.registry';
 export * from './sync/pinterest-business-reader';
 export * from './directory';
+export * from './notifications';
+export * from './deprovision/deprovision-report.projection';

@@ -1,6 +1,8 @@
 import { type Projection, streamsProjection } from '@app/projections';
 import { credentialsProjection } from './access/credentials.projection';
+import { deprovisionReportProjection } from './deprovision/deprovision-report.projection';
 import { directoryProjections } from './directory/identities.projection';
+import { notificationsProjection } from './notifications/notifications.projection';
 import {
   assetsProjection,
   automationAccountsProjection,
@@ -20,5 +22,7 @@ export function allProjections(): Projection[] {
     automationTasksProjection,
     automationAccountsProjection,
     ...directoryProjections,
+    notificationsProjection,
+    deprovisionReportProjection,
   ];
 }

@@ -10,6 +10,7 @@ const queued: NotificationEvent = {
     workspaceId: 'w1',
     kind: 'deprovision_report',
     integrationId: 'i1',
+    memberIds: ['m1'],
     personal: { to: ['sec@acme.test'], subject: 'Leavers', text: 'Ann Lee' },
   },
 };
@@ -27,6 +28,7 @@ const queue: NotificationCommand = {
   workspaceId: 'w1',
   kind: 'deprovision_report',
   integrationId: 'i1',
+  memberIds: ['m1'],
   message: { to: ['sec@acme.test'], subject: 'Leavers', text: 'Ann Lee' },
 };
 const when = (given: NotificationEvent[], command: NotificationCommand) =>

@@ -14,6 +14,7 @@ export type NotificationCommand =
       workspaceId: string;
       kind: NotificationKind;
       integrationId: string | null;
+      memberIds: readonly string[];
       message: NotificationPersonalData;
     }
   | { type: 'StartDeliveryAttempt'; attempt: number }
@@ -26,6 +27,7 @@ export type NotificationOutcome = 'sent' | 'failed' | 'outbox';
 
 export interface NotificationState {
   notificationId: string | null;
+  memberIds: string[];
   message: NotificationPersonalData | null;
   /** The highest attempt started. */
   attempts: number;
@@ -46,6 +48,7 @@ export const notificationDecider: Decider<
 > = {
   initialState: {
     notificationId: null,
+    memberIds: [],
     message: null,
     attempts: 0,
     failedAttempts: 0,
@@ -58,6 +61,7 @@ export const notificationDecider: Decider<
         return {
           ...state,
           notificationId: event.data.notificationId,
+          memberIds: event.data.memberIds,
           message: event.data.personal,
         };
       case 'NotificationAttempted':
@@ -84,6 +88,7 @@ export const notificationDecider: Decider<
             workspaceId: command.workspaceId,
             kind: command.kind,
             integrationId: command.integrationId,
+            memberIds: [...command.memberIds],
             personal: {
               to: [...command.message.to],
               subject: command.message.subject,

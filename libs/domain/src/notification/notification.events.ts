@@ -20,6 +20,8 @@ export type NotificationQueued = DomainEvent<
     workspaceId: string;
     kind: NotificationKind;
     integrationId: string | null;
+    /** The members the message is about (a leaver announcement's items), for the record. */
+    memberIds: string[];
     personal: NotificationPersonalData;
   }
 >;
