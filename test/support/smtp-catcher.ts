@@ -13,7 +13,10 @@ export interface CaughtMessage {
 /** A real SMTP server on a free loopback port that keeps what it is sent (tests only). */
 export interface SmtpCatcher {
   port: number;
+  /** The messages the server accepted (answered 250 to). */
   messages: CaughtMessage[];
+  /** Every message whose data arrived, accepted or held. */
+  received: CaughtMessage[];
   logins: string[];
   close(): Promise<void>;
 }
@@ -47,11 +50,13 @@ function parse(raw: string): { headers: Record<string, string>; text: string } {
   return { headers, text: text.replace(/\r\n/g, '\n') };
 }
 
-export async function startSmtpCatcher(credentials: {
-  user: string;
-  password: string;
-}): Promise<SmtpCatcher> {
+export async function startSmtpCatcher(
+  credentials: { user: string; password: string },
+  /** When it says so for a message, the server never answers its data (the client hangs). */
+  hold: (message: CaughtMessage) => boolean = () => false,
+): Promise<SmtpCatcher> {
   const messages: CaughtMessage[] = [];
+  const received: CaughtMessage[] = [];
   const logins: string[] = [];
   const server = new SMTPServer({
     // No certificate here to offer STARTTLS with; the client uses it when offered.
@@ -71,12 +76,15 @@ export async function startSmtpCatcher(credentials: {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        messages.push({
+        const message: CaughtMessage = {
           mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           rcptTo: session.envelope.rcptTo.map((r) => r.address),
           raw,
           ...parse(raw),
-        });
+        };
+        received.push(message);
+        if (hold(message)) return;
+        messages.push(message);
         callback();
       });
     },
@@ -86,6 +94,7 @@ export async function startSmtpCatcher(credentials: {
   return {
     port,
     messages,
+    received,
     logins,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
