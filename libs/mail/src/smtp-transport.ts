@@ -18,6 +18,8 @@ export interface SmtpOptions {
   from: string;
   /** For logs: the address without the password. */
   url: string;
+  /** A private CA that the server's certificate is checked against (a relay of one's own). */
+  ca?: string;
   /** Milliseconds for connecting, the greeting and each reply (default 10 s, 10 s, 30 s). */
   timeouts?: { connection: number; greeting: number; socket: number };
 }
@@ -42,6 +44,7 @@ export class SmtpMailTransport extends MailTransport {
       // STARTTLS when offered (nodemailer's default unless ignoreTLS); not required, so a
       // local relay without TLS still works.
       ...(options.user ? { auth: { user: options.user, pass: options.password ?? '' } } : {}),
+      ...(options.ca ? { tls: { ca: options.ca } } : {}),
       connectionTimeout: timeouts.connection,
       greetingTimeout: timeouts.greeting,
       socketTimeout: timeouts.socket,
