@@ -155,7 +155,7 @@ export class DeprovisionAnnouncementProcess implements EventConsumer {
   }
 
   /** Pending items of the report that no message announced since the member left. */
-  private async unannounced(
+  async unannounced(
     workspaceId: string,
     integrationId: string,
   ): Promise<DeprovisionReportDoc[]> {
