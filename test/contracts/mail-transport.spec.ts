@@ -4,7 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { MailDeliveryFailed, OutboxMailTransport, SmtpMailTransport } from '@app/mail';
+import {
+  createMailTransport,
+  MailDeliveryFailed,
+  OutboxMailTransport,
+  SmtpMailTransport,
+} from '@app/mail';
 
 /** A self-signed certificate for 127.0.0.1, made for this run (tests only). */
 function selfSigned(): { key: string; cert: string } {
@@ -190,5 +195,24 @@ describe('mail transport: the outbox folder', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('mail transport: picked by configuration', () => {
+  it('given SMTP_URL, then SMTP, described without its password; without it, the outbox under DATA_DIR', async () => {
+    const smtp = createMailTransport({
+      SMTP_URL: 'smtp://mailer:very-secret-pw@mail.acme.example:2525',
+      MAIL_FROM: 'governance@acme.example',
+      DATA_DIR: '/tmp/x',
+    });
+    expect(smtp.kind).toBe('smtp');
+    expect(smtp.description).toBe('smtp smtp://mailer:***@mail.acme.example:2525');
+    await smtp.close();
+    const outbox = createMailTransport({
+      MAIL_FROM: 'governance@acme.example',
+      DATA_DIR: '/tmp/x',
+    });
+    expect(outbox.kind).toBe('outbox');
+    expect(outbox.description).toBe(`outbox ${join('/tmp/x', 'outbox')}`);
   });
 });
