@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DEPROVISION_REPORT,
-  type DeprovisionReportDoc,
+  type DeprovisionReportItem,
   deprovisionReportProjection,
 } from '@app/governance';
 import { createReadModelStore } from '@app/readmodels';
@@ -81,7 +81,7 @@ describe('a leaver announcement survives kill -9 during its delivery (service in
     const readModels = await createReadModelStore({ dataDir });
     try {
       await readModels.ensureCollection(deprovisionReportProjection.collections[0]);
-      await readModels.collection<DeprovisionReportDoc>(DEPROVISION_REPORT).upsert({
+      await readModels.collection<DeprovisionReportItem>(DEPROVISION_REPORT).upsert({
         id: memberId,
         workspaceId: 'default',
         integrationId,

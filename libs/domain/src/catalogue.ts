@@ -1,6 +1,6 @@
 import type { AutomationAccountEvent, AutomationTaskEvent } from './automation/automation.events';
 import type { CatalogEvent } from './business/catalog.events';
-import type { DeprovisionReportEvent } from './deprovision/deprovision.events';
+import type { DeprovisionEvent } from './deprovision/deprovision.events';
 import type { IdentityEvent } from './identity/identity.events';
 import type { IntegrationEvent } from './integration/integration.events';
 import type { MemberEvent } from './member/member.events';
@@ -18,7 +18,7 @@ export type EventType =
   | IdentityEvent['type']
   | WorkspaceSettingsEvent['type']
   | NotificationEvent['type']
-  | DeprovisionReportEvent['type'];
+  | DeprovisionEvent['type'];
 
 export interface CatalogueEntry {
   /** The stream category the event is appended to. */
@@ -412,7 +412,7 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     version: 1,
     personal: false,
     description:
-      "The report's pending items were announced by one message (delivered: whether it reached anyone).",
+      'Pending leavers were announced by one notification (delivered or kept in the outbox).',
   },
 };
 

@@ -11,4 +11,4 @@ export * from './projections.registry';
 export * from './sync/pinterest-business-reader';
 export * from './directory';
 export * from './notifications';
-export * from './deprovision/deprovision-report.projection';
+export * from './deprovision';

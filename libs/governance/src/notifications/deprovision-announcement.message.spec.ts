@@ -1,7 +1,7 @@
-import type { DeprovisionReportDoc } from '../deprovision/deprovision-report.projection';
+import type { DeprovisionReportItem } from '../deprovision/deprovision-report.projection';
 import { deprovisionAnnouncement } from './deprovision-announcement.message';
 
-const item = (name: string, email: string, assets: DeprovisionReportDoc['access']['assets']) =>
+const item = (name: string, email: string, assets: DeprovisionReportItem['access']['assets']) =>
   ({
     id: email,
     workspaceId: 'w1',
@@ -9,13 +9,13 @@ const item = (name: string, email: string, assets: DeprovisionReportDoc['access'
     memberId: email,
     name,
     email,
-    identityId: null,
+    identityId: 'identity-1',
     leftAt: '2026-12-06T09:15:00.000Z',
     access: { businessRole: 'MANAGER', assets },
     status: 'pending',
     announcedAt: null,
     announcementId: null,
-  }) satisfies DeprovisionReportDoc;
+  }) satisfies DeprovisionReportItem;
 
 const integration = { id: 'i1', label: 'Acme Ads', businessId: '123' };
 

@@ -1,4 +1,4 @@
-import type { DeprovisionReportDoc } from '../deprovision/deprovision-report.projection';
+import type { DeprovisionReportItem } from '../deprovision/deprovision-report.projection';
 
 const ASSET_TYPE_WORDS: Record<string, string> = {
   AD_ACCOUNT: 'ad account',
@@ -6,13 +6,16 @@ const ASSET_TYPE_WORDS: Record<string, string> = {
   CATALOG: 'catalog',
 };
 
+const assetWord = (type: string | null): string =>
+  type === null ? 'asset' : (ASSET_TYPE_WORDS[type] ?? type);
+
 /**
  * The one email a check sends about new leavers: who they are, what they can still reach on
  * Pinterest and since when, and how to apply the report.
  */
 export function deprovisionAnnouncement(
   integration: { id: string; label: string; businessId: string },
-  items: readonly DeprovisionReportDoc[],
+  items: readonly DeprovisionReportItem[],
 ): { subject: string; text: string } {
   const count = items.length;
   const people = count === 1 ? '1 person who left' : `${count} people who left`;
@@ -32,7 +35,7 @@ export function deprovisionAnnouncement(
           : item.access.assets
               .map(
                 (a) =>
-                  `${a.assetName ?? a.assetId} (${ASSET_TYPE_WORDS[a.assetType] ?? a.assetType}): ` +
+                  `${a.assetName ?? a.assetId} (${assetWord(a.assetType)}): ` +
                   (a.permissions.length ? a.permissions.join(', ') : 'no permissions'),
               )
               .join('; ')

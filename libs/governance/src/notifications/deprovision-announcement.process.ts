@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   type AutomationTaskEvent,
   automationTaskStream,
-  deprovisionAnnouncementDecider,
+  deprovisionDecider,
   deprovisionReportStream,
   deterministicId,
   notificationDecider,
@@ -21,7 +21,7 @@ import { type EventConsumer, ProjectionRunner } from '@app/projections';
 import type { ReadModelStore } from '@app/readmodels';
 import {
   DEPROVISION_REPORT,
-  type DeprovisionReportDoc,
+  type DeprovisionReportItem,
 } from '../deprovision/deprovision-report.projection';
 import { INTEGRATIONS, type IntegrationDoc } from '../read-models/integrations.projection';
 import { deprovisionAnnouncement } from './deprovision-announcement.message';
@@ -128,9 +128,9 @@ export class DeprovisionAnnouncementProcess implements EventConsumer {
     const outcome = await this.outcomeOf(notificationId);
     await this.commands.execute(
       deprovisionReportStream(integrationId),
-      deprovisionAnnouncementDecider,
+      deprovisionDecider,
       {
-        type: 'AnnounceDeprovisionReport',
+        type: 'AnnounceReport',
         integrationId,
         memberIds,
         notificationId,
@@ -155,12 +155,9 @@ export class DeprovisionAnnouncementProcess implements EventConsumer {
   }
 
   /** Pending items of the report that no message announced since the member left. */
-  async unannounced(
-    workspaceId: string,
-    integrationId: string,
-  ): Promise<DeprovisionReportDoc[]> {
-    const report = this.readModels.collection<DeprovisionReportDoc>(DEPROVISION_REPORT);
-    const out: DeprovisionReportDoc[] = [];
+  async unannounced(workspaceId: string, integrationId: string): Promise<DeprovisionReportItem[]> {
+    const report = this.readModels.collection<DeprovisionReportItem>(DEPROVISION_REPORT);
+    const out: DeprovisionReportItem[] = [];
     let cursor: string | undefined;
     do {
       const page = await report.find({
