@@ -120,16 +120,30 @@ describe('leaver announcements by email, through a real SMTP server (simulator i
     leaver(id, 'Bob Stone', 'bob@acme.example', '2026-12-06T09:20:00.000Z');
   let first: DeprovisionReportItem[];
 
+  // Everything the service logs (LOG_LEVEL=log), to look for the password in.
+  const logged: string[] = [];
+  const writes = { out: process.stdout.write, err: process.stderr.write };
+
   beforeAll(async () => {
+    for (const stream of [process.stdout, process.stderr]) {
+      const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+      stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+        logged.push(String(chunk));
+        return write(chunk, ...rest);
+      }) as typeof stream.write;
+    }
     smtp = await startSmtpCatcher({ user: SMTP_USER, password: SMTP_PASSWORD });
     svc = await startService(fixtureOf(trickyBusiness()), {
       SMTP_URL: `smtp://${SMTP_USER}:${SMTP_PASSWORD}@127.0.0.1:${smtp.port}`,
       MAIL_FROM: 'governance@acme.example',
+      LOG_LEVEL: 'log',
     });
     integrationId = await connect(svc);
   }, 120_000);
 
   afterAll(async () => {
+    process.stdout.write = writes.out;
+    process.stderr.write = writes.err;
     await svc?.close();
     await smtp?.close();
   });
@@ -299,6 +313,10 @@ describe('leaver announcements by email, through a real SMTP server (simulator i
       await svc.api('GET', '/api/settings/notifications'),
     ]);
     expect(everything).not.toContain(SMTP_PASSWORD);
+    const log = logged.join('');
+    expect(log).toContain(`mail goes to smtp smtp://${SMTP_USER}:***@127.0.0.1:${smtp.port}`);
+    expect(log).toContain('attempt 1 failed; retrying');
+    expect(log).not.toContain(SMTP_PASSWORD);
   });
 });
 
