@@ -148,6 +148,19 @@ describe('leaver announcements by email, through a real SMTP server (simulator i
     await smtp?.close();
   });
 
+  it('answers 401 without the API key, whatever the body, and 400 for a cursor of another query', async () => {
+    for (const [method, path, body] of [
+      ['GET', '/api/settings/notifications', undefined],
+      ['PUT', '/api/settings/notifications', { emails: 'not even an array' }],
+      ['GET', '/api/notifications', undefined],
+    ] as const) {
+      const res = await svc.api(method, path, body, 'wrong-key-0123456789');
+      expect({ method, path, status: res.status }).toEqual({ method, path, status: 401 });
+    }
+    const bad = await svc.api<{ details: unknown }>('GET', '/api/notifications?cursor=garbage');
+    expect(bad).toMatchObject({ status: 400, body: { details: { field: 'cursor' } } });
+  });
+
   it('refuses bad recipient lists by field, appending nothing', async () => {
     const before = await svc.head();
     const many = Array.from({ length: 51 }, (_, i) => `p${i}@acme.example`);
