@@ -106,4 +106,13 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment({}).MAIL_FROM).toMatch(/@/);
     expect(() => validateEnvironment({ MAIL_FROM: 'nobody' })).toThrow(/MAIL_FROM/);
   });
+
+  it('given a bad secret, when validated, then the error names it without showing it', () => {
+    for (const name of ['ADMIN_API_KEY', 'SCIM_TOKEN', 'VAULT_KEY']) {
+      expect(() => validateEnvironment({ [name]: 'short-s3cret' })).toThrow(
+        new RegExp(`${name}=<12 characters, not shown>`),
+      );
+      expect(() => validateEnvironment({ [name]: 'short-s3cret' })).not.toThrow(/short-s3cret/);
+    }
+  });
 });

@@ -65,8 +65,14 @@ class IsSmtpUrl implements ValidatorConstraintInterface {
   }
 }
 
+/** Variables that are a secret: an error names them, never shows them. */
+const SECRET_VARIABLES = new Set(['ADMIN_API_KEY', 'SCIM_TOKEN', 'VAULT_KEY']);
+
 /** Variables whose value may hold a secret: an error shows them without it. */
 function shown(property: string, value: unknown): string {
+  if (SECRET_VARIABLES.has(property) && typeof value === 'string') {
+    return `<${value.length} characters, not shown>`;
+  }
   if (property === 'SMTP_URL' && typeof value === 'string') {
     // Whatever precedes the last @ may be a password, however malformed the rest is.
     const at = value.lastIndexOf('@');
