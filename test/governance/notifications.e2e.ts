@@ -194,6 +194,7 @@ describe('leaver announcements by email, through a real SMTP server (simulator i
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       emails: ['Security@Acme.example', 'it-ops@acme.example'],
+      delivery: 'smtp',
       updatedBy: 'admin',
     });
     const read = await svc.api<{ emails: string[] }>('GET', '/api/settings/notifications');
@@ -345,7 +346,10 @@ describe('without SMTP_URL, messages go to the outbox folder', () => {
   afterAll(async () => svc?.close());
 
   it('keeps the message as a file with status outbox, and no one was told', async () => {
-    await svc.api('PUT', '/api/settings/notifications', { emails: ['security@acme.example'] });
+    const set = await svc.api('PUT', '/api/settings/notifications', {
+      emails: ['security@acme.example'],
+    });
+    expect(set.body).toMatchObject({ emails: ['security@acme.example'], delivery: 'outbox' });
     const eve = leaver(integrationId, 'Eve Park', 'eve@acme.example', '2026-12-06T08:00:00Z');
     await seed(svc, eve);
     const task = await runCheck(svc, integrationId);

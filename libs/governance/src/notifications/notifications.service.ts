@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { workspaceSettingsDecider, workspaceSettingsStream } from '@app/domain';
 import { CommandExecutor, READ_MODEL_STORE } from '@app/infrastructure';
+import { MailTransport } from '@app/mail';
 import { ProjectionRunner } from '@app/projections';
 import type { ReadModelStore } from '@app/readmodels';
 import { type Caller, contextOf } from '../access/access.service';
@@ -13,6 +14,8 @@ import {
 
 export interface NotificationSettings {
   emails: string[];
+  /** Where messages go from this process: a mail server (SMTP_URL) or the outbox folder. */
+  delivery: 'smtp' | 'outbox';
   updatedAt: string | null;
   updatedBy: string | null;
 }
@@ -58,6 +61,7 @@ export class NotificationsService {
     private readonly commands: CommandExecutor,
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     private readonly projections: ProjectionRunner,
+    private readonly mail: MailTransport,
   ) {}
 
   async settings(caller: Caller): Promise<NotificationSettings> {
@@ -66,6 +70,7 @@ export class NotificationsService {
       .get(caller.workspaceId);
     return {
       emails: doc?.notificationEmails ?? [],
+      delivery: this.mail.kind,
       updatedAt: doc?.updatedAt ?? null,
       updatedBy: doc?.updatedBy ?? null,
     };
