@@ -33,6 +33,7 @@ const libs = [
   'vault',
   'governance',
   'infrastructure',
+  'mail',
 ];
 const moduleNameMapper = {};
 for (const lib of libs) {

@@ -12,6 +12,8 @@ import {
   GuestsService,
   DEPROVISION_REPORT,
   DeprovisionService,
+  DeprovisionAnnouncementProcess,
+  NotificationsService,
   GovernanceModule,
   IdentityDirectory,
   IntegrationsService,
@@ -344,6 +346,25 @@ describe('dashboard reads are served from indexes (no SCAN in their query plans)
         plan: store.queryPlan(DEPROVISION_REPORT, query),
       })),
     );
+  });
+
+  it('the notifications list, by workspace and status, and its next page', async () => {
+    const notifications = app.get(NotificationsService, { strict: false });
+    const plans = await plansOf(async () => {
+      const first = await notifications.list(caller, { limit: 50 });
+      await notifications.list(caller, { limit: 50, cursor: first.nextCursor ?? undefined });
+      await notifications.list(caller, { status: 'failed', limit: 50 });
+      await notifications.settings(caller);
+    });
+    expectNoScan(plans);
+    expect(plans.filter((p) => 'find' in p.issued.query).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("the leaver announcement's read of the report's pending items, oldest first", async () => {
+    const announcements = app.get(DeprovisionAnnouncementProcess, { strict: false });
+    const plans = await plansOf(() => announcements.unannounced('default', integrationId));
+    expectNoScan(plans);
+    for (const { plan } of plans) expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/);
   });
 
   it('shows an asset renamed by a later check on the next page (the asset cache follows the projection)', async () => {

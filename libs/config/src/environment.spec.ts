@@ -1,4 +1,4 @@
-import { InvalidEnvironment, validateEnvironment } from './environment';
+import { InvalidEnvironment, parseSmtpUrl, validateEnvironment } from './environment';
 
 describe('validateEnvironment', () => {
   it('given no variables, when validated, then the embedded defaults apply', () => {
@@ -77,5 +77,54 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment({ SIM_HOST: '0.0.0.0' }).SIM_HOST).toBe('0.0.0.0');
     expect(validateEnvironment({ SIM_HOST: '::' }).SIM_HOST).toBe('::');
     expect(() => validateEnvironment({ SIM_HOST: 'http://x/' })).toThrow(/SIM_HOST/);
+  });
+
+  it('given SMTP_URL, when validated, then smtp(s) URLs are taken and parsed without showing the password', () => {
+    expect(validateEnvironment({}).SMTP_URL).toBeUndefined();
+    expect(validateEnvironment({ SMTP_URL: '' }).SMTP_URL).toBeUndefined();
+    const url = 'smtp://mailer:s%40cret@mail.example:2525';
+    expect(validateEnvironment({ SMTP_URL: url }).SMTP_URL).toBe(url);
+    expect(parseSmtpUrl(url)).toEqual({
+      secure: false,
+      host: 'mail.example',
+      port: 2525,
+      user: 'mailer',
+      password: 's@cret',
+      url: 'smtp://mailer:***@mail.example:2525',
+    });
+    expect(parseSmtpUrl('smtps://relay.example')).toMatchObject({ secure: true, port: 465 });
+    expect(parseSmtpUrl('smtp://relay.example')).toMatchObject({ port: 587, user: null });
+  });
+
+  it('given a bad SMTP_URL, when validated, then it is refused by name and its password is not shown', () => {
+    for (const bad of [
+      'http://u:topsecret@mail.example',
+      'smtp://u:topsecret@',
+      'u:topsecret@mail.example',
+      'smtp://u:topsecret@mail.example/path',
+    ]) {
+      let message = '';
+      try {
+        validateEnvironment({ SMTP_URL: bad });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/SMTP_URL=.*must be smtp:\/\//);
+      expect(message).not.toContain('topsecret');
+    }
+  });
+
+  it('given a MAIL_FROM that is no email, when validated, then it is refused by name', () => {
+    expect(validateEnvironment({}).MAIL_FROM).toMatch(/@/);
+    expect(() => validateEnvironment({ MAIL_FROM: 'nobody' })).toThrow(/MAIL_FROM/);
+  });
+
+  it('given a bad secret, when validated, then the error names it without showing it', () => {
+    for (const name of ['ADMIN_API_KEY', 'SCIM_TOKEN', 'VAULT_KEY']) {
+      expect(() => validateEnvironment({ [name]: 'short-s3cret' })).toThrow(
+        new RegExp(`${name}=<12 characters, not shown>`),
+      );
+      expect(() => validateEnvironment({ [name]: 'short-s3cret' })).not.toThrow(/short-s3cret/);
+    }
   });
 });

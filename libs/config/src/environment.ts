@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsEmail,
   IsIn,
   IsInt,
   IsOptional,
@@ -8,13 +9,77 @@ import {
   Max,
   Min,
   MinLength,
+  Validate,
   validateSync,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
 } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/** The parts of an SMTP_URL; `url` is the address without its password, for logs. */
+export interface SmtpSettings {
+  secure: boolean;
+  host: string;
+  port: number;
+  user: string | null;
+  password: string | null;
+  url: string;
+}
+
+/** Parses `smtp(s)://[user[:pass]@]host[:port]`; null when it is not one. */
+export function parseSmtpUrl(value: string): SmtpSettings | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') return null;
+  if (!url.hostname || (url.pathname !== '' && url.pathname !== '/') || url.search || url.hash)
+    return null;
+  const secure = url.protocol === 'smtps:';
+  const port = url.port ? Number(url.port) : secure ? 465 : 587;
+  const user = url.username ? decodeURIComponent(url.username) : null;
+  const password = url.password ? decodeURIComponent(url.password) : null;
+  return {
+    secure,
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port,
+    user,
+    password,
+    url: `${url.protocol}//${user ? `${encodeURIComponent(user)}${password ? ':***' : ''}@` : ''}${url.host}`,
+  };
+}
+
+@ValidatorConstraint({ name: 'isSmtpUrl' })
+class IsSmtpUrl implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && parseSmtpUrl(value) !== null;
+  }
+  defaultMessage(): string {
+    return 'SMTP_URL must be smtp://user:pass@host:port or smtps://user:pass@host:port';
+  }
+}
+
+/** Variables that are a secret: an error names them, never shows them. */
+const SECRET_VARIABLES = new Set(['ADMIN_API_KEY', 'SCIM_TOKEN', 'VAULT_KEY']);
+
+/** Variables whose value may hold a secret: an error shows them without it. */
+function shown(property: string, value: unknown): string {
+  if (SECRET_VARIABLES.has(property) && typeof value === 'string') {
+    return `<${value.length} characters, not shown>`;
+  }
+  if (property === 'SMTP_URL' && typeof value === 'string') {
+    // Whatever precedes the last @ may be a password, however malformed the rest is.
+    const at = value.lastIndexOf('@');
+    return JSON.stringify(at < 0 ? value : `***${value.slice(at)}`);
+  }
+  return JSON.stringify(value);
+}
 
 /**
  * Every environment variable the service reads, with its default. The README's configuration
@@ -156,6 +221,21 @@ export class Environment {
   DEPROVISION_SAFEGUARD_PERCENT = 20;
 
   /**
+   * The mail server notifications go through: `smtp://user:pass@host:port` (STARTTLS when the
+   * server offers it) or `smtps://…` (TLS from the start). Unset: messages are kept in the
+   * outbox (DATA_DIR/outbox) with status `outbox`. Its password is never logged or recorded.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @Validate(IsSmtpUrl)
+  SMTP_URL?: string;
+
+  /** The sender of notifications. */
+  @IsEmail({}, { message: 'MAIL_FROM must be an email address' })
+  MAIL_FROM = 'access-governance@localhost.localdomain';
+
+  /**
    * `all` (default): API, projections and sagas in one process. `api`: HTTP only, stateless,
    * scale it out. `worker`: projections, sagas and the daily check.
    */
@@ -184,7 +264,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   if (errors.length > 0) {
     const lines = errors.map((e) => {
       const messages = Object.values(e.constraints ?? {}).join('; ');
-      return `  ${e.property}=${JSON.stringify(raw[e.property])}: ${messages}`;
+      return `  ${e.property}=${shown(e.property, raw[e.property])}: ${messages}`;
     });
     throw new InvalidEnvironment(`Invalid configuration:\n${lines.join('\n')}`);
   }

@@ -5,6 +5,8 @@ import type { IdentityEvent } from './identity/identity.events';
 import type { IntegrationEvent } from './integration/integration.events';
 import type { MemberEvent } from './member/member.events';
 import type { WorkspaceEvent } from './workspace/workspace.events';
+import type { NotificationEvent } from './notification/notification.events';
+import type { WorkspaceSettingsEvent } from './settings/workspace-settings.events';
 
 export type EventType =
   | WorkspaceEvent['type']
@@ -14,7 +16,9 @@ export type EventType =
   | AutomationTaskEvent['type']
   | AutomationAccountEvent['type']
   | IdentityEvent['type']
-  | DeprovisionEvent['type'];
+  | DeprovisionEvent['type']
+  | WorkspaceSettingsEvent['type']
+  | NotificationEvent['type'];
 
 export interface CatalogueEntry {
   /** The stream category the event is appended to. */
@@ -391,6 +395,49 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     version: 1,
     personal: false,
     description: 'active=true again.',
+  },
+  NotificationRecipientsChanged: {
+    category: 'workspaceSettings',
+    version: 1,
+    personal: true,
+    description: 'The workspace notification recipients, the whole list as it now stands.',
+  },
+  NotificationQueued: {
+    category: 'notification',
+    version: 1,
+    personal: true,
+    description: 'A message to send (kind, recipients, subject, text), recorded before any send.',
+  },
+  NotificationAttempted: {
+    category: 'notification',
+    version: 1,
+    personal: false,
+    description: 'The message is about to be handed to the mail server (attempt n).',
+  },
+  NotificationAttemptFailed: {
+    category: 'notification',
+    version: 1,
+    personal: false,
+    description: 'An attempt failed (the server reply, password removed); the next is scheduled.',
+  },
+  NotificationSent: {
+    category: 'notification',
+    version: 1,
+    personal: false,
+    description:
+      'The mail server accepted the message (its Message-ID; afterInterruptedAttempt when an earlier attempt was cut short).',
+  },
+  NotificationFailed: {
+    category: 'notification',
+    version: 1,
+    personal: false,
+    description: 'The message could not be sent after its attempts, with the reason.',
+  },
+  NotificationKeptInOutbox: {
+    category: 'notification',
+    version: 1,
+    personal: false,
+    description: 'The message was kept in the outbox: no recipients, or no mail server configured.',
   },
   DeprovisionReportApplied: {
     category: 'deprovisionReport',

@@ -10,5 +10,7 @@ export * from './integration';
 export * from './automation';
 export * from './business';
 export * from './identity';
+export * from './notification';
+export * from './settings';
 export * from './deprovision';
 export * from './catalogue';

@@ -37,6 +37,11 @@ import { ExpiryScheduler } from './expiries/expiry.scheduler';
 import { GuestSponsorProcess } from './guests/guest-sponsor.process';
 import { GuestsController } from './guests/guests.controller';
 import { GuestsService } from './guests/guests.service';
+import {
+  notificationControllers,
+  type NotificationOptions,
+  notificationProviders,
+} from './notifications/notifications.providers';
 import { AutomationLogins } from './sync/automation-logins';
 import { BUSINESS_ACTIONS, BUSINESS_READER } from './sync/business-reader.port';
 import {
@@ -133,6 +138,8 @@ export interface GovernanceOptions {
   checkRetryPolicy?: CheckRetryPolicy;
   /** Retries and concurrency of member actions on Pinterest (default: 5 attempts, RPA_CONCURRENCY). */
   actionRetryPolicy?: ActionRetryPolicy;
+  /** Mail delivery retries and announcement waits (defaults: see notifications.providers). */
+  notifications?: Omit<NotificationOptions, 'runWorkers'>;
 }
 
 @Module({})
@@ -149,6 +156,7 @@ export class GovernanceModule {
         AutomationAccountConnectController,
         GuestsController,
         DeprovisionReportController,
+        ...notificationControllers,
       ],
       providers: [
         { provide: RUN_WORKERS, useValue: options.runWorkers },
@@ -192,6 +200,7 @@ export class GovernanceModule {
         AutomationTaskResolver,
         MemberResolver,
         MemberActionsResolver,
+        ...notificationProviders({ runWorkers: options.runWorkers, ...options.notifications }),
         ...(options.runWorkers ? [DailyCheckScheduler, ExpiryScheduler] : []),
       ],
       exports: [IntegrationsService, SnapshotImporter, ProcessManagers, AccessModule],

@@ -19,4 +19,5 @@ export * from './views';
 export * from './replay/sync-replay';
 export * from './replay/task-events.projection';
 export * from './replay/task-events.query';
+export * from './notifications';
 export * from './deprovision';

@@ -3,6 +3,7 @@ import { credentialsProjection } from './access/credentials.projection';
 import { deprovisionReportProjection } from './deprovision/deprovision-report.projection';
 import { directoryProjections } from './directory/identities.projection';
 import { expiriesProjection } from './expiries/expiries.projection';
+import { notificationsProjection } from './notifications/notifications.projection';
 import {
   assetsProjection,
   automationAccountsProjection,
@@ -25,6 +26,7 @@ export function allProjections(): Projection[] {
     ...directoryProjections,
     expiriesProjection,
     taskEventsProjection,
+    notificationsProjection,
     deprovisionReportProjection,
   ];
 }

@@ -1,0 +1,2 @@
+export * from './workspace-settings.events';
+export * from './workspace-settings.decider';
