@@ -4,6 +4,7 @@ import type { IdentityEvent } from './identity/identity.events';
 import type { IntegrationEvent } from './integration/integration.events';
 import type { MemberEvent } from './member/member.events';
 import type { WorkspaceEvent } from './workspace/workspace.events';
+import type { ExportEvent } from './export/export.events';
 
 export type EventType =
   | WorkspaceEvent['type']
@@ -12,7 +13,8 @@ export type EventType =
   | CatalogEvent['type']
   | AutomationTaskEvent['type']
   | AutomationAccountEvent['type']
-  | IdentityEvent['type'];
+  | IdentityEvent['type']
+  | ExportEvent['type'];
 
 export interface CatalogueEntry {
   /** The stream category the event is appended to. */
@@ -357,6 +359,12 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     version: 1,
     personal: false,
     description: 'active=true again.',
+  },
+  EvidenceExportRequested: {
+    category: 'export',
+    version: 1,
+    personal: false,
+    description: 'An evidence export was handed out: kind, params, format, position and sha256.',
   },
 };
 

@@ -10,3 +10,4 @@ export * from './automation';
 export * from './business';
 export * from './identity';
 export * from './catalogue';
+export * from './export';

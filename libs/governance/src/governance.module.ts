@@ -27,6 +27,10 @@ import {
   MemberActionsController,
 } from './actions/member-actions.controller';
 import { MemberActionsService } from './actions/member-actions.service';
+import { AuditController } from './audit/audit.controller';
+import { AuditService } from './audit/audit.service';
+import { EvidenceExports } from './audit/exports/evidence-exports.service';
+import { ExportsController } from './audit/exports/exports.controller';
 import { DirectoryModule } from './directory/directory.module';
 import { AutomationLogins } from './sync/automation-logins';
 import { BUSINESS_ACTIONS, BUSINESS_READER } from './sync/business-reader.port';
@@ -117,6 +121,8 @@ export class GovernanceModule {
         AutomationTasksController,
         MemberActionsController,
         AutomationAccountConnectController,
+        AuditController,
+        ExportsController,
       ],
       providers: [
         { provide: RUN_WORKERS, useValue: options.runWorkers },
@@ -138,6 +144,8 @@ export class GovernanceModule {
         ...(options.businessReader ? [options.businessReader] : []),
         IntegrationsService,
         MembersQuery,
+        AuditService,
+        EvidenceExports,
         TaskRecorder,
         SnapshotImporter,
         IdentityCandidates,
@@ -146,7 +154,14 @@ export class GovernanceModule {
         ProcessManagers,
         ...(options.runWorkers ? [DailyCheckScheduler] : []),
       ],
-      exports: [IntegrationsService, SnapshotImporter, ProcessManagers, AccessModule],
+      exports: [
+        IntegrationsService,
+        SnapshotImporter,
+        ProcessManagers,
+        AccessModule,
+        AuditService,
+        EvidenceExports,
+      ],
     };
   }
 }

@@ -10,3 +10,6 @@ export * from './sync/daily-check.scheduler';
 export * from './projections.registry';
 export * from './sync/pinterest-business-reader';
 export * from './directory';
+export * from './audit/audit.projection';
+export * from './audit/audit.service';
+export * from './audit/exports/evidence-exports.service';

@@ -1,4 +1,5 @@
 import { type Projection, streamsProjection } from '@app/projections';
+import { auditProjection } from './audit/audit.projection';
 import { credentialsProjection } from './access/credentials.projection';
 import { directoryProjections } from './directory/identities.projection';
 import {
@@ -20,5 +21,6 @@ export function allProjections(): Projection[] {
     automationTasksProjection,
     automationAccountsProjection,
     ...directoryProjections,
+    auditProjection,
   ];
 }
