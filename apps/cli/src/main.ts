@@ -11,6 +11,7 @@ import {
   projectionsVerifyCommand,
 } from './commands/projections.command';
 import { pinterestSnapshotCommand } from './commands/pinterest-snapshot';
+import { exportsVerifyCommand } from './commands/exports.command';
 
 const USAGE = `usage: npm run cli -- <command>
   events [--from POS] [--category C] [--type T] [--stream S] [--limit N]
@@ -18,6 +19,7 @@ const USAGE = `usage: npm run cli -- <command>
   projections status            (running = the service's worker lease is live; runner = its holder)
   projections rebuild <name|all>
   projections verify
+  exports verify FILE           (recompute an evidence export from the log; exit 1 if a byte differs)
   pinterest snapshot --base-url URL --business-id ID --email E --password-env VAR`;
 
 const out = (line: string): void => void process.stdout.write(line + '\n');
@@ -71,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
       out,
     );
   }
-  if (command !== 'events' && command !== 'projections')
+  if (command !== 'events' && command !== 'projections' && command !== 'exports')
     throw new UsageError(`unknown command "${command ?? ''}"`);
 
   const env = loadEnvironment();
@@ -105,6 +107,10 @@ async function main(argv: string[]): Promise<number> {
     const runner = new ProjectionRunner(events, readModels, projections, {
       batchSize: env.PROJECTION_BATCH_SIZE,
     });
+    if (command === 'exports') {
+      if (sub !== 'verify' || !rest[0]) throw new UsageError('exports verify needs a FILE');
+      return await exportsVerifyCommand(events, readModels, runner, rest[0], out);
+    }
     switch (sub) {
       case 'status':
         return await projectionsStatusCommand(runner, readModels.leases, out);

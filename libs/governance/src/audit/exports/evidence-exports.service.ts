@@ -102,6 +102,8 @@ const PAGE = 500;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Checks an export's params against its kind: 400 naming `params.<name>`. */
+export { parseHeader as parseExportHeader } from './export-encoding';
+
 export function checkParams(kind: ExportKind, raw: Record<string, unknown> | undefined) {
   if (kind === 'deprovision_report') {
     // Issue 8's deprovision report is being built beside this; its export is wired once it lands.
@@ -181,7 +183,9 @@ export async function computeExport(audit: AuditService, header: ExportHeader): 
   return encodeExport(header, COLUMNS[kind], rows);
 }
 
-export const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+export const sha256OfExport = (bytes: Buffer): string => sha256Of(bytes);
+
+const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 /** Evidence exports: requested (recorded as an event), described, and served byte for byte. */
 @Injectable()
