@@ -512,6 +512,7 @@ export const auditProjection: Projection = {
       name: AUDIT_MEMBER_VERSIONS,
       indexes: [
         ['integrationId', 'tab', 'name'],
+        ['integrationId', 'toSeq'],
         ['memberId', 'fromSeq'],
       ],
     },

@@ -415,10 +415,12 @@ export class AuditService {
         sort: [{ field: 'toSeq', direction: 'asc' }],
       })
     ).filter((i) => i.fromSeq <= seq);
-    const versions = await this.membersAt(
-      intervals.map((i) => i.memberId),
-      seq,
-    );
+    const versions = assetId
+      ? await this.membersAt(
+          intervals.map((i) => i.memberId),
+          seq,
+        )
+      : await this.integrationMembersAt(integrationId, seq);
     const items: AccessItem[] = [];
     for (const interval of intervals) {
       const doc = versions.get(interval.memberId);
@@ -487,6 +489,23 @@ export class AuditService {
         if (v && validAt(v, seq)) out.set(v.memberId, v.doc);
       }
     }
+    return out;
+  }
+
+  /**
+   * Every member's document at `seq` in one walk of the (integrationId, toSeq) index: the
+   * versions still open then (at the head: exactly the open ones).
+   */
+  private async integrationMembersAt(
+    integrationId: string,
+    seq: number,
+  ): Promise<Map<string, MemberVersionDoc['doc']>> {
+    const out = new Map<string, MemberVersionDoc['doc']>();
+    const versions = await this.all<MemberVersionDoc>(AUDIT_MEMBER_VERSIONS, {
+      where: { integrationId, toSeq: { gt: seq } },
+      sort: [{ field: 'toSeq', direction: 'asc' }],
+    });
+    for (const v of versions) if (validAt(v, seq)) out.set(v.memberId, v.doc);
     return out;
   }
 

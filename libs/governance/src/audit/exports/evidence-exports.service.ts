@@ -159,7 +159,10 @@ export async function computeExport(audit: AuditService, header: ExportHeader): 
         break;
       }
       case 'access_at': {
-        const r = await audit.accessAtPoint(p.integrationId, p.assetId ?? null, point, page);
+        // Computed whole at once: the access list is built in memory, then paged.
+        const r = await audit.accessAtPoint(p.integrationId, p.assetId ?? null, point, {
+          limit: Number.MAX_SAFE_INTEGER,
+        });
         rows.push(...(r.items as unknown as Record<string, unknown>[]));
         next = r.nextCursor;
         break;
