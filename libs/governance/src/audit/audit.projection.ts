@@ -497,7 +497,8 @@ async function handleBusiness(ctx: ProjectionContext, event: RecordedEvent, seq:
 
 export const auditProjection: Projection = {
   name: 'audit',
-  version: 1,
+  // Its member versions are the members projection's fold: a change of that fold rebuilds both.
+  version: 1000 * membersProjection.version + 1,
   collections: [
     { name: AUDIT_POSITIONS, indexes: [['recordedAt']] },
     {
