@@ -138,9 +138,11 @@ export interface PartnerVersionDoc extends Document {
 interface CounterDoc extends Document {
   seq: number;
 }
+/** Where a member's open version and open access intervals are (their documents hold the rest). */
 interface MemberStateDoc extends Document {
-  doc: MemberDoc;
   versionId: string;
+  /** scope → id of the open interval. */
+  intervals: Record<string, string>;
 }
 interface PartnerStateDoc extends Document {
   versionId: string;
@@ -185,6 +187,7 @@ function assetIdsOf(data: Record<string, unknown>): string[] {
 /** The members projection's own fold, run against this projection's copy of its documents. */
 function membersContext(
   ctx: ProjectionContext,
+  current: MemberDoc | null,
   written: { member?: MemberDoc; counts?: MemberTabCountsDoc },
 ): ProjectionContext {
   const refuse = (): never => {
@@ -194,8 +197,8 @@ function membersContext(
     async get<T extends Document>(collection: string, id: string): Promise<T | null> {
       if (collection === MEMBERS) {
         if (written.member?.id === id) return written.member as unknown as T;
-        return ((await ctx.get<MemberStateDoc>(AUDIT_STATE, `member:${id}`))?.doc ??
-          null) as T | null;
+        // The fold reads only the member of the event: `current` (null for a new one).
+        return (current?.id === id ? current : null) as T | null;
       }
       if (collection === MEMBER_TAB_COUNTS) {
         if (written.counts?.id === id) return written.counts as unknown as T;
@@ -290,15 +293,15 @@ function accessOf(doc: MemberDoc | null): Map<string, string[]> {
   return out;
 }
 
-const intervalId = (memberId: string, scope: string): string => `open:${memberId}:${scope}`;
-
 async function moveIntervals(
   ctx: ProjectionContext,
   event: RecordedEvent,
   seq: number,
   before: MemberDoc | null,
   after: MemberDoc,
-): Promise<void> {
+  openIntervals: Record<string, string>,
+): Promise<Record<string, string>> {
+  const intervals = { ...openIntervals };
   const was = accessOf(before);
   const now = accessOf(after);
   const mark = markOf(event, seq);
@@ -306,11 +309,10 @@ async function moveIntervals(
     const old = was.get(scope);
     const next = now.get(scope);
     if (old && next && old.join(',') === next.join(',')) continue;
-    const stateId = `interval:${intervalId(after.id, scope)}`;
-    const open = await ctx.get<{ id: string; intervalId: string }>(AUDIT_STATE, stateId);
+    const open = intervals[scope];
     let since = mark;
     if (open) {
-      const current = await ctx.get<AccessIntervalDoc>(AUDIT_ACCESS_INTERVALS, open.intervalId);
+      const current = await ctx.get<AccessIntervalDoc>(AUDIT_ACCESS_INTERVALS, open);
       if (current) {
         ctx.put<AccessIntervalDoc>(AUDIT_ACCESS_INTERVALS, {
           ...current,
@@ -335,11 +337,12 @@ async function moveIntervals(
         revoked: null,
         since: old ? since : mark,
       });
-      ctx.put(AUDIT_STATE, { id: stateId, intervalId: id });
+      intervals[scope] = id;
     } else {
-      ctx.delete(AUDIT_STATE, stateId);
+      delete intervals[scope];
     }
   }
+  return intervals;
 }
 
 /** Fields of a member document that differ between two versions, `updatedAt` aside. */
@@ -349,9 +352,12 @@ const sameVersion = (a: MemberDoc, b: MemberDoc): boolean =>
 async function handleMember(ctx: ProjectionContext, event: RecordedEvent, seq: number) {
   const data = event.data as { memberId: string; integrationId: string; identityId?: string };
   const state = await ctx.get<MemberStateDoc>(AUDIT_STATE, `member:${data.memberId}`);
-  const before = state?.doc ?? null;
+  const open = state
+    ? await ctx.get<MemberVersionDoc>(AUDIT_MEMBER_VERSIONS, state.versionId)
+    : null;
+  const before = open?.doc ?? null;
   const written: { member?: MemberDoc; counts?: MemberTabCountsDoc } = {};
-  await membersProjection.handle(event, membersContext(ctx, written));
+  await membersProjection.handle(event, membersContext(ctx, before, written));
   const after = written.member ?? before;
 
   ctx.put<HistoryDoc>(
@@ -386,16 +392,11 @@ async function handleMember(ctx: ProjectionContext, event: RecordedEvent, seq: n
       exempted,
     });
   }
-  if (!written.member || !after) return;
-  if (before && state && sameVersion(before, after)) {
-    ctx.put<MemberStateDoc>(AUDIT_STATE, { ...state, doc: after });
-    return;
-  }
+  // An event that changes nothing but `updatedAt` (an attempt, a repeated observation) opens
+  // no version: as of an instant, a member shows the `updatedAt` of its last real change.
+  if (!written.member || !after || (before && sameVersion(before, after))) return;
   const versionId = `${after.id}:${seqId(seq)}`;
-  if (state) {
-    const open = await ctx.get<MemberVersionDoc>(AUDIT_MEMBER_VERSIONS, state.versionId);
-    if (open) ctx.put<MemberVersionDoc>(AUDIT_MEMBER_VERSIONS, { ...open, toSeq: seq });
-  }
+  if (open) ctx.put<MemberVersionDoc>(AUDIT_MEMBER_VERSIONS, { ...open, toSeq: seq });
   ctx.put<MemberVersionDoc>(AUDIT_MEMBER_VERSIONS, {
     id: versionId,
     workspaceId: after.workspaceId,
@@ -407,8 +408,8 @@ async function handleMember(ctx: ProjectionContext, event: RecordedEvent, seq: n
     toSeq: OPEN,
     doc: after,
   });
-  ctx.put<MemberStateDoc>(AUDIT_STATE, { id: `member:${after.id}`, doc: after, versionId });
-  await moveIntervals(ctx, event, seq, before, after);
+  const intervals = await moveIntervals(ctx, event, seq, before, after, state?.intervals ?? {});
+  ctx.put<MemberStateDoc>(AUDIT_STATE, { id: `member:${after.id}`, versionId, intervals });
 }
 
 async function handleIdentity(ctx: ProjectionContext, event: RecordedEvent, seq: number) {
