@@ -122,6 +122,15 @@ export type Tab = 'unmatched' | 'onboarded' | 'exempted';
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const BATCH = 500;
 
+/** An ISO-8601 instant from the wire, in UTC; malformed or future → 400 naming the field. */
+function instant(text: string, field: string): string {
+  const ms = ISO_INSTANT.test(text) ? Date.parse(text) : NaN;
+  if (Number.isNaN(ms))
+    throw badRequest(field, `${field} must be an ISO-8601 instant, e.g. 2026-03-01T00:00:00Z`);
+  if (ms > Date.now()) throw badRequest(field, `${field} is in the future`);
+  return new Date(ms).toISOString();
+}
+
 export function badRequest(field: string, message: string): BadRequestException {
   return new BadRequestException({
     statusCode: 400,
@@ -209,14 +218,7 @@ export class AuditService {
    * now. A malformed or future instant is a 400 naming the field.
    */
   async pointAt(text: string | undefined, field = 'at'): Promise<LogPoint> {
-    let at = new Date().toISOString();
-    if (text !== undefined) {
-      const ms = ISO_INSTANT.test(text) ? Date.parse(text) : NaN;
-      if (Number.isNaN(ms))
-        throw badRequest(field, `${field} must be an ISO-8601 instant, e.g. 2026-03-01T00:00:00Z`);
-      if (ms > Date.now()) throw badRequest(field, `${field} is in the future`);
-      at = new Date(ms).toISOString();
-    }
+    const at = text === undefined ? new Date().toISOString() : instant(text, field);
     const page = await this.readModels.collection<PositionDoc>(AUDIT_POSITIONS).find({
       where: { recordedAt: { lte: at } },
       sort: [{ field: 'recordedAt', direction: 'desc' }],
@@ -253,7 +255,7 @@ export class AuditService {
     const doc = await this.readModels.collection<PositionDoc>(AUDIT_POSITIONS).get(pinned);
     if (!doc) throw new InvalidCursor();
     return {
-      at: at === undefined ? doc.recordedAt : new Date(at).toISOString(),
+      at: at === undefined ? doc.recordedAt : instant(at, field),
       position: pinned as Position,
       seq: doc.seq,
     };
