@@ -558,6 +558,39 @@ describe('audit reads and evidence exports over a scripted history (simulator in
         expect(JSON.stringify(res.body.details)).toContain(field);
       }
       expect(await svc.head()).toBe(head);
+      const unknown = await svc.api('GET', '/api/exports/9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d');
+      expect(unknown.status).toBe(404);
+    });
+
+    it('exports a tab as of a position the way the tab reads it', async () => {
+      const position = (await access(`at=${t.afterCheck2}`)).body.position!;
+      const res = await svc.api<ExportMeta>('POST', '/api/exports', {
+        kind: 'tab',
+        params: { integrationId, tab: 'unmatched' },
+        format: 'ndjson',
+        position,
+      });
+      expect(res.status).toBe(201);
+      const content = await fetch(`${svc.url}/api/exports/${res.body.id}/content`, {
+        headers: { authorization: `Bearer ${ADMIN_KEY}` },
+      });
+      const lines = (await content.text()).split('\n');
+      expect(JSON.parse(lines[0]).evidenceExport).toEqual({
+        format: 'ndjson',
+        formatVersion: 1,
+        kind: 'tab',
+        params: { integrationId, tab: 'unmatched' },
+        position,
+        workspaceId: 'default',
+      });
+      expect(lines.slice(1, -1).map((l) => (JSON.parse(l) as { name: string }).name)).toEqual([
+        FORMULA_NAME,
+        'Acme Robot',
+        'Bob Stone',
+        'Carol Diaz',
+        'Dan Outsider',
+        'Eve Park',
+      ]);
     });
 
     it('gives the same bytes after 1,000 more events, a rebuild of every projection and a restart; verify catches one flipped byte', async () => {
