@@ -27,6 +27,8 @@ interface AccessItem {
   businessRole: string;
   permissions: string[];
   since: string;
+  sinceBy: string;
+  sinceHow: string;
   partnerId: string | null;
 }
 interface AccessPage {
@@ -295,6 +297,12 @@ describe('audit reads and evidence exports over a scripted history (simulator in
       // Ann's access is unbroken since the first check; Bob's began with the second.
       expect(ann.since > t.beforeFirstCheck && ann.since < t.afterCheck1).toBe(true);
       expect(bob.since > t.afterMatch && bob.since < t.afterCheck2).toBe(true);
+      expect([ann.sinceBy, ann.sinceHow, bob.sinceBy, bob.sinceHow]).toEqual([
+        'admin',
+        'observed',
+        'pinterest',
+        'observed',
+      ]);
 
       const at4 = (await access(`assetId=5001&at=${t.afterRemoval}`)).body;
       expect(at4.items.find((i) => i.name === 'Dan Outsider')?.tab).toBe('exempted');
@@ -616,7 +624,7 @@ describe('audit reads and evidence exports over a scripted history (simulator in
         true,
       );
       expect(lines[1]).toBe(
-        '"memberId","partnerId","name","email","tab","businessRole","permissions","since","sincePosition"',
+        '"memberId","partnerId","name","email","tab","businessRole","permissions","since","sincePosition","sinceBy","sinceHow"',
       );
       // the formula is escaped, its quotes doubled
       expect(lines[2]).toContain(`"'=HYPERLINK(""http://evil.example"")"`);

@@ -75,6 +75,10 @@ export interface AccessItem {
   permissions: string[];
   since: string;
   sincePosition: Position;
+  /** Who began that access: an API key's name, or `pinterest` when a check saw it. */
+  sinceBy: string;
+  /** `requested` through the service, or `observed` on Pinterest. */
+  sinceHow: 'observed' | 'requested';
   partnerId: string | null;
 }
 
@@ -440,6 +444,8 @@ export class AuditService {
               .sort(),
         since: interval.since.at,
         sincePosition: interval.since.position,
+        sinceBy: interval.since.by,
+        sinceHow: interval.since.how,
         partnerId: null,
       });
     }
@@ -460,6 +466,8 @@ export class AuditService {
           permissions: perms,
           since: partner.since.at,
           sincePosition: partner.since.position,
+          sinceBy: partner.since.by,
+          sinceHow: partner.since.how,
           partnerId: partner.partnerId,
         });
       }

@@ -61,6 +61,8 @@ const COLUMNS: Record<keyof typeof PARAMS, string[]> = {
     'permissions',
     'since',
     'sincePosition',
+    'sinceBy',
+    'sinceHow',
   ],
   access_changes: [
     'position',
