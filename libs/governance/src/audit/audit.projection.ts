@@ -501,7 +501,8 @@ export const auditProjection: Projection = {
   // Its member versions are the members projection's fold: a change of that fold rebuilds both.
   version: 1000 * membersProjection.version + 1,
   collections: [
-    { name: AUDIT_POSITIONS, indexes: [['recordedAt']] },
+    // Events appended together share their recordedAt: `seq` orders them.
+    { name: AUDIT_POSITIONS, indexes: [['recordedAt', 'seq']] },
     {
       name: AUDIT_HISTORY,
       indexes: [

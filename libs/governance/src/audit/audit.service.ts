@@ -225,7 +225,10 @@ export class AuditService {
     const at = text === undefined ? new Date().toISOString() : instant(text, field);
     const page = await this.readModels.collection<PositionDoc>(AUDIT_POSITIONS).find({
       where: { recordedAt: { lte: at } },
-      sort: [{ field: 'recordedAt', direction: 'desc' }],
+      sort: [
+        { field: 'recordedAt', direction: 'desc' },
+        { field: 'seq', direction: 'desc' },
+      ],
       limit: 1,
     });
     const last = page.items[0];
@@ -270,7 +273,10 @@ export class AuditService {
     // A range (every instant is after '') keeps it an index search for the query planner test.
     const page = await this.readModels.collection<PositionDoc>(AUDIT_POSITIONS).find({
       where: { recordedAt: { gt: '' } },
-      sort: [{ field: 'recordedAt', direction: 'desc' }],
+      sort: [
+        { field: 'recordedAt', direction: 'desc' },
+        { field: 'seq', direction: 'desc' },
+      ],
       limit: 1,
     });
     const last = page.items[0];
