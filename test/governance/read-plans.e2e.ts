@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { EventStore } from '@app/eventstore';
 import {
   allProjections,
+  AuditService,
   BUSINESS_READER,
   EXPIRIES,
   ExpiryScheduler,
@@ -464,5 +465,46 @@ describe('dashboard reads are served from indexes (no SCAN in their query plans)
     });
     expectNoScan(plans);
     expect(plans.filter((p) => 'find' in p.issued.query)).toHaveLength(2);
+  });
+
+  it('the audit reads: histories, access at an instant, a tab as of an instant, access changes, partners', async () => {
+    const audit = app.get(AuditService);
+    const members = app.get(MembersQuery);
+    const { items } = await members.page(integrationId, { tab: 'unmatched', limit: 1 });
+    const memberId = items[0].id;
+    const assetId = items[0].assets[0].assetId;
+    const identity = (await app.get(IdentityDirectory).list('default', { limit: 1 })).items[0];
+    const at = new Date().toISOString();
+    // Events appended together share an instant: the instant resolves to the last of them.
+    expect((await audit.pointAt(at)).position).toBe(await app.get(EventStore).headPosition());
+    const plans = await plansOf(async () => {
+      const history = await audit.memberHistory(caller, integrationId, memberId, { limit: 2 });
+      expect(history.items[0].type).toBe('MemberDiscovered');
+      await audit.memberHistory(caller, integrationId, memberId, {
+        limit: 2,
+        cursor: history.nextCursor ?? undefined,
+      });
+      await audit.identityHistory(caller, identity.id, { limit: 50 });
+      const onAsset = await audit.accessAt(caller, integrationId, { at, assetId, limit: 50 });
+      expect(onAsset.items.length).toBeGreaterThan(0);
+      await audit.accessAt(caller, integrationId, { at, limit: 50 });
+      const tab = await audit.tabAsOf(caller, integrationId, {
+        tab: 'unmatched',
+        asOf: at,
+        limit: 50,
+      });
+      expect(tab.items).toHaveLength(50);
+      await audit.tabAsOf(caller, integrationId, {
+        tab: 'unmatched',
+        asOf: at,
+        limit: 50,
+        cursor: tab.nextCursor ?? undefined,
+      });
+      await audit.accessChanges(caller, { integrationId, to: at, limit: 50 });
+      await audit.accessChanges(caller, { to: at, limit: 50 });
+      await audit.accessChanges(caller, { memberId, limit: 50 });
+      await audit.partners(caller, integrationId, { at, limit: 50 });
+    });
+    expectNoScan(plans);
   });
 });

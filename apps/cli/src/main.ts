@@ -12,6 +12,7 @@ import {
 } from './commands/projections.command';
 import { pinterestSnapshotCommand } from './commands/pinterest-snapshot';
 import { openLiveLogForReading, replayCommand } from './commands/replay.command';
+import { exportsVerifyCommand } from './commands/exports.command';
 
 const USAGE = `usage: npm run cli -- <command>
   events [--from POS] [--category C] [--type T] [--stream S] [--limit N]
@@ -19,6 +20,7 @@ const USAGE = `usage: npm run cli -- <command>
   projections status            (running = the service's worker lease is live; runner = its holder)
   projections rebuild <name|all>
   projections verify
+  exports verify FILE           (recompute an evidence export from the log; exit 1 if a byte differs)
   pinterest snapshot --base-url URL --business-id ID --email E --password-env VAR
   replay --task ID [--json]     (re-run a check's import of its kept snapshot in a scratch store;
       exit 0 when its events equal the recorded ones, 1 when not or the snapshot is missing/altered)`;
@@ -105,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
       await live.dispose();
     }
   }
-  if (command !== 'events' && command !== 'projections')
+  if (command !== 'events' && command !== 'projections' && command !== 'exports')
     throw new UsageError(`unknown command "${command ?? ''}"`);
 
   const env = loadEnvironment();
@@ -139,6 +141,10 @@ async function main(argv: string[]): Promise<number> {
     const runner = new ProjectionRunner(events, readModels, projections, {
       batchSize: env.PROJECTION_BATCH_SIZE,
     });
+    if (command === 'exports') {
+      if (sub !== 'verify' || !rest[0]) throw new UsageError('exports verify needs a FILE');
+      return await exportsVerifyCommand(events, readModels, runner, rest[0], out);
+    }
     switch (sub) {
       case 'status':
         return await projectionsStatusCommand(runner, readModels.leases, out);

@@ -7,6 +7,7 @@ import type { MemberEvent } from './member/member.events';
 import type { WorkspaceEvent } from './workspace/workspace.events';
 import type { NotificationEvent } from './notification/notification.events';
 import type { WorkspaceSettingsEvent } from './settings/workspace-settings.events';
+import type { ExportEvent } from './export/export.events';
 
 export type EventType =
   | WorkspaceEvent['type']
@@ -18,7 +19,8 @@ export type EventType =
   | IdentityEvent['type']
   | DeprovisionEvent['type']
   | WorkspaceSettingsEvent['type']
-  | NotificationEvent['type'];
+  | NotificationEvent['type']
+  | ExportEvent['type'];
 
 export interface CatalogueEntry {
   /** The stream category the event is appended to. */
@@ -458,6 +460,12 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     version: 1,
     personal: false,
     description: "An apply's removals ended: a check was asked for to prove them from Pinterest.",
+  },
+  EvidenceExportRequested: {
+    category: 'export',
+    version: 1,
+    personal: false,
+    description: 'An evidence export was handed out: kind, params, format, position and sha256.',
   },
 };
 

@@ -14,3 +14,4 @@ export * from './notification';
 export * from './settings';
 export * from './deprovision';
 export * from './catalogue';
+export * from './export';

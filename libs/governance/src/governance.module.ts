@@ -32,6 +32,10 @@ import { DeprovisionApplyProcess } from './deprovision/deprovision-apply.process
 import { DeprovisionReportController } from './deprovision/deprovision.controller';
 import { DeprovisionService } from './deprovision/deprovision.service';
 import { LeaversProcess } from './deprovision/leavers.process';
+import { AuditController } from './audit/audit.controller';
+import { AuditService } from './audit/audit.service';
+import { EvidenceExports } from './audit/exports/evidence-exports.service';
+import { ExportsController } from './audit/exports/exports.controller';
 import { DirectoryModule } from './directory/directory.module';
 import { ExpiryScheduler } from './expiries/expiry.scheduler';
 import { GuestSponsorProcess } from './guests/guest-sponsor.process';
@@ -157,6 +161,8 @@ export class GovernanceModule {
         GuestsController,
         DeprovisionReportController,
         ...notificationControllers,
+        AuditController,
+        ExportsController,
       ],
       providers: [
         { provide: RUN_WORKERS, useValue: options.runWorkers },
@@ -179,6 +185,8 @@ export class GovernanceModule {
         IntegrationsService,
         MembersQuery,
         TaskEventsQuery,
+        AuditService,
+        EvidenceExports,
         TaskRecorder,
         SnapshotImporter,
         {
@@ -203,7 +211,14 @@ export class GovernanceModule {
         ...notificationProviders({ runWorkers: options.runWorkers, ...options.notifications }),
         ...(options.runWorkers ? [DailyCheckScheduler, ExpiryScheduler] : []),
       ],
-      exports: [IntegrationsService, SnapshotImporter, ProcessManagers, AccessModule],
+      exports: [
+        IntegrationsService,
+        SnapshotImporter,
+        ProcessManagers,
+        AccessModule,
+        AuditService,
+        EvidenceExports,
+      ],
     };
   }
 }

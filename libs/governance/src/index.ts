@@ -21,3 +21,6 @@ export * from './replay/task-events.projection';
 export * from './replay/task-events.query';
 export * from './notifications';
 export * from './deprovision';
+export * from './audit/audit.projection';
+export * from './audit/audit.service';
+export * from './audit/exports/evidence-exports.service';

@@ -1,4 +1,5 @@
 import { type Projection, streamsProjection } from '@app/projections';
+import { auditProjection } from './audit/audit.projection';
 import { credentialsProjection } from './access/credentials.projection';
 import { deprovisionReportProjection } from './deprovision/deprovision-report.projection';
 import { directoryProjections } from './directory/identities.projection';
@@ -28,5 +29,6 @@ export function allProjections(): Projection[] {
     taskEventsProjection,
     notificationsProjection,
     deprovisionReportProjection,
+    auditProjection,
   ];
 }

@@ -143,6 +143,12 @@ export class ListMembersQuery extends PageQuery {
   @IsString()
   @MaxLength(200)
   search?: string;
+
+  /** The tab as it was at this instant (checked by the audit service: ISO, not future). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  asOf?: string;
 }
 
 export class ListTasksQuery extends PageQuery {

@@ -44,6 +44,7 @@ import {
 } from './integration.dto';
 import { IntegrationsService } from './integrations.service';
 import { MembersQuery } from './members.query';
+import { AuditService } from '../audit/audit.service';
 
 const uuid = uuidParam;
 
@@ -55,6 +56,7 @@ export class IntegrationsController {
   constructor(
     private readonly integrations: IntegrationsService,
     private readonly membersQuery: MembersQuery,
+    private readonly audit: AuditService,
   ) {}
 
   @Post()
@@ -109,6 +111,9 @@ export class IntegrationsController {
     @Param('id', uuid) id: string,
     @Query() query: ListMembersQuery,
   ) {
+    if (query.asOf !== undefined) {
+      return this.audit.tabAsOf(caller, id, { ...query, asOf: query.asOf });
+    }
     await this.integrations.integration(caller, id);
     return this.membersQuery.page(id, query);
   }

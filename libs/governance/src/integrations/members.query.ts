@@ -160,37 +160,50 @@ export class MembersQuery {
       ),
     ];
     const assets = await this.assets(ids);
-    return docs.map((d) => ({
-      id: d.id,
-      pinterestUserId: d.pinterestUserId,
-      name: d.name,
-      email: d.email,
-      businessRole: d.businessRole,
-      assets: Object.entries(d.assets).map(([assetId, permissions]) => {
-        const asset = assets.get(assetDocId(d.integrationId, assetId));
-        return {
-          assetId,
-          assetType: asset?.assetType ?? null,
-          name: asset?.name ?? null,
-          permissions,
-        };
-      }),
-      status: d.status,
-      tab: d.tab,
-      matchedIdentity: d.matchedIdentity
-        ? { ...d.matchedIdentity, role: d.matchedIdentity.role ?? null }
-        : null,
-      ambiguityCandidates: d.ambiguity?.candidates ?? null,
-      exemption: d.exemption,
-      pendingAction: d.pendingAction ?? null,
-      invite: d.invite ?? null,
-      lastFailure: d.lastFailure ?? null,
-      account: d.account ?? { status: 'connect_your_account', reason: null, at: null },
-      removal: d.removal ?? null,
-      leaver: Boolean(d.leaver) && d.present,
-      leftAt: d.present ? (d.leaver?.leftAt ?? null) : null,
-      discoveredAt: d.discoveredAt,
-      updatedAt: d.updatedAt,
-    }));
+    return docs.map((d) =>
+      memberView(d, (assetId) => assets.get(assetDocId(d.integrationId, assetId)) ?? null),
+    );
   }
+}
+
+/**
+ * One member as the tabs show it; `assetOf` names the assets (today's names for the live tabs,
+ * the names as of an instant for a tab as of that instant).
+ */
+export function memberView(
+  d: MemberDoc,
+  assetOf: (assetId: string) => { assetType: string | null; name: string | null } | null,
+): MemberView {
+  return {
+    id: d.id,
+    pinterestUserId: d.pinterestUserId,
+    name: d.name,
+    email: d.email,
+    businessRole: d.businessRole,
+    assets: Object.entries(d.assets).map(([assetId, permissions]) => {
+      const asset = assetOf(assetId);
+      return {
+        assetId,
+        assetType: asset?.assetType ?? null,
+        name: asset?.name ?? null,
+        permissions,
+      };
+    }),
+    status: d.status,
+    tab: d.tab,
+    matchedIdentity: d.matchedIdentity
+      ? { ...d.matchedIdentity, role: d.matchedIdentity.role ?? null }
+      : null,
+    ambiguityCandidates: d.ambiguity?.candidates ?? null,
+    exemption: d.exemption,
+    pendingAction: d.pendingAction ?? null,
+    invite: d.invite ?? null,
+    lastFailure: d.lastFailure ?? null,
+    account: d.account ?? { status: 'connect_your_account', reason: null, at: null },
+    removal: d.removal ?? null,
+    leaver: Boolean(d.leaver) && d.present,
+    leftAt: d.present ? (d.leaver?.leftAt ?? null) : null,
+    discoveredAt: d.discoveredAt,
+    updatedAt: d.updatedAt,
+  };
 }

@@ -1,0 +1,300 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { type EvidenceExportRequested, exportDecider, exportStream, NotFound } from '@app/domain';
+import { EventStore, type Position } from '@app/eventstore';
+import { CommandExecutor, READ_MODEL_STORE } from '@app/infrastructure';
+import type { ReadModelStore } from '@app/readmodels';
+import { contextOf, type Caller } from '../../access/access.service';
+import { AUDIT_POSITIONS } from '../audit.projection';
+import { AuditService, badRequest, type LogPoint, type Tab } from '../audit.service';
+import type { ExportKind } from '../audit.dto';
+import {
+  encodeExport,
+  EXPORT_FORMAT_VERSION,
+  type ExportFormat,
+  type ExportHeader,
+} from './export-encoding';
+
+export interface ExportMetadata {
+  id: string;
+  kind: string;
+  params: Record<string, string>;
+  format: ExportFormat;
+  formatVersion: number;
+  position: string | null;
+  sha256: string;
+  bytes: number;
+  createdAt: string;
+}
+
+/** The params each kind takes: required ones first. */
+const PARAMS: Record<
+  Exclude<ExportKind, 'deprovision_report'>,
+  { required: string[]; optional: string[] }
+> = {
+  member_history: { required: ['integrationId', 'memberId'], optional: [] },
+  access_at: { required: ['integrationId'], optional: ['assetId'] },
+  access_changes: { required: [], optional: ['integrationId', 'memberId', 'assetId', 'from'] },
+  tab: { required: ['integrationId', 'tab'], optional: [] },
+};
+
+const COLUMNS: Record<keyof typeof PARAMS, string[]> = {
+  member_history: [
+    'position',
+    'recordedAt',
+    'occurredAt',
+    'type',
+    'actor',
+    'reason',
+    'correlationId',
+    'causationId',
+    'summary',
+    'data',
+  ],
+  access_at: [
+    'memberId',
+    'partnerId',
+    'name',
+    'email',
+    'tab',
+    'businessRole',
+    'permissions',
+    'since',
+    'sincePosition',
+    'sinceBy',
+    'sinceHow',
+  ],
+  access_changes: [
+    'position',
+    'recordedAt',
+    'occurredAt',
+    'integrationId',
+    'memberId',
+    'type',
+    'actor',
+    'reason',
+    'correlationId',
+    'causationId',
+    'summary',
+    'data',
+  ],
+  tab: [
+    'id',
+    'pinterestUserId',
+    'name',
+    'email',
+    'tab',
+    'status',
+    'businessRole',
+    'assets',
+    'matchedIdentity',
+    'ambiguityCandidates',
+    'exemption',
+    'pendingAction',
+    'invite',
+    'lastFailure',
+    'account',
+    'removal',
+    'discoveredAt',
+    'updatedAt',
+  ],
+};
+
+const PAGE = 500;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Checks an export's params against its kind: 400 naming `params.<name>`. */
+export { parseHeader as parseExportHeader } from './export-encoding';
+
+export function checkParams(kind: ExportKind, raw: Record<string, unknown> | undefined) {
+  if (kind === 'deprovision_report') {
+    // Issue 8's deprovision report is being built beside this; its export is wired once it lands.
+    throw badRequest('kind', 'kind deprovision_report is not available yet');
+  }
+  const spec = PARAMS[kind];
+  const params: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw ?? {})) {
+    if (![...spec.required, ...spec.optional].includes(name))
+      throw badRequest(`params.${name}`, `params.${name} is not a parameter of ${kind}`);
+    if (typeof value !== 'string' || value.trim() === '' || value.length > 200)
+      throw badRequest(`params.${name}`, `params.${name} must be a non-empty string`);
+    params[name] = value.trim();
+  }
+  for (const name of spec.required) {
+    if (params[name] === undefined)
+      throw badRequest(`params.${name}`, `params.${name} is required for ${kind}`);
+  }
+  for (const name of ['integrationId', 'memberId']) {
+    if (params[name] !== undefined && !UUID.test(params[name]))
+      throw badRequest(`params.${name}`, `params.${name} must be a UUID`);
+  }
+  if (params.tab !== undefined && !['unmatched', 'onboarded', 'exempted'].includes(params.tab))
+    throw badRequest('params.tab', 'params.tab must be unmatched, onboarded or exempted');
+  return params;
+}
+
+/**
+ * Computes an export's bytes from the audit projection at the header's position. Pure in the
+ * log: the same header gives the same bytes whatever was appended after the position. Used by
+ * the API and by `npm run cli -- exports verify`.
+ */
+export async function computeExport(audit: AuditService, header: ExportHeader): Promise<Buffer> {
+  const kind = header.kind as keyof typeof PARAMS;
+  if (!(kind in PARAMS)) throw badRequest('kind', `unknown export kind ${header.kind}`);
+  if (header.formatVersion !== EXPORT_FORMAT_VERSION)
+    throw badRequest('formatVersion', `export format version ${header.formatVersion} is not known`);
+  const point: LogPoint =
+    header.position === null
+      ? { at: '1970-01-01T00:00:00.000Z', position: null, seq: 0 }
+      : await audit.pointOf(header.position);
+  const p = header.params;
+  const rows: Record<string, unknown>[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = { cursor, limit: PAGE };
+    let next: string | null;
+    switch (kind) {
+      case 'member_history': {
+        const r = await audit.memberHistoryAt(p.memberId, point, page);
+        rows.push(...(r.items as unknown as Record<string, unknown>[]));
+        next = r.nextCursor;
+        break;
+      }
+      case 'access_at': {
+        // Computed whole at once: the access list is built in memory, then paged.
+        const r = await audit.accessAtPoint(p.integrationId, p.assetId ?? null, point, {
+          limit: Number.MAX_SAFE_INTEGER,
+        });
+        rows.push(...(r.items as unknown as Record<string, unknown>[]));
+        next = r.nextCursor;
+        break;
+      }
+      case 'access_changes': {
+        const from = p.from === undefined ? null : await audit.pointAt(p.from, 'params.from');
+        const r = await audit.accessChangesBetween(header.workspaceId, p, from, point, page);
+        rows.push(...(r.items as unknown as Record<string, unknown>[]));
+        next = r.nextCursor;
+        break;
+      }
+      case 'tab': {
+        const r = await audit.tabAt(p.integrationId, p.tab as Tab, point, page);
+        rows.push(...(r.items as unknown as Record<string, unknown>[]));
+        next = r.nextCursor;
+        break;
+      }
+    }
+    cursor = next ?? undefined;
+  } while (cursor);
+  return encodeExport(header, COLUMNS[kind], rows);
+}
+
+export const sha256OfExport = (bytes: Buffer): string => sha256Of(bytes);
+
+const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Evidence exports: requested (recorded as an event), described, and served byte for byte. */
+@Injectable()
+export class EvidenceExports {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly events: EventStore,
+    private readonly commands: CommandExecutor,
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+  ) {}
+
+  async create(
+    caller: Caller,
+    body: {
+      kind: ExportKind;
+      params?: Record<string, unknown>;
+      format: ExportFormat;
+      position?: string;
+    },
+  ): Promise<ExportMetadata> {
+    const params = checkParams(body.kind, body.params);
+    if (params.integrationId) await this.audit.integration(caller, params.integrationId);
+    const point =
+      body.position !== undefined
+        ? await this.audit.pointOf(body.position)
+        : await this.headPoint();
+    const header: ExportHeader = {
+      kind: body.kind,
+      params,
+      format: body.format,
+      formatVersion: EXPORT_FORMAT_VERSION,
+      position: point.position,
+      workspaceId: caller.workspaceId,
+    };
+    const bytes = await computeExport(this.audit, header);
+    const exportId = randomUUID();
+    const data: EvidenceExportRequested['data'] = {
+      exportId,
+      kind: header.kind,
+      params,
+      format: header.format,
+      formatVersion: header.formatVersion,
+      position: header.position,
+      sha256: sha256Of(bytes),
+      bytes: bytes.length,
+    };
+    await this.commands.execute(
+      exportStream(exportId),
+      exportDecider,
+      { type: 'RequestExport', ...data },
+      contextOf(caller),
+    );
+    return this.get(caller, exportId);
+  }
+
+  async get(caller: Pick<Caller, 'workspaceId'>, id: string): Promise<ExportMetadata> {
+    const [recorded] = await this.events.readStream(exportStream(id), { maxCount: 1 });
+    if (!recorded || recorded.metadata.workspaceId !== caller.workspaceId)
+      throw new NotFound(`export ${id} not found`);
+    const d = recorded.data as EvidenceExportRequested['data'];
+    return {
+      id: d.exportId,
+      kind: d.kind,
+      params: d.params,
+      format: d.format,
+      formatVersion: d.formatVersion,
+      position: d.position,
+      sha256: d.sha256,
+      bytes: d.bytes,
+      createdAt: recorded.metadata.occurredAt,
+    };
+  }
+
+  /** The bytes, recomputed; a digest that no longer matches is refused, never served. */
+  async content(
+    caller: Pick<Caller, 'workspaceId'>,
+    id: string,
+  ): Promise<{ meta: ExportMetadata; bytes: Buffer }> {
+    const meta = await this.get(caller, id);
+    const bytes = await computeExport(this.audit, {
+      kind: meta.kind,
+      params: meta.params,
+      format: meta.format,
+      formatVersion: meta.formatVersion,
+      position: meta.position,
+      workspaceId: caller.workspaceId,
+    });
+    if (sha256Of(bytes) !== meta.sha256)
+      throw new Error(
+        `export ${id} no longer reproduces its sha256; the read models need a rebuild`,
+      );
+    return { meta, bytes };
+  }
+
+  /** The log's head once the audit projection has applied it (the default position). */
+  private async headPoint(): Promise<LogPoint> {
+    const head = await this.events.headPosition();
+    if (head === null) return { at: new Date().toISOString(), position: null, seq: 0 };
+    const positions = this.readModels.collection(AUDIT_POSITIONS);
+    const deadline = Date.now() + 10_000;
+    while (!(await positions.get(head as Position))) {
+      if (Date.now() > deadline) return this.audit.head();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return this.audit.pointOf(head);
+  }
+}
