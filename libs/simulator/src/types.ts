@@ -139,8 +139,12 @@ export interface SimulatorFixture {
 export type LogAction =
   'remove_member' | 'invite' | 'change_role' | 'set_asset_permissions' | 'cancel_invite';
 
+/** Which door a change came through: the web pages or the REST API. */
+export type LogChannel = 'ui' | 'api';
+
 export interface LogEntry {
   at: string;
+  channel: LogChannel;
   businessId: string;
   action: LogAction;
   /** Member id, or the invited email for invite / cancel_invite. */
@@ -165,11 +169,19 @@ export interface Faults {
    * while the count on the page still states every person: a partial read to be caught.
    */
   hideRows: number;
+  /** How many of the next REST API calls answer 429 with `Retry-After: 1`. */
+  rateLimitApi: number;
+  /** How many of the next REST API calls fail with failStatus (a server error by default). */
+  failNextApi: number;
 }
 
 export type FaultsInput = Partial<Faults> & {
   /** One-shot: ends every open session now. */
   expireSessions?: boolean;
+  /** One-shot: every API access token issued so far is past its expiry (refresh tokens stay). */
+  expireTokens?: boolean;
+  /** One-shot: revokes the tokens of one app (its clientId), or of every app (`true`). */
+  revokeToken?: boolean | string;
 };
 
 export interface GenerateRequest {
