@@ -1,0 +1,12 @@
+export {
+  createApiGateway,
+  PinterestApiGateway,
+  REQUIRED_SCOPES,
+  type PinterestApiGatewayOptions,
+} from './api-gateway';
+export {
+  PinterestApiClient,
+  type OAuthClientCredentials,
+  type PinterestApiClientOptions,
+  type TokenInfo,
+} from './api-client';

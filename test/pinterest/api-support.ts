@@ -1,0 +1,15 @@
+/** Registers an app with the simulator, as a customer registers one with Pinterest. */
+export async function registerApp(
+  simUrl: string,
+  body: { businessId: string; scopes: string[]; userEmail?: string },
+): Promise<{ clientId: string; clientSecret: string; refreshToken: string }> {
+  const r = await fetch(`${simUrl}/__sim/oauth/apps`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!r.ok) throw new Error(`registering an app: ${r.status} ${await r.text()}`);
+  return (await r.json()) as { clientId: string; clientSecret: string; refreshToken: string };
+}
+
+export const BOTH_SCOPES = ['biz_access:read', 'biz_access:write'];
