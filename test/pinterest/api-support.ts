@@ -9,7 +9,9 @@ export async function registerApp(
     body: JSON.stringify(body),
   });
   if (!r.ok) throw new Error(`registering an app: ${r.status} ${await r.text()}`);
-  return (await r.json()) as { clientId: string; clientSecret: string; refreshToken: string };
+  const app = (await r.json()) as { clientId: string; clientSecret: string; refreshToken: string };
+  // Only what a customer copies from Pinterest's developer site.
+  return { clientId: app.clientId, clientSecret: app.clientSecret, refreshToken: app.refreshToken };
 }
 
 export const BOTH_SCOPES = ['biz_access:read', 'biz_access:write'];

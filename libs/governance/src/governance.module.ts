@@ -29,11 +29,16 @@ import {
 import { MemberActionsService } from './actions/member-actions.service';
 import { DirectoryModule } from './directory/directory.module';
 import { AutomationLogins } from './sync/automation-logins';
-import { BUSINESS_ACTIONS, BUSINESS_READER } from './sync/business-reader.port';
+import {
+  BUSINESS_ACTIONS,
+  BUSINESS_READER,
+  PINTEREST_AUTHORIZER,
+} from './sync/business-reader.port';
 import {
   AutomationAccountsController,
   AutomationTasksController,
   IntegrationsController,
+  OAuthCallbackController,
 } from './integrations/integrations.controller';
 import { IntegrationsService } from './integrations/integrations.service';
 import { MembersQuery } from './integrations/members.query';
@@ -117,6 +122,7 @@ export class GovernanceModule {
         AutomationTasksController,
         MemberActionsController,
         AutomationAccountConnectController,
+        OAuthCallbackController,
       ],
       providers: [
         { provide: RUN_WORKERS, useValue: options.runWorkers },
@@ -132,6 +138,7 @@ export class GovernanceModule {
         },
         // One Pinterest client answers both ports unless the app provides its own.
         { provide: BUSINESS_ACTIONS, useExisting: BUSINESS_READER },
+        { provide: PINTEREST_AUTHORIZER, useExisting: BUSINESS_READER },
         MemberActionsService,
         MemberActionsProcess,
         AutomationLogins,

@@ -19,6 +19,7 @@ import type { EventConsumer } from '@app/projections';
 import {
   BUSINESS_ACTIONS,
   type BusinessActions,
+  channelOf,
   failureOf,
   type MemberActionRequest,
   PinterestOperationFailed,
@@ -126,7 +127,7 @@ export class MemberActionsProcess implements EventConsumer {
       });
       await this.tasks.started(ctx, taskId, attempt);
       try {
-        if (!integration.connected || !integration.businessId || !integration.automationAccountId) {
+        if (!integration.connected || !integration.businessId) {
           throw new PinterestOperationFailed({
             kind: 'integration_disconnected',
             retryable: false,
@@ -134,7 +135,7 @@ export class MemberActionsProcess implements EventConsumer {
             evidence: [],
           });
         }
-        const login = await this.logins.loginOf(ctx.workspaceId, integration.automationAccountId);
+        const login = await this.logins.forIntegration(ctx.workspaceId, integration);
         const seen = await this.pinterest.perform(
           login,
           integration.businessId,
@@ -155,6 +156,7 @@ export class MemberActionsProcess implements EventConsumer {
           outcome: taskOutcomeOf(answer),
           attempts: attempt,
           observed: seen.outcome,
+          channel: channelOf(login),
           afterInterruptedAttempt: attempt > 1,
           ...(seen.removedBy ? { removedBy: seen.removedBy } : {}),
         });

@@ -53,6 +53,26 @@ export class AutomationAccountInput {
   phone?: string;
 }
 
+/** An app registered on Pinterest: its client id and secret, and a refresh token if one exists. */
+export class OAuthAppInput {
+  @IsString({ message: 'oauth.clientId must be a string' })
+  @MinLength(1, { message: 'oauth.clientId must not be empty' })
+  @MaxLength(200)
+  clientId!: string;
+
+  @IsString({ message: 'oauth.clientSecret must be a string' })
+  @MinLength(1, { message: 'oauth.clientSecret must not be empty' })
+  @MaxLength(1000)
+  clientSecret!: string;
+
+  /** Absent: the integration awaits the authorization-code flow. */
+  @IsOptional()
+  @IsString({ message: 'oauth.refreshToken must be a string' })
+  @MinLength(1, { message: 'oauth.refreshToken must not be empty' })
+  @MaxLength(4000)
+  refreshToken?: string;
+}
+
 export class ConnectIntegrationDto {
   @Transform(trim)
   @IsString()
@@ -65,14 +85,49 @@ export class ConnectIntegrationDto {
   @Matches(/^\d{1,20}$/, { message: 'businessId must be 1-20 digits' })
   businessId!: string;
 
-  @IsIn(['sso', 'password'], { message: 'loginMethod must be "sso" or "password"' })
-  loginMethod!: 'sso' | 'password';
+  /** browser (default): an automation account logs in; api: the app's OAuth authorization. */
+  @IsOptional()
+  @IsIn(['browser', 'api'], { message: 'connector must be "browser" or "api"' })
+  connector?: 'browser' | 'api';
 
+  // Optional with the API connector: an automation account is then only the browser fallback.
+  @ValidateIf((o: ConnectIntegrationDto) => o.connector !== 'api' || o.loginMethod !== undefined)
+  @IsIn(['sso', 'password'], { message: 'loginMethod must be "sso" or "password"' })
+  loginMethod?: 'sso' | 'password';
+
+  @ValidateIf(
+    (o: ConnectIntegrationDto) => o.connector !== 'api' || o.automationAccount !== undefined,
+  )
   @IsObject({ message: 'automationAccount must be { id } or { label, email, password, phone }' })
   @IsNotEmpty()
   @ValidateNested()
   @Type(() => AutomationAccountInput)
-  automationAccount!: AutomationAccountInput;
+  automationAccount?: AutomationAccountInput;
+
+  @ValidateIf((o: ConnectIntegrationDto) => o.connector === 'api' || o.oauth !== undefined)
+  @IsObject({
+    message: 'oauth must be { clientId, clientSecret, refreshToken? } (connector "api")',
+  })
+  @ValidateNested()
+  @Type(() => OAuthAppInput)
+  oauth?: OAuthAppInput;
+}
+
+/** The query Pinterest sends back to GET /oauth/pinterest/callback. */
+export class OAuthCallbackQuery {
+  @IsString({ message: 'state is required' })
+  @MaxLength(500)
+  state!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  code?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  error?: string;
 }
 
 /** The body of POST /api/integrations/:id/check-for-updates, which may be empty. */

@@ -18,6 +18,7 @@ import {
   ConnectIntegrationDto,
   ListMembersQuery,
   ListTasksQuery,
+  OAuthCallbackQuery,
 } from './integration.dto';
 import { IntegrationsService } from './integrations.service';
 import { MembersQuery } from './members.query';
@@ -51,6 +52,13 @@ export class IntegrationsController {
   @HttpCode(204)
   async disconnect(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string): Promise<void> {
     await this.integrations.disconnect(caller, id);
+  }
+
+  /** Begins the OAuth authorization-code flow of an API integration. */
+  @Post(':id/oauth/start')
+  @HttpCode(200)
+  startAuthorization(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string) {
+    return this.integrations.startAuthorization(caller, id);
   }
 
   @Post(':id/check-for-updates')
@@ -112,5 +120,19 @@ export class AutomationTasksController {
   @Get(':id')
   get(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string) {
     return this.integrations.task(caller, id);
+  }
+}
+
+/**
+ * Where Pinterest sends the user back after the consent page. Outside /api and its API key:
+ * the single-use `state`, bound to the workspace and integration, is the authentication.
+ */
+@Controller('oauth/pinterest')
+export class OAuthCallbackController {
+  constructor(private readonly integrations: IntegrationsService) {}
+
+  @Get('callback')
+  callback(@Query() query: OAuthCallbackQuery) {
+    return this.integrations.completeAuthorization(query);
   }
 }

@@ -248,3 +248,54 @@ function retryAfterMs(response: Response): number | undefined {
   const at = Date.parse(raw);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
+
+/**
+ * The authorization-code grant: the code Pinterest sent to the redirect URI, for a refresh
+ * token. @throws AuthorizationFailed when refused (code used, expired, or secret wrong)
+ */
+export async function exchangeAuthorizationCode(input: {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  code: string;
+  redirectUri: string;
+}): Promise<TokenInfo & { refreshToken: string }> {
+  const basic = Buffer.from(`${input.clientId}:${input.clientSecret}`).toString('base64');
+  let response: Response;
+  try {
+    response = await fetch(`${input.baseUrl.replace(/\/+$/, '')}/oauth/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${basic}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: input.code,
+        redirect_uri: input.redirectUri,
+      }).toString(),
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (e) {
+    throw new Transient(
+      `Pinterest could not be reached: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  const body = (await response.json().catch(() => ({}))) as {
+    refresh_token?: string;
+    expires_in?: number;
+    scope?: string;
+  };
+  if (!response.ok || typeof body.refresh_token !== 'string') {
+    if (response.status >= 500)
+      throw new Transient(`the token endpoint answered ${response.status}`);
+    throw new AuthorizationFailed(
+      'Pinterest refused the authorization code (used, expired, or a wrong client secret)',
+    );
+  }
+  return {
+    refreshToken: body.refresh_token,
+    scopes: (body.scope ?? '').split(/[,\s]+/).filter(Boolean),
+    expiresAt: new Date(Date.now() + (body.expires_in ?? 3600) * 1000).toISOString(),
+  };
+}

@@ -5,6 +5,7 @@ export {
   type PinterestApiGatewayOptions,
 } from './api-gateway';
 export {
+  exchangeAuthorizationCode,
   PinterestApiClient,
   type OAuthClientCredentials,
   type PinterestApiClientOptions,
