@@ -279,6 +279,39 @@ export function describePinterestGatewayContract(
       );
     });
 
+    it("sets and reads the API's full vocabulary: Finance edit/view, Catalogs viewer", async () => {
+      expect(
+        (
+          await t.gateway.setAssetPermissions(BUSINESS_ID, '903', '5493', [
+            'FINANCE_VIEW',
+            'FINANCE_EDIT',
+          ])
+        ).outcome,
+      ).toBe('granted');
+      expect(
+        (await t.gateway.setAssetPermissions(BUSINESS_ID, '903', '8001', ['CATALOGS_VIEWER']))
+          .outcome,
+      ).toBe('granted');
+      const snapshot = await t.gateway.fetchSnapshot(BUSINESS_ID);
+      expect(snapshot.grants.filter((g) => g.principalId === '903')).toEqual(
+        expect.arrayContaining([
+          {
+            principalType: 'MEMBER',
+            principalId: '903',
+            assetId: '5493',
+            permissions: ['FINANCE_EDIT', 'FINANCE_VIEW'],
+          },
+          {
+            principalType: 'MEMBER',
+            principalId: '903',
+            assetId: '8001',
+            permissions: ['CATALOGS_VIEWER'],
+          },
+        ]),
+      );
+      expect(snapshot.complete).toBe(true);
+    });
+
     it('invites once and tells apart those already invited or already members', async () => {
       const first = await t.gateway.inviteMembers(
         BUSINESS_ID,
