@@ -331,8 +331,9 @@ export class PinterestApiGateway implements PinterestBusinessGateway {
             this.permissions(a.permissions, `member ${id}`, warnings),
           );
       }
-      progress({ phase: 'members', done: members.size, total: null });
     }
+    // The list came whole: one progress report, not one per person.
+    progress({ phase: 'members', done: members.size, total: members.size });
     const partnerGrants = new Map<string, Map<string, AssetPermission[]>>();
     const partners: SnapshotPartner[] = [];
     for (const row of partnerRows) {
