@@ -354,6 +354,23 @@ describe('check for updates, end to end (simulator in Chromium)', () => {
       `/api/integrations/${integrationId}/check-for-updates`,
     );
     expect(second.body.taskId).toBe(first.body.taskId);
+    // A confirmation cannot ride on a check that began without it: refused, nothing appended.
+    // The running check appends meanwhile: count what a refused request could have appended.
+    const requests = async (): Promise<number> =>
+      (await svc.events({ eventTypes: ['AutomationTaskQueued', 'CheckForUpdatesRequested'] }))
+        .length;
+    const before = await requests();
+    const confirming = await svc.api<{ details: { reason: string; taskId: string } }>(
+      'POST',
+      `/api/integrations/${integrationId}/check-for-updates`,
+      { confirmDepartures: true },
+    );
+    expect(confirming.status).toBe(409);
+    expect(confirming.body.details).toMatchObject({
+      reason: 'check_running',
+      taskId: first.body.taskId,
+    });
+    expect(await requests()).toBe(before);
     await eventually(
       async () => (await svc.api<Task>('GET', `/api/automation-tasks/${first.body.taskId}`)).body,
       (t) => t.status === 'completed',

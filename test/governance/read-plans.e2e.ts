@@ -7,6 +7,9 @@ import { EventStore } from '@app/eventstore';
 import {
   allProjections,
   BUSINESS_READER,
+  EXPIRIES,
+  ExpiryScheduler,
+  GuestsService,
   GovernanceModule,
   IdentityDirectory,
   IntegrationsService,
@@ -15,10 +18,12 @@ import {
   PinterestBusinessReader,
   ScimUsersService,
   SnapshotImporter,
+  TaskEventsQuery,
   type MemberDoc,
 } from '@app/governance';
 import {
   AppConfigModule,
+  CommandExecutor,
   PersistenceModule,
   ProjectionsModule,
   READ_MODEL_STORE,
@@ -30,6 +35,7 @@ import { generateBusiness, DEFAULT_GENERATED_MANAGER } from '@app/simulator';
 import { VaultModule } from '@app/vault';
 import { observedOf } from '../../bench/support/observed';
 import { MemberActionsService } from '../../libs/governance/src/actions/member-actions.service';
+import { GuestSponsorProcess } from '../../libs/governance/src/guests/guest-sponsor.process';
 
 /**
  * Every dashboard read, run through the real services over a real SQLite read-model store
@@ -254,6 +260,23 @@ describe('dashboard reads are served from indexes (no SCAN in their query plans)
     expectNoScan(plans);
   });
 
+  it("GraphQL's batched lookups: cards, tab counts and matched identities by id, one read each", async () => {
+    const directory = app.get(IdentityDirectory);
+    const someIdentities = (await directory.list('default', { limit: 5 })).items.map((i) => i.id);
+    const plans = await plansOf(async () => {
+      const cards = await app.get(IntegrationsService).getMany(caller, [integrationId, 'nope']);
+      expect(cards.map((c) => c.id)).toEqual([integrationId]);
+      const found = await directory.getMany('default', someIdentities);
+      expect(found).toHaveLength(someIdentities.length);
+    });
+    expectNoScan(plans);
+    expect(plans.map((p) => `${p.issued.collection}.${Object.keys(p.issued.query)[0]}`)).toEqual([
+      'integrations.getMany',
+      'member_tab_counts.getMany',
+      'identities.getMany',
+    ]);
+  });
+
   it('the identities list and its search, active or not, and its next page', async () => {
     const directory = app.get(IdentityDirectory);
     const plans = await plansOf(async () => {
@@ -305,5 +328,76 @@ describe('dashboard reads are served from indexes (no SCAN in their query plans)
     const after = await members.page(integrationId, { tab: 'unmatched', limit: 5 });
     const asset = after.items[0].assets.find((a) => a.assetId === assetId);
     expect(asset?.name).toBe('Renamed account');
+  });
+
+  it('the expiry sweep, a sponsor’s guests and SCIM’s own list (without the guests)', async () => {
+    // given a guest sponsored by an active identity and an exemption that ends
+    const directory = app.get(IdentityDirectory);
+    const [sponsor] = await directory.findByUserName('default', 'person1@acme.test');
+    const inAWeek = new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString();
+    const guest = await app.get(GuestsService).invite(caller, {
+      name: 'Gina Guest',
+      email: 'gina@partner.example',
+      kind: 'guest',
+      sponsorIdentityId: sponsor.id,
+      expiresAt: inAWeek,
+    });
+    const members = app.get(MembersQuery);
+    const [member] = (await members.page(integrationId, { tab: 'unmatched', limit: 1 })).items;
+    await app
+      .get(MemberActionsService, { strict: false })
+      .exempt(caller, integrationId, member.id, 'launch week', inAWeek);
+    await app.get(ProjectionRunner).waitFor(await app.get(EventStore).headPosition(), 60_000);
+
+    // a sponsor's guests: the saga's lookup
+    const sponsors = app.get(GuestSponsorProcess, { strict: false });
+    const sponsored = await plansOf(async () => {
+      const guests = await sponsors.guestsOf('default', sponsor.id);
+      expect(guests.map((g) => g.id)).toEqual([`guest:${guest.id}`]);
+    });
+    expectNoScan(sponsored);
+    expect(sponsored.every((p) => p.issued.collection === EXPIRIES)).toBe(true);
+
+    // SCIM's list and count leave the guest out
+    const scim = app.get(ScimUsersService, { strict: false });
+    const listed = await plansOf(async () => {
+      const page = (await scim.list(caller, { count: '100' }, 'http://x')) as {
+        totalResults: number;
+        Resources: { id: string }[];
+      };
+      expect(page.totalResults).toBe(40);
+      expect(page.Resources.map((r) => r.id)).not.toContain(guest.id);
+    });
+    expectNoScan(listed);
+
+    // the sweep: everything due, oldest first (here, a week from now)
+    const scheduler = new ExpiryScheduler(app.get(CommandExecutor), store);
+    const swept = await plansOf(async () => {
+      expect(await scheduler.sweep(new Date(Date.now() + 8 * 24 * 3600 * 1000).toISOString())).toBe(
+        2,
+      );
+    });
+    expectNoScan(swept.filter((p) => p.issued.collection === EXPIRIES));
+    expect(swept.filter((p) => p.issued.collection === EXPIRIES)).toHaveLength(1);
+  });
+
+  it('a task’s events and their next page: one index range in the task’s order', async () => {
+    // Given a check asked for (no worker runs here: its request and queued task are the events)
+    const { taskId } = await app
+      .get(IntegrationsService)
+      .checkForUpdates(caller, integrationId, 'web_app', { confirmDepartures: false });
+    await app.get(ProjectionRunner).waitFor(await app.get(EventStore).headPosition(), 30_000);
+    const query = app.get(TaskEventsQuery, { strict: false });
+    const plans = await plansOf(async () => {
+      const first = await query.page(caller, taskId, { limit: 1 });
+      expect(first.items.map((e) => e.type)).toEqual(['AutomationTaskQueued']);
+      const next = await query.page(caller, taskId, {
+        limit: 1,
+        cursor: first.nextCursor ?? undefined,
+      });
+      expect(next.items.map((e) => e.type)).toEqual(['CheckForUpdatesRequested']);
+    });
+    expectNoScan(plans);
+    expect(plans.filter((p) => 'find' in p.issued.query)).toHaveLength(2);
   });
 });

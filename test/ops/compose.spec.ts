@@ -104,6 +104,12 @@ describe('docker-compose.yml and the Dockerfile (read, not run: no Docker here)'
     expect(services.worker.environment?.SERVICE_ROLE).toBe('worker');
   });
 
+  it('runs the api and the worker with NODE_ENV=production (GraphQL hides its schema)', () => {
+    for (const name of ['api', 'worker']) {
+      expect(services[name].environment?.NODE_ENV).toBe('production');
+    }
+  });
+
   it('reports MongoDB healthy only when it is the writable primary, initiating the replica set first', () => {
     const test = services.mongo.healthcheck?.test ?? [];
     const script = test[test.length - 1];

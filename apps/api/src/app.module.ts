@@ -1,7 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Environment } from '@app/config';
 import { APP_FILTER } from '@nestjs/core';
-import { allProjections, DirectoryModule, GovernanceModule } from '@app/governance';
+import {
+  allProjections,
+  DirectoryModule,
+  GovernanceModule,
+  GraphqlApiModule,
+} from '@app/governance';
 import {
   ApiExceptionFilter,
   AppConfigModule,
@@ -31,6 +36,7 @@ export class AppModule {
         PinterestModule,
         DirectoryModule,
         GovernanceModule.forRoot({ runWorkers }),
+        GraphqlApiModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],

@@ -3,7 +3,7 @@ import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Environment } from '@app/config';
-import { AccessService, configureScimHttp } from '@app/governance';
+import { AccessService, configureScimHttp, setupOpenApi } from '@app/governance';
 import {
   apiValidationPipe,
   deferBodyErrors,
@@ -31,6 +31,7 @@ export async function createApp(
   );
   configureScimHttp(app);
   app.use(deferBodyErrors);
+  setupOpenApi(app);
   app.useGlobalInterceptors(new RequestBodyInterceptor());
   app.useGlobalPipes(apiValidationPipe());
   app.enableShutdownHooks();

@@ -1,9 +1,24 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOkResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import { EventStore } from '@app/eventstore';
 import { ProjectionRunner, workerLeaseStatus } from '@app/projections';
 import { READ_MODEL_STORE, WorkerLease } from '@app/infrastructure';
 import type { ReadModelStore } from '@app/readmodels';
 
+const HEALTH: SchemaObject = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['ok'] },
+    eventStore: { type: 'string', enum: ['sqlite', 'eventstoredb'] },
+    readModelStore: { type: 'string', enum: ['sqlite', 'mongodb'] },
+    headPosition: { type: 'string', nullable: true, description: 'opaque; null: empty log' },
+    projections: { type: 'array', items: { type: 'object', additionalProperties: true } },
+    workers: { type: 'object', additionalProperties: true },
+  },
+};
+
+/** Unauthenticated: what a load balancer and an operator check first. */
+@ApiTags('health')
 @Controller()
 export class HealthController {
   constructor(
@@ -15,6 +30,7 @@ export class HealthController {
 
   /** Liveness plus what an operator checks first: which stores, how far behind each projection is. */
   @Get('health')
+  @ApiOkResponse({ schema: HEALTH })
   async health() {
     return {
       status: 'ok',

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { InvalidPosition, type EventStore } from '@app/eventstore';
-import { allProjections } from '@app/governance';
+import { allProjections, FileSnapshotStore, NotReplayable, snapshotsDir } from '@app/governance';
 import { loadEnvironment, openEventStore, openReadModelStore } from '@app/infrastructure';
 import { ProjectionRunner } from '@app/projections';
 import { createReadModelStore } from '@app/readmodels';
@@ -11,6 +11,7 @@ import {
   projectionsVerifyCommand,
 } from './commands/projections.command';
 import { pinterestSnapshotCommand } from './commands/pinterest-snapshot';
+import { openLiveLogForReading, replayCommand } from './commands/replay.command';
 
 const USAGE = `usage: npm run cli -- <command>
   events [--from POS] [--category C] [--type T] [--stream S] [--limit N]
@@ -18,7 +19,9 @@ const USAGE = `usage: npm run cli -- <command>
   projections status            (running = the service's worker lease is live; runner = its holder)
   projections rebuild <name|all>
   projections verify
-  pinterest snapshot --base-url URL --business-id ID --email E --password-env VAR`;
+  pinterest snapshot --base-url URL --business-id ID --email E --password-env VAR
+  replay --task ID [--json]     (re-run a check's import of its kept snapshot in a scratch store;
+      exit 0 when its events equal the recorded ones, 1 when not or the snapshot is missing/altered)`;
 
 const out = (line: string): void => void process.stdout.write(line + '\n');
 // `npm run cli -- events | head` closes the pipe early: that is the reader's choice, not an error.
@@ -35,6 +38,8 @@ function positiveInt(name: string, value: string | undefined): number | undefine
 }
 
 class UsageError extends Error {}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `--from` as this store spells positions, checked before any line is printed. */
 function positionArg(events: EventStore, text: string): string {
@@ -70,6 +75,35 @@ async function main(argv: string[]): Promise<number> {
       },
       out,
     );
+  }
+  if (command === 'replay') {
+    const { values } = parseArgs({
+      args: argv.slice(1),
+      options: { task: { type: 'string' }, json: { type: 'boolean' } },
+    });
+    if (!values.task || !UUID.test(values.task))
+      throw new UsageError('--task must be an automation task id (a UUID)');
+    const env = loadEnvironment();
+    // Only the live log is read (never opened for writing); the live read models are not needed.
+    const live = await openLiveLogForReading(env);
+    try {
+      return await replayCommand(
+        live.events,
+        new FileSnapshotStore(snapshotsDir(env.DATA_DIR)),
+        {
+          taskId: values.task,
+          json: values.json === true,
+          safeguardPercent: env.IMPORT_SAFEGUARD_PERCENT,
+        },
+        out,
+        (line) => void process.stderr.write(line + '\n'),
+      );
+    } catch (error) {
+      if (error instanceof NotReplayable) throw new UsageError(error.message);
+      throw error;
+    } finally {
+      await live.dispose();
+    }
   }
   if (command !== 'events' && command !== 'projections')
     throw new UsageError(`unknown command "${command ?? ''}"`);

@@ -170,6 +170,13 @@ export class Environment {
   @IsIn(['all', 'api', 'worker'], { message: 'SERVICE_ROLE must be all, api or worker' })
   SERVICE_ROLE: 'all' | 'api' | 'worker' = 'all';
 
+  /**
+   * `production` (docker-compose sets it): GraphQL refuses introspection and names no
+   * schema detail in its errors. Any other value is a development or test run.
+   */
+  @IsString()
+  NODE_ENV = 'development';
+
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }

@@ -146,13 +146,21 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     category: 'member',
     version: 1,
     personal: false,
-    description: 'Kept on Pinterest on purpose, with a reason.',
+    description:
+      'Kept on Pinterest on purpose, with a reason and, optionally, expiresAt: when the exemption ends by itself.',
   },
   MemberUnexempted: {
     category: 'member',
     version: 1,
     personal: false,
     description: 'Back to the Unmatched tab.',
+  },
+  MemberExemptionExpired: {
+    category: 'member',
+    version: 1,
+    personal: false,
+    description:
+      "The exemption's expiresAt came (actor system, reason exemption_expired): back to the Unmatched tab, matched again if an identity fits.",
   },
   MemberRemovalRequested: {
     category: 'member',
@@ -304,19 +312,22 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     category: 'automationTask',
     version: 1,
     personal: false,
-    description: 'An attempt failed; retry at the given time.',
+    description:
+      'An attempt failed; retry at the given time. `snapshot` (optional, added without a version bump: older events simply lack it, so no upcaster has anything to fill in) names the kept snapshot when the attempt had read one.',
   },
   AutomationTaskCompleted: {
     category: 'automationTask',
     version: 1,
     personal: false,
-    description: 'Done, with a summary.',
+    description:
+      'Done, with a summary. A check adds `snapshot: { sha256, bytes }`, the snapshot it imported (kept under DATA_DIR/snapshots/<sha256>.json.gz); optional, added without a version bump: older events simply lack it (no snapshot was kept then), so an upcaster would have nothing to fill in, and readers treat its absence as "not kept".',
   },
   AutomationTaskNotCompleted: {
     category: 'automationTask',
     version: 1,
     personal: false,
-    description: 'Stopped for good, with the error kind and evidence.',
+    description:
+      'Stopped for good, with the error kind and evidence. `snapshot` (optional, added without a version bump: older events simply lack it) names the kept snapshot when the last attempt had read one.',
   },
   AutomationAccountAdded: {
     category: 'automationAccount',
@@ -361,11 +372,19 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     personal: true,
     description: 'Changed attributes of a directory user.',
   },
+  GuestIdentityInvited: {
+    category: 'identity',
+    version: 1,
+    personal: true,
+    description:
+      'An admin gave a guest user or local partner an identity, with its sponsor and expiresAt (not the IdP: SCIM does not see it).',
+  },
   IdentityDeprovisioned: {
     category: 'identity',
     version: 1,
     personal: false,
-    description: 'active=false or DELETE; the user stays readable (unless deleted).',
+    description:
+      'active=false or DELETE (reason deactivated|deleted); the user stays readable (unless deleted). A guest ends with guest_expired, sponsor_left or guest_ended.',
   },
   IdentityReactivated: {
     category: 'identity',

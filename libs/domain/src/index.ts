@@ -2,6 +2,7 @@ export * from './shared/decider';
 export * from './shared/errors';
 export * from './shared/ids';
 export * from './shared/text';
+export * from './shared/time';
 export * from './workspace';
 export * from './pinterest';
 export * from './member';

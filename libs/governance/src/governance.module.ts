@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   DynamicModule,
   Inject,
@@ -28,6 +29,10 @@ import {
 } from './actions/member-actions.controller';
 import { MemberActionsService } from './actions/member-actions.service';
 import { DirectoryModule } from './directory/directory.module';
+import { ExpiryScheduler } from './expiries/expiry.scheduler';
+import { GuestSponsorProcess } from './guests/guest-sponsor.process';
+import { GuestsController } from './guests/guests.controller';
+import { GuestsService } from './guests/guests.service';
 import { AutomationLogins } from './sync/automation-logins';
 import {
   BUSINESS_ACTIONS,
@@ -41,7 +46,14 @@ import {
   OAuthCallbackController,
 } from './integrations/integrations.controller';
 import { IntegrationsService } from './integrations/integrations.service';
+import { TaskEventsQuery } from './replay/task-events.query';
 import { MembersQuery } from './integrations/members.query';
+import {
+  AutomationTaskResolver,
+  IntegrationsResolver,
+  MemberResolver,
+} from './graphql/integrations.resolver';
+import { MemberActionsResolver } from './graphql/member-actions.resolver';
 import {
   CHECK_RETRY_POLICY,
   CheckForUpdatesProcess,
@@ -52,9 +64,13 @@ import { DailyCheckScheduler } from './sync/daily-check.scheduler';
 import { IdentityCandidates } from './sync/identity-candidates';
 import { IdentityMatchingProcess } from './sync/identity-matching.process';
 import { SnapshotImporter } from './sync/snapshot-importer';
+import { FileSnapshotStore, SNAPSHOT_STORE } from './sync/snapshot-store';
 import { TaskRecorder } from './sync/task-recorder';
 
 const RUN_WORKERS = Symbol('RunWorkers');
+
+/** Where the file adapter keeps check snapshots: DATA_DIR/snapshots. */
+export const snapshotsDir = (dataDir: string): string => join(dataDir, 'snapshots');
 
 /** Runs the process managers from the store, each with its own checkpoint. */
 @Injectable()
@@ -67,12 +83,13 @@ export class ProcessManagers implements OnApplicationBootstrap, OnApplicationShu
     check: CheckForUpdatesProcess,
     matching: IdentityMatchingProcess,
     actions: MemberActionsProcess,
+    guestSponsors: GuestSponsorProcess,
     @Inject(RUN_WORKERS) private readonly run: boolean,
     @Optional() private readonly lease?: WorkerLease,
   ) {
     const logger = new Logger('ProcessManagers');
     const log = { log: (m: string) => logger.log(m), error: (m: string) => logger.error(m) };
-    const consumers: EventConsumer[] = [check, matching, actions];
+    const consumers: EventConsumer[] = [check, matching, actions, guestSponsors];
     this.runners = consumers.map((c) => new DurableConsumerRunner(events, readModels, c, log));
     // Under the worker lease they run only in the process that holds it.
     lease?.register(WORKER_ORDER.processManagers, {
@@ -122,6 +139,7 @@ export class GovernanceModule {
         AutomationTasksController,
         MemberActionsController,
         AutomationAccountConnectController,
+        GuestsController,
         OAuthCallbackController,
       ],
       providers: [
@@ -145,13 +163,26 @@ export class GovernanceModule {
         ...(options.businessReader ? [options.businessReader] : []),
         IntegrationsService,
         MembersQuery,
+        TaskEventsQuery,
         TaskRecorder,
         SnapshotImporter,
+        {
+          provide: SNAPSHOT_STORE,
+          inject: [Environment],
+          useFactory: (env: Environment) => new FileSnapshotStore(snapshotsDir(env.DATA_DIR)),
+        },
         IdentityCandidates,
         CheckForUpdatesProcess,
         IdentityMatchingProcess,
+        GuestsService,
+        GuestSponsorProcess,
         ProcessManagers,
-        ...(options.runWorkers ? [DailyCheckScheduler] : []),
+        // GraphQL's resolvers (served when the app imports GraphqlApiModule).
+        IntegrationsResolver,
+        AutomationTaskResolver,
+        MemberResolver,
+        MemberActionsResolver,
+        ...(options.runWorkers ? [DailyCheckScheduler, ExpiryScheduler] : []),
       ],
       exports: [IntegrationsService, SnapshotImporter, ProcessManagers, AccessModule],
     };

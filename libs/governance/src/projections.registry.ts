@@ -1,6 +1,7 @@
 import { type Projection, streamsProjection } from '@app/projections';
 import { credentialsProjection } from './access/credentials.projection';
 import { directoryProjections } from './directory/identities.projection';
+import { expiriesProjection } from './expiries/expiries.projection';
 import {
   assetsProjection,
   automationAccountsProjection,
@@ -8,6 +9,7 @@ import {
   integrationsProjection,
   membersProjection,
 } from './read-models';
+import { taskEventsProjection } from './replay/task-events.projection';
 
 /** Every projection the product runs; the CLI's rebuild and verify use the same list. */
 export function allProjections(): Projection[] {
@@ -20,5 +22,7 @@ export function allProjections(): Projection[] {
     automationTasksProjection,
     automationAccountsProjection,
     ...directoryProjections,
+    expiriesProjection,
+    taskEventsProjection,
   ];
 }

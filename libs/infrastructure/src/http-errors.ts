@@ -181,6 +181,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Api');
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    // GraphQL answers its errors itself (formatError maps them with `errorBody` too); what a
+    // filter returns there would become the field's value, so hand the error back.
+    if (host.getType<string>() !== 'http') throw exception;
     const body = errorBody(exception);
     if (body.statusCode >= 500) {
       this.logger.error(

@@ -103,4 +103,40 @@ describe('automation task decider', () => {
     ]);
     expect(fold(d, [queued, started(1), ...events, completed]).finished).toBe('not_completed');
   });
+
+  it('given a check that read a snapshot, when it ends or retries, then the ending names the kept snapshot; without one the field is absent', () => {
+    const snapshot = { sha256: 'a'.repeat(64), bytes: 1234 };
+    expect(
+      when([queued, started(1)], { type: 'CompleteTask', taskId, summary: {}, snapshot }),
+    ).toEqual([{ type: 'AutomationTaskCompleted', data: { taskId, summary: {}, snapshot } }]);
+    expect(
+      when([queued, started(1)], {
+        type: 'MarkNotCompleted',
+        taskId,
+        attempts: 1,
+        failure,
+        snapshot,
+      }),
+    ).toEqual([
+      { type: 'AutomationTaskNotCompleted', data: { taskId, attempts: 1, failure, snapshot } },
+    ]);
+    const retryAt = '2026-01-01T00:00:01.000Z';
+    expect(
+      when([queued, started(1)], {
+        type: 'RecordRetry',
+        taskId,
+        attempt: 1,
+        failure,
+        retryAt,
+        snapshot,
+      }),
+    ).toEqual([
+      {
+        type: 'AutomationTaskRetrying',
+        data: { taskId, attempt: 1, failure, retryAt, snapshot },
+      },
+    ]);
+    const [ended] = when([queued, started(1)], { type: 'CompleteTask', taskId, summary: {} });
+    expect(Object.keys(ended.data)).toEqual(['taskId', 'summary']);
+  });
 });

@@ -1,6 +1,6 @@
 import type { Decider } from '../shared/decider';
 import type { TaskTrigger } from '../integration/integration.events';
-import type { AutomationTaskEvent, TaskFailure, TaskKind } from './automation.events';
+import type { AutomationTaskEvent, SnapshotRef, TaskFailure, TaskKind } from './automation.events';
 
 export type AutomationTaskCommand =
   | {
@@ -19,9 +19,21 @@ export type AutomationTaskCommand =
       attempt: number;
       failure: TaskFailure;
       retryAt: string;
+      snapshot?: SnapshotRef;
     }
-  | { type: 'CompleteTask'; taskId: string; summary: Record<string, unknown> }
-  | { type: 'MarkNotCompleted'; taskId: string; attempts: number; failure: TaskFailure };
+  | {
+      type: 'CompleteTask';
+      taskId: string;
+      summary: Record<string, unknown>;
+      snapshot?: SnapshotRef;
+    }
+  | {
+      type: 'MarkNotCompleted';
+      taskId: string;
+      attempts: number;
+      failure: TaskFailure;
+      snapshot?: SnapshotRef;
+    };
 
 export interface AutomationTaskState {
   queued: boolean;
@@ -101,6 +113,7 @@ export const automationTaskDecider: Decider<
               attempt: command.attempt,
               failure: command.failure,
               retryAt: command.retryAt,
+              ...snapshotOf(command),
             },
           },
         ];
@@ -108,16 +121,28 @@ export const automationTaskDecider: Decider<
         return [
           {
             type: 'AutomationTaskCompleted',
-            data: { taskId: command.taskId, summary: command.summary },
+            data: { taskId: command.taskId, summary: command.summary, ...snapshotOf(command) },
           },
         ];
       case 'MarkNotCompleted':
         return [
           {
             type: 'AutomationTaskNotCompleted',
-            data: { taskId: command.taskId, attempts: command.attempts, failure: command.failure },
+            data: {
+              taskId: command.taskId,
+              attempts: command.attempts,
+              failure: command.failure,
+              ...snapshotOf(command),
+            },
           },
         ];
     }
   },
 };
+
+/** Only a step that read a snapshot names one: the field is absent, not null, otherwise. */
+function snapshotOf(command: { snapshot?: SnapshotRef }): { snapshot?: SnapshotRef } {
+  return command.snapshot
+    ? { snapshot: { sha256: command.snapshot.sha256, bytes: command.snapshot.bytes } }
+    : {};
+}

@@ -34,6 +34,16 @@ export interface TaskFailure {
   details?: Record<string, number | string | string[]>;
 }
 
+/**
+ * Where the snapshot a check read is kept: the sha256 and length in bytes of its canonical JSON
+ * (the file itself is that JSON gzip-compressed, named by the sha256). Content, not location:
+ * the same reference stays valid when the files move to another store.
+ */
+export interface SnapshotRef {
+  sha256: string;
+  bytes: number;
+}
+
 export type AutomationTaskQueued = DomainEvent<
   'AutomationTaskQueued',
   {
@@ -54,15 +64,33 @@ export type AutomationTaskProgressed = DomainEvent<
 >;
 export type AutomationTaskRetrying = DomainEvent<
   'AutomationTaskRetrying',
-  { taskId: string; attempt: number; failure: TaskFailure; retryAt: string }
+  {
+    taskId: string;
+    attempt: number;
+    failure: TaskFailure;
+    retryAt: string;
+    /** The snapshot this attempt read, when it got as far as reading one. */
+    snapshot?: SnapshotRef;
+  }
 >;
 export type AutomationTaskCompleted = DomainEvent<
   'AutomationTaskCompleted',
-  { taskId: string; summary: CheckSummary | Record<string, unknown> }
+  {
+    taskId: string;
+    summary: CheckSummary | Record<string, unknown>;
+    /** The snapshot the last attempt read and imported (a check only). */
+    snapshot?: SnapshotRef;
+  }
 >;
 export type AutomationTaskNotCompleted = DomainEvent<
   'AutomationTaskNotCompleted',
-  { taskId: string; attempts: number; failure: TaskFailure }
+  {
+    taskId: string;
+    attempts: number;
+    failure: TaskFailure;
+    /** The snapshot the last attempt read, when it read one (a check only). */
+    snapshot?: SnapshotRef;
+  }
 >;
 
 export type AutomationTaskEvent =

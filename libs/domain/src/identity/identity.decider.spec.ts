@@ -254,6 +254,7 @@ describe('identity decider', () => {
       expect(state).toEqual({
         ...ref,
         deleted: false,
+        guest: null,
         attributes: { externalId: null, active: true, personal: { ...ada, userName: 'ada2' } },
       });
     });

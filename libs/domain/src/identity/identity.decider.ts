@@ -1,9 +1,24 @@
 import type { Decider } from '../shared/decider';
-import { Conflict, NotFound } from '../shared/errors';
-import { checkAttributes, diffAttributes, type IdentityAttributes } from './identity.attributes';
-import type { IdentityCommand } from './identity.commands';
-import type { IdentityEvent } from './identity.events';
+import { Conflict, InvalidCommand, NotFound, WrongState } from '../shared/errors';
+import { normalizeEmail } from '../shared/ids';
+import { hasUnsafeCharacters, UNSAFE_TEXT_MESSAGE } from '../shared/text';
+import { futureInstant, isDue } from '../shared/time';
+import {
+  checkAttributes,
+  diffAttributes,
+  type IdentityAttributes,
+  type IdentityPersonalData,
+} from './identity.attributes';
+import type { EndGuest, IdentityCommand, InviteGuest } from './identity.commands';
+import type { GuestKind, IdentityEvent } from './identity.events';
 import { applyPatch } from './scim-patch';
+
+/** What makes an identity a guest: who vouches for it, and until when. */
+export interface GuestTerms {
+  kind: GuestKind;
+  sponsorIdentityId: string;
+  expiresAt: string;
+}
 
 export interface IdentityState {
   identityId: string | null;
@@ -12,6 +27,8 @@ export interface IdentityState {
   attributes: IdentityAttributes | null;
   /** Deleted by SCIM DELETE: no longer served or changed, still in the log. */
   deleted: boolean;
+  /** Set for a guest or local partner invited by an admin; null for the IdP's users. */
+  guest: GuestTerms | null;
 }
 
 const initialState: IdentityState = {
@@ -19,10 +36,17 @@ const initialState: IdentityState = {
   workspaceId: null,
   attributes: null,
   deleted: false,
+  guest: null,
 };
 
+/** A user of the IdP, for SCIM: a guest is not the IdP's to see or change. */
 function existing(state: IdentityState, command: IdentityCommand): IdentityAttributes {
-  if (!state.attributes || state.deleted || state.workspaceId !== command.workspaceId) {
+  if (
+    !state.attributes ||
+    state.deleted ||
+    state.guest ||
+    state.workspaceId !== command.workspaceId
+  ) {
     throw new NotFound(`identity ${command.identityId} not found`, {
       identityId: command.identityId,
     });
@@ -71,6 +95,18 @@ export const identityDecider: Decider<IdentityCommand, IdentityEvent, IdentitySt
           workspaceId,
           attributes: { externalId, active, personal },
           deleted: false,
+          guest: null,
+        };
+      }
+      case 'GuestIdentityInvited': {
+        const { identityId, workspaceId, personal, kind, sponsorIdentityId, expiresAt } =
+          event.data;
+        return {
+          identityId,
+          workspaceId,
+          attributes: { externalId: null, active: true, personal },
+          deleted: false,
+          guest: { kind, sponsorIdentityId, expiresAt },
         };
       }
       case 'IdentityUpdated': {
@@ -142,6 +178,90 @@ export const identityDecider: Decider<IdentityCommand, IdentityEvent, IdentitySt
         const ref = { identityId: command.identityId, workspaceId: command.workspaceId };
         return [{ type: 'IdentityDeprovisioned', data: { ...ref, reason: 'deleted' } }];
       }
+      case 'InviteGuest':
+        return inviteGuest(command, state);
+      case 'EndGuest':
+        return endGuest(command, state);
     }
   },
 };
+
+const GUEST_KINDS: readonly GuestKind[] = ['guest', 'local_partner'];
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const MAX_NAME = 200;
+
+function invalid(field: string, message: string): never {
+  throw new InvalidCommand(`${field} ${message}`, { field });
+}
+
+function inviteGuest(command: InviteGuest, state: IdentityState): IdentityEvent[] {
+  if (state.identityId !== null) {
+    throw new Conflict(`identity ${command.identityId} already exists`, {
+      identityId: command.identityId,
+    });
+  }
+  const { guest } = command;
+  const name = guest.name.trim();
+  if (name === '' || name.length > MAX_NAME) invalid('name', `must be 1-${MAX_NAME} characters`);
+  if (hasUnsafeCharacters(name)) invalid('name', UNSAFE_TEXT_MESSAGE);
+  const email = guest.email.trim();
+  if (!EMAIL.test(normalizeEmail(email)) || hasUnsafeCharacters(email)) {
+    invalid('email', 'must be an email address');
+  }
+  if (!GUEST_KINDS.includes(guest.kind)) invalid('kind', 'must be "guest" or "local_partner"');
+  if (!command.sponsor) {
+    invalid('sponsorIdentityId', 'must be the id of an identity of this workspace');
+  }
+  if (!command.sponsor.active) invalid('sponsorIdentityId', 'must be an active identity');
+  const expiresAt = futureInstant(guest.expiresAt, command.now, 'expiresAt');
+  const personal: IdentityPersonalData = {
+    userName: email,
+    name: { givenName: null, familyName: null, formatted: name },
+    displayName: name,
+    emails: [{ value: email, type: null, primary: true }],
+  };
+  return [
+    {
+      type: 'GuestIdentityInvited',
+      data: {
+        identityId: command.identityId,
+        workspaceId: command.workspaceId,
+        kind: guest.kind,
+        sponsorIdentityId: guest.sponsorIdentityId,
+        expiresAt,
+        personal,
+      },
+    },
+  ];
+}
+
+/** An admin's request is answered (404, 409); the system's sweeps and sagas find nothing to do. */
+function endGuest(command: EndGuest, state: IdentityState): IdentityEvent[] {
+  const byAdmin = command.reason === 'guest_ended';
+  const { guest, attributes } = state;
+  if (!guest || !attributes || state.deleted || state.workspaceId !== command.workspaceId) {
+    if (byAdmin) {
+      throw new NotFound(`guest ${command.identityId} not found`, {
+        identityId: command.identityId,
+      });
+    }
+    return [];
+  }
+  if (!attributes.active) {
+    if (byAdmin) throw new WrongState('the guest has already ended', { state: 'ended' });
+    return [];
+  }
+  if (command.reason === 'guest_expired' && !isDue(guest.expiresAt, command.now)) return [];
+  if (command.reason === 'sponsor_left' && command.sponsorIdentityId !== guest.sponsorIdentityId)
+    return [];
+  return [
+    {
+      type: 'IdentityDeprovisioned',
+      data: {
+        identityId: command.identityId,
+        workspaceId: command.workspaceId,
+        reason: command.reason,
+      },
+    },
+  ];
+}

@@ -27,24 +27,50 @@ export type IdentityUpdated = DomainEvent<
   }
 >;
 
+export type GuestKind = 'guest' | 'local_partner';
+
+/**
+ * A person outside the corporate directory given an identity by an admin: a guest user or a
+ * local partner, vouched for by a sponsor (an active identity of the workspace) until
+ * `expiresAt`. Not the IdP's: SCIM neither lists nor changes it.
+ */
+export type GuestIdentityInvited = DomainEvent<
+  'GuestIdentityInvited',
+  IdentityRef & {
+    kind: GuestKind;
+    sponsorIdentityId: string;
+    expiresAt: string;
+    personal: IdentityPersonalData;
+  }
+>;
+
+/** Why a guest stopped being active: its end came, its sponsor left the IdP, or an admin ended it. */
+export type GuestEndReason = 'guest_expired' | 'sponsor_left' | 'guest_ended';
+
 /**
  * The identity is no longer active: `deactivated` (active=false, still readable and
  * reactivatable) or `deleted` (SCIM DELETE: gone from the API, its history stays in the log).
- * A DELETE of an already deactivated identity records a second one with `deleted`.
+ * A DELETE of an already deactivated identity records a second one with `deleted`. A guest
+ * ends with a `GuestEndReason` and stays listed, inactive.
  */
 export type IdentityDeprovisioned = DomainEvent<
   'IdentityDeprovisioned',
-  IdentityRef & { reason: 'deactivated' | 'deleted' }
+  IdentityRef & { reason: 'deactivated' | 'deleted' | GuestEndReason }
 >;
 
 /** active went from false back to true. */
 export type IdentityReactivated = DomainEvent<'IdentityReactivated', IdentityRef>;
 
 export type IdentityEvent =
-  IdentityProvisioned | IdentityUpdated | IdentityDeprovisioned | IdentityReactivated;
+  | IdentityProvisioned
+  | GuestIdentityInvited
+  | IdentityUpdated
+  | IdentityDeprovisioned
+  | IdentityReactivated;
 
 export const IDENTITY_EVENT_TYPES: readonly IdentityEvent['type'][] = [
   'IdentityProvisioned',
+  'GuestIdentityInvited',
   'IdentityUpdated',
   'IdentityDeprovisioned',
   'IdentityReactivated',

@@ -74,6 +74,31 @@ export function healthAfterCheck(outcome: CheckOutcome): HealthStatus | null {
   };
 }
 
+export type ActionOutcome = { result: 'completed' } | { result: 'failed'; failure: OutcomeFailure };
+
+/**
+ * Health after a member action on Pinterest. A failure that points at the account or the
+ * configuration says so. A success proves the automation account reaches the business again,
+ * which lifts a review_* health, but not to healthy: only a completed check shows the data is
+ * current, so it asks for one. Other outcomes leave the health to the last check.
+ */
+export function healthAfterAction(
+  current: HealthStatus,
+  outcome: ActionOutcome,
+): HealthStatus | null {
+  if (outcome.result === 'failed') {
+    const health = healthOfFailure(outcome.failure);
+    return health ? { health, reason: outcome.failure.message } : null;
+  }
+  if (current.health === 'review_service_account' || current.health === 'review_configuration') {
+    return {
+      health: 'requires_sync',
+      reason: 'an action reached the business again; check for updates to refresh the members',
+    };
+  }
+  return null;
+}
+
 /** Folds the integration's events into its health: shared by the decider and the read model. */
 export function evolveHealth(status: HealthStatus, event: IntegrationEvent): HealthStatus {
   switch (event.type) {

@@ -304,3 +304,55 @@ describe('integration decider: the API connector and its authorization', () => {
     );
   });
 });
+
+describe('integration decider: health follows action outcomes', () => {
+  const failed = (kind: string, message: string): IntegrationCommand => ({
+    type: 'RecordActionOutcome',
+    outcome: { result: 'failed', failure: { kind, message } },
+  });
+  const succeeded: IntegrationCommand = {
+    type: 'RecordActionOutcome',
+    outcome: { result: 'completed' },
+  };
+  const healthy = run(
+    run([connected], { type: 'CheckForUpdates', taskId: 't1', trigger: 'web_app' }),
+    finish('t1'),
+  );
+
+  it('given a healthy integration, when an action is refused the login, then it asks for the service account to be reviewed', () => {
+    const state = fold(d, run(healthy, failed('invalid_credentials', 'wrong password')));
+    expect([state.health, state.healthReason]).toEqual([
+      'review_service_account',
+      'wrong password',
+    ]);
+  });
+
+  it('given a refused login, when a later action succeeds, then it is no longer under review but asks for a check, not healthy', () => {
+    const state = fold(
+      d,
+      run(run(healthy, failed('invalid_credentials', 'wrong password')), succeeded),
+    );
+    expect(state.health).toBe('requires_sync');
+    expect(state.healthReason).toMatch(/check for updates/);
+  });
+
+  it('given a healthy integration, when an action succeeds or fails transiently, then nothing is recorded', () => {
+    expect(d.decide(succeeded, fold(d, healthy))).toEqual([]);
+    expect(d.decide(failed('transient', 'time-out'), fold(d, healthy))).toEqual([]);
+  });
+});
+
+describe('integration decider: confirming departures', () => {
+  it('given a running check, when an admin asks for a check that confirms departures, then it is refused with reason check_running, not dropped', () => {
+    const running = fold(d, [connected, requested('t1')]);
+    expect(() =>
+      d.decide(
+        { type: 'CheckForUpdates', taskId: 't2', trigger: 'web_app', confirmDepartures: true },
+        running,
+      ),
+    ).toThrow(expect.objectContaining({ details: { reason: 'check_running', taskId: 't1' } }));
+    expect(
+      d.decide({ type: 'CheckForUpdates', taskId: 't2', trigger: 'web_app' }, running),
+    ).toEqual([]);
+  });
+});

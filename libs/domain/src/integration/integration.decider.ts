@@ -2,8 +2,10 @@ import type { Decider } from '../shared/decider';
 import { Conflict, InvalidCommand, NotFound } from '../shared/errors';
 import { deterministicId } from '../shared/ids';
 import {
+  type ActionOutcome,
   type CheckOutcome,
   evolveHealth,
+  healthAfterAction,
   healthAfterAuthorization,
   healthAfterCheck,
   NEVER_CHECKED,
@@ -53,7 +55,9 @@ export type IntegrationCommand =
   | { type: 'CheckForUpdates'; taskId: string; trigger: TaskTrigger; confirmDepartures?: boolean }
   /** The check's outcome; the health follows it (see healthAfterCheck). */
   | { type: 'FinishCheck'; taskId: string; outcome: CheckOutcome }
-  | { type: 'ChangeHealth'; to: IntegrationHealth; reason: string };
+  | { type: 'ChangeHealth'; to: IntegrationHealth; reason: string }
+  /** A member action's outcome; the health follows it (see healthAfterAction). */
+  | { type: 'RecordActionOutcome'; outcome: ActionOutcome };
 
 export interface IntegrationState {
   integrationId: string | null;
@@ -202,8 +206,18 @@ export const integrationDecider: Decider<IntegrationCommand, IntegrationEvent, I
         ];
       }
       case 'CheckForUpdates':
-        // A check already running answers for this request too.
-        if (state.activeCheckTaskId) return [];
+        if (state.activeCheckTaskId) {
+          // A confirmation is about what a finished check would record: folding it into a
+          // check that began without it would silently drop it, so the admin is told instead.
+          if (command.confirmDepartures === true) {
+            throw new Conflict('a check is running; confirm departures once it has ended', {
+              reason: 'check_running',
+              taskId: state.activeCheckTaskId,
+            });
+          }
+          // A check already running answers for this request too.
+          return [];
+        }
         return [
           {
             type: 'CheckForUpdatesRequested',
@@ -237,6 +251,13 @@ export const integrationDecider: Decider<IntegrationCommand, IntegrationEvent, I
       }
       case 'ChangeHealth':
         return healthChange(state, integrationId, command.to, command.reason);
+      case 'RecordActionOutcome': {
+        const next = healthAfterAction(
+          { health: state.health, reason: state.healthReason },
+          command.outcome,
+        );
+        return next ? healthChange(state, integrationId, next.health, next.reason) : [];
+      }
     }
   },
 };

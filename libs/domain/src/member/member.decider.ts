@@ -1,6 +1,7 @@
 import type { Decider } from '../shared/decider';
 import { WrongState } from '../shared/errors';
 import { deterministicId, normalizeEmail } from '../shared/ids';
+import { futureInstant, isDue, oneYearAfter } from '../shared/time';
 import {
   type AssetGrants,
   type AssetPermission,
@@ -45,8 +46,14 @@ export type MemberCommand =
   | { type: 'AutoMatch'; candidates: readonly string[]; rule: string }
   /** What a check saw of the invitation sent for this member's identity. */
   | { type: 'ObserveInvite'; joined: boolean; invite: ObservedInvite | null }
-  | { type: 'ExemptMember'; reason: string }
+  /**
+   * `expiresAt`: when the exemption ends by itself (in the future, at most a year ahead of
+   * `now`, which must then be given: the decider reads no clock).
+   */
+  | { type: 'ExemptMember'; reason: string; expiresAt?: string; now?: string }
   | { type: 'UnexemptMember' }
+  /** The scheduler's sweep: ends the exemption if its `expiresAt` has come by `now`. */
+  | { type: 'ExpireExemption'; now: string }
   | {
       type: 'MatchMember';
       identityId: string;
@@ -108,6 +115,8 @@ export interface MemberState {
   match: { identityId: string; how: MatchHow; rule: string; role: MatchRole | null } | null;
   ambiguousCandidates: string[] | null;
   exempted: boolean;
+  /** When the current exemption ends by itself; null: it does not. */
+  exemptionExpiresAt: string | null;
   pending: PendingAction | null;
   invite: { email: string; status: InviteStatus } | null;
   lastFailure: 'deprovisioning_failed' | 'update_failed' | 'invite_failed' | null;
@@ -126,6 +135,7 @@ const initialState: MemberState = {
   match: null,
   ambiguousCandidates: null,
   exempted: false,
+  exemptionExpiresAt: null,
   pending: null,
   invite: null,
   lastFailure: null,
@@ -195,9 +205,10 @@ export const memberDecider: Decider<MemberCommand, MemberEvent, MemberState> = {
       case 'MemberAmbiguityCleared':
         return { ...state, ambiguousCandidates: null };
       case 'MemberExempted':
-        return { ...state, exempted: true };
+        return { ...state, exempted: true, exemptionExpiresAt: event.data.expiresAt ?? null };
       case 'MemberUnexempted':
-        return { ...state, exempted: false };
+      case 'MemberExemptionExpired':
+        return { ...state, exempted: false, exemptionExpiresAt: null };
       case 'MemberRemovalRequested':
         return {
           ...state,
@@ -349,15 +360,35 @@ function decideAction(command: MemberCommand, state: MemberState): MemberEvent[]
   if (!state.memberId || !state.integrationId) refuse('member not found', state);
   const ref = { memberId: state.memberId, integrationId: state.integrationId };
   switch (command.type) {
-    case 'ExemptMember':
+    case 'ExemptMember': {
+      // The request's own field is judged first: a bad expiresAt is a 400 in any state.
+      const expiresAt =
+        command.expiresAt !== undefined ? exemptionEnd(command.expiresAt, command.now) : null;
       if (!state.present) refuse(`cannot exempt a member who is ${describeMember(state)}`, state);
       if (state.pending) refuse(`cannot exempt a member ${describeMember(state)}`, state);
       if (state.exempted) refuse('member is already exempted', state);
       if (state.match) refuse('cannot exempt an onboarded member', state);
-      return [{ type: 'MemberExempted', data: { ...ref, reason: command.reason } }];
+      return [
+        {
+          type: 'MemberExempted',
+          data: { ...ref, reason: command.reason, ...(expiresAt !== null ? { expiresAt } : {}) },
+        },
+      ];
+    }
     case 'UnexemptMember':
       if (!state.exempted) refuse('member is not exempted', state);
       return [{ type: 'MemberUnexempted', data: ref }];
+    case 'ExpireExemption': {
+      // A sweep that fires twice, early, or after an unexempt finds nothing to end.
+      const expiresAt = state.exemptionExpiresAt;
+      if (!state.exempted || expiresAt === null || !isDue(expiresAt, command.now)) return [];
+      return [
+        {
+          type: 'MemberExemptionExpired',
+          data: { ...ref, reason: 'exemption_expired', expiresAt },
+        },
+      ];
+    }
     case 'MatchMember': {
       if (!state.present || state.pending || state.exempted || state.match) {
         refuse(`cannot match a member who is ${describeMember(state)}`, state);
@@ -495,6 +526,14 @@ function decideAction(command: MemberCommand, state: MemberState): MemberEvent[]
     default:
       return [];
   }
+}
+
+function exemptionEnd(expiresAt: string, now: string | undefined): string {
+  if (now === undefined) throw new Error('ExemptMember with expiresAt needs `now`');
+  return futureInstant(expiresAt, now, 'expiresAt', {
+    instant: oneYearAfter(now),
+    words: 'one year',
+  });
 }
 
 /**

@@ -73,8 +73,17 @@ export interface ActionFailure {
   evidence: string[];
 }
 
-export type MemberExempted = DomainEvent<'MemberExempted', MemberRef & { reason: string }>;
+/** `expiresAt` (absent: no end): when the exemption ends by itself. */
+export type MemberExempted = DomainEvent<
+  'MemberExempted',
+  MemberRef & { reason: string; expiresAt?: string }
+>;
 export type MemberUnexempted = DomainEvent<'MemberUnexempted', MemberRef>;
+/** The exemption's `expiresAt` came: back to the Unmatched tab, matchable again. */
+export type MemberExemptionExpired = DomainEvent<
+  'MemberExemptionExpired',
+  MemberRef & { reason: 'exemption_expired'; expiresAt: string }
+>;
 
 /** The saga's steps: requested → attempted (n times) → one outcome. */
 export type MemberRemovalRequested = DomainEvent<
@@ -158,6 +167,7 @@ export type MemberAccountConnectionFailed = DomainEvent<
 export type MemberActionEvent =
   | MemberExempted
   | MemberUnexempted
+  | MemberExemptionExpired
   | MemberRemovalRequested
   | MemberInviteRequested
   | MemberBusinessRoleChangeRequested
@@ -203,6 +213,7 @@ export const MEMBER_EVENT_TYPES: readonly MemberEvent['type'][] = [
   'MemberAmbiguityCleared',
   'MemberExempted',
   'MemberUnexempted',
+  'MemberExemptionExpired',
   ...MEMBER_ACTION_REQUEST_TYPES,
   'MemberActionAttempted',
   'MemberActionAttemptFailed',

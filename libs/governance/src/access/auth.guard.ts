@@ -9,13 +9,31 @@ import {
 import type { CredentialKind } from '@app/domain';
 import { AccessService, type Caller } from './access.service';
 
+interface HeaderResponse {
+  setHeader(name: string, value: string): unknown;
+}
+
 interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
   caller?: Caller;
+  /** Express's link to the response (what a GraphQL resolver reaches it by). */
+  res?: HeaderResponse;
 }
 
-interface HeaderResponse {
-  setHeader(name: string, value: string): unknown;
+/**
+ * The HTTP request behind a REST handler, or behind a GraphQL resolver (its context's `req`):
+ * one guard and one caller for both.
+ */
+function requestOf(context: ExecutionContext): AuthenticatedRequest {
+  if (context.getType<string>() === 'graphql') {
+    return context.getArgByIndex<{ req: AuthenticatedRequest }>(2).req;
+  }
+  return context.switchToHttp().getRequest<AuthenticatedRequest>();
+}
+
+function responseOf(context: ExecutionContext, request: AuthenticatedRequest): HeaderResponse {
+  if (context.getType<string>() === 'graphql' && request.res) return request.res;
+  return context.switchToHttp().getResponse<HeaderResponse>();
 }
 
 export const CORRELATION_HEADER = 'x-correlation-id';
@@ -43,11 +61,12 @@ abstract class BearerGuard implements CanActivate {
   constructor(private readonly access: AccessService) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const http = context.switchToHttp();
-    const request = http.getRequest<AuthenticatedRequest>();
+    const request = requestOf(context);
+    // A GraphQL request runs the guard once per root field: one caller, one correlation.
+    if (request.caller) return true;
     // Echoed before authentication, so that even a refused request can be traced.
     const correlationId = correlationOf(request.headers);
-    http.getResponse<HeaderResponse>().setHeader(CORRELATION_HEADER, correlationId);
+    responseOf(context, request).setHeader(CORRELATION_HEADER, correlationId);
     const token = bearer(request);
     if (!token) throw new UnauthorizedException('Authorization: Bearer <token> is required');
     const caller = await this.access.authenticate(token, this.kind);
@@ -72,7 +91,7 @@ export class ScimTokenGuard extends BearerGuard {
 /** The authenticated caller (workspace and actor) of the request. */
 export const CurrentCaller = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Caller => {
-    const caller = context.switchToHttp().getRequest<AuthenticatedRequest>().caller;
+    const caller = requestOf(context).caller;
     if (!caller) throw new UnauthorizedException('not authenticated');
     return caller;
   },

@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Body,
   Controller,
   HttpCode,
@@ -9,7 +10,9 @@ import {
   UnprocessableEntityException,
   UseGuards,
 } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { uuidParam } from '@app/infrastructure';
+import { ActionAnswerModel, ApiErrors, ApiKeyAuth, AutomationAccountModel } from '../views';
 import type { Caller } from '../access/access.service';
 import { automationAccountCard } from '../read-models/automation-accounts.projection';
 import { ApiKeyGuard, CurrentCaller } from '../access/auth.guard';
@@ -34,12 +37,23 @@ function answer(res: StatusResponse, result: ActionAnswer): ActionAnswer {
   return result;
 }
 
+/** 202 with the task that carries the action out on Pinterest, 200 when it is already done. */
+const Answers = () =>
+  applyDecorators(
+    ApiAcceptedResponse({ type: ActionAnswerModel, description: 'a task now carries it out' }),
+    ApiOkResponse({ type: ActionAnswerModel, description: 'already done' }),
+  );
+
+@ApiTags('member actions')
+@ApiKeyAuth()
 @Controller('api/integrations/:id/members/:memberId')
 @UseGuards(ApiKeyGuard)
 export class MemberActionsController {
   constructor(private readonly actions: MemberActionsService) {}
 
   @Post('match')
+  @Answers()
+  @ApiErrors(400, 404, 409, 415)
   async match(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,
@@ -51,6 +65,8 @@ export class MemberActionsController {
   }
 
   @Post('remove')
+  @Answers()
+  @ApiErrors(400, 404, 409)
   async remove(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,
@@ -62,17 +78,21 @@ export class MemberActionsController {
 
   @Post('exempt')
   @HttpCode(200)
+  @ApiOkResponse({ type: ActionAnswerModel })
+  @ApiErrors(400, 404, 409, 415)
   exempt(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,
     @Param('memberId', uuid) memberId: string,
     @Body() body: ExemptMemberDto,
   ) {
-    return this.actions.exempt(caller, id, memberId, body.reason);
+    return this.actions.exempt(caller, id, memberId, body.reason, body.expiresAt ?? undefined);
   }
 
   @Post('unexempt')
   @HttpCode(200)
+  @ApiOkResponse({ type: ActionAnswerModel })
+  @ApiErrors(400, 404, 409)
   unexempt(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,
@@ -82,6 +102,8 @@ export class MemberActionsController {
   }
 
   @Put('business-role')
+  @Answers()
+  @ApiErrors(400, 404, 409, 415)
   async businessRole(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,
@@ -93,6 +115,8 @@ export class MemberActionsController {
   }
 
   @Put('asset-permissions')
+  @Answers()
+  @ApiErrors(400, 404, 409, 415)
   async assetPermissions(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,
@@ -108,6 +132,8 @@ export class MemberActionsController {
 
   @Post('connect-account')
   @HttpCode(200)
+  @ApiOkResponse({ type: ActionAnswerModel, description: 'the member, account connected' })
+  @ApiErrors(400, 404, 409, 415, 422)
   connectAccount(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,
@@ -118,6 +144,8 @@ export class MemberActionsController {
   }
 }
 
+@ApiTags('automation accounts')
+@ApiKeyAuth()
 @Controller('api/automation-accounts')
 @UseGuards(ApiKeyGuard)
 export class AutomationAccountConnectController {
@@ -125,6 +153,8 @@ export class AutomationAccountConnectController {
 
   @Post(':id/connect')
   @HttpCode(200)
+  @ApiOkResponse({ type: AutomationAccountModel })
+  @ApiErrors(400, 404, 415, 422)
   async connect(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,

@@ -24,7 +24,6 @@ import {
   type MemberActionRequest,
   PinterestOperationFailed,
 } from '../sync/business-reader.port';
-import { healthAfter } from '../sync/check-for-updates.process';
 import { AutomationLogins } from '../sync/automation-logins';
 import { TaskRecorder } from '../sync/task-recorder';
 
@@ -151,6 +150,12 @@ export class MemberActionsProcess implements EventConsumer {
         const answer = recorded ? answerOf(recorded, taskId) : null;
         // Nothing appended: another run answered the request first; the log says how.
         if (!answer) return this.finishTask(ctx, stream, taskId);
+        await this.commands.execute(
+          integrationStream(integrationId),
+          integrationDecider,
+          { type: 'RecordActionOutcome', outcome: { result: 'completed' } },
+          ctx,
+        );
         await this.tasks.completed(ctx, taskId, {
           memberId,
           outcome: taskOutcomeOf(answer),
@@ -194,15 +199,12 @@ export class MemberActionsProcess implements EventConsumer {
           failure: recordedFailure,
         });
         await this.tasks.notCompleted(ctx, taskId, attempt, recordedFailure);
-        const health = healthAfter(failure);
-        if (health) {
-          await this.commands.execute(
-            integrationStream(integrationId),
-            integrationDecider,
-            { type: 'ChangeHealth', to: health, reason: failure.message },
-            ctx,
-          );
-        }
+        await this.commands.execute(
+          integrationStream(integrationId),
+          integrationDecider,
+          { type: 'RecordActionOutcome', outcome: { result: 'failed', failure } },
+          ctx,
+        );
         return;
       }
     }

@@ -74,8 +74,13 @@ export class MemberActionsService {
     integrationId: string,
     memberId: string,
     reason: string,
+    expiresAt?: string,
   ): Promise<ActionAnswer> {
-    return this.act(caller, integrationId, memberId, { type: 'ExemptMember', reason });
+    return this.act(caller, integrationId, memberId, {
+      type: 'ExemptMember',
+      reason,
+      ...(expiresAt !== undefined ? { expiresAt, now: new Date().toISOString() } : {}),
+    });
   }
 
   async unexempt(caller: Caller, integrationId: string, memberId: string): Promise<ActionAnswer> {

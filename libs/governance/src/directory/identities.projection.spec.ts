@@ -226,4 +226,52 @@ describe('identities projection', () => {
     });
     expect(ctx.collections.size).toBe(0);
   });
+
+  it('given a guest, then it is listed with source guest, its terms, and a candidate for its email until it ends', async () => {
+    const ref = { identityId: 'g1', workspaceId: 'w1' };
+    const ctx = await given(provisioned('s1', personal('sam', 'sam@acme.test')), {
+      type: 'GuestIdentityInvited',
+      data: {
+        ...ref,
+        kind: 'local_partner',
+        sponsorIdentityId: 's1',
+        expiresAt: '2026-03-01T00:00:00.000Z',
+        personal: { ...personal('gina@partner.test', 'gina@partner.test'), displayName: 'Gina' },
+      },
+    });
+    expect(await ctx.get<IdentityDoc>(IDENTITIES, 's1')).toMatchObject({
+      source: 'scim',
+      guest: null,
+    });
+    expect(await ctx.get<IdentityDoc>(IDENTITIES, 'g1')).toMatchObject({
+      source: 'guest',
+      externalId: null,
+      active: true,
+      guest: {
+        kind: 'local_partner',
+        sponsorIdentityId: 's1',
+        expiresAt: '2026-03-01T00:00:00.000Z',
+      },
+      deprovisionReason: null,
+      sortKey: 'gina\u0001g1',
+    });
+    expect(ctx.emails()['w1:gina@partner.test']).toEqual({
+      identityIds: ['g1'],
+      activeIdentityIds: ['g1'],
+    });
+
+    await identitiesProjection.handle(
+      recorded({ type: 'IdentityDeprovisioned', data: { ...ref, reason: 'sponsor_left' } }),
+      ctx,
+    );
+    expect(await ctx.get<IdentityDoc>(IDENTITIES, 'g1')).toMatchObject({
+      active: false,
+      deleted: false,
+      deprovisionReason: 'sponsor_left',
+    });
+    expect(ctx.emails()['w1:gina@partner.test']).toEqual({
+      identityIds: ['g1'],
+      activeIdentityIds: [],
+    });
+  });
 });

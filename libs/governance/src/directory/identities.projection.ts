@@ -1,8 +1,10 @@
 import {
+  type GuestTerms,
   IDENTITY_EVENT_TYPES,
   type IdentityEmail,
   type IdentityEvent,
   type IdentityName,
+  type IdentityPersonalData,
   normalizeEmail,
 } from '@app/domain';
 import type { RecordedEvent } from '@app/eventstore';
@@ -10,6 +12,8 @@ import type { Projection, ProjectionContext } from '@app/projections';
 import type { Document } from '@app/readmodels';
 
 export const IDENTITIES = 'identities';
+
+export type IdentitySource = 'scim' | 'guest';
 export const IDENTITY_EMAILS = 'identity_emails';
 
 /** One directory identity, as SCIM and the "Match with" search read it. */
@@ -29,6 +33,12 @@ export interface IdentityDoc extends Document {
   active: boolean;
   /** Deleted by SCIM DELETE: hidden from SCIM and the lists, kept for what refers to it. */
   deleted: boolean;
+  /** `scim`: the IdP's user; `guest`: a guest or local partner an admin invited (not in SCIM). */
+  source: IdentitySource;
+  /** A guest's sponsor, kind and end; null for the IdP's users. */
+  guest: GuestTerms | null;
+  /** Why it is inactive, as the last IdentityDeprovisioned said; null while active. */
+  deprovisionReason: string | null;
   createdAt: string;
   updatedAt: string;
   /** Revision of the identity's stream: the SCIM `meta.version`. */
@@ -93,26 +103,46 @@ function next(
   recorded: RecordedEvent,
 ): IdentityDoc | null {
   const stamp = { updatedAt: recorded.metadata.occurredAt, revision: recorded.revision };
+  const created = (
+    fields: Pick<IdentityDoc, 'id' | 'workspaceId' | 'externalId' | 'active' | 'source' | 'guest'>,
+    personal: IdentityPersonalData,
+  ): IdentityDoc =>
+    derive({
+      ...fields,
+      userName: personal.userName,
+      userNameLower: '',
+      name: personal.name,
+      displayName: personal.displayName,
+      emails: personal.emails,
+      normalizedEmails: [],
+      deleted: false,
+      deprovisionReason: fields.active ? null : 'deactivated',
+      createdAt: recorded.metadata.occurredAt,
+      searchText: '',
+      sortKey: '',
+      ...stamp,
+    });
   switch (event.type) {
     case 'IdentityProvisioned': {
       const { identityId, workspaceId, externalId, active, personal } = event.data;
-      return derive({
-        id: identityId,
-        workspaceId,
-        userName: personal.userName,
-        userNameLower: '',
-        externalId,
-        name: personal.name,
-        displayName: personal.displayName,
-        emails: personal.emails,
-        normalizedEmails: [],
-        active,
-        deleted: false,
-        createdAt: recorded.metadata.occurredAt,
-        searchText: '',
-        sortKey: '',
-        ...stamp,
-      });
+      return created(
+        { id: identityId, workspaceId, externalId, active, source: 'scim', guest: null },
+        personal,
+      );
+    }
+    case 'GuestIdentityInvited': {
+      const { identityId, workspaceId, personal, kind, sponsorIdentityId, expiresAt } = event.data;
+      return created(
+        {
+          id: identityId,
+          workspaceId,
+          externalId: null,
+          active: true,
+          source: 'guest',
+          guest: { kind, sponsorIdentityId, expiresAt },
+        },
+        personal,
+      );
     }
     case 'IdentityUpdated': {
       if (!before) return null;
@@ -130,11 +160,12 @@ function next(
         ...before,
         active: false,
         deleted: before.deleted || event.data.reason === 'deleted',
+        deprovisionReason: event.data.reason,
         ...stamp,
       };
     case 'IdentityReactivated':
       if (!before) return null;
-      return { ...before, active: true, ...stamp };
+      return { ...before, active: true, deprovisionReason: null, ...stamp };
   }
 }
 
@@ -183,13 +214,15 @@ const KNOWN: ReadonlySet<string> = new Set(IDENTITY_EVENT_TYPES);
 /** The directory as the read side sees it; both collections move in the same batch. */
 export const identitiesProjection: Projection = {
   name: 'identities',
-  version: 1,
+  version: 2,
   collections: [
     {
       name: IDENTITIES,
-      // The list (optionally active only) and its search; the SCIM filters by id and userName.
+      // The list (optionally active only) and its search; the SCIM list (its source only) and
+      // its filters by id and userName.
       indexes: [
         ['workspaceId', 'deleted', 'sortKey'],
+        ['workspaceId', 'source', 'deleted', 'sortKey'],
         ['workspaceId', 'deleted', 'active', 'sortKey'],
         ['workspaceId', 'externalId', 'deleted', 'sortKey'],
         ['workspaceId', 'userNameLower', 'deleted', 'sortKey'],

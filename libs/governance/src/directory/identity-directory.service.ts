@@ -11,6 +11,7 @@ import {
   identityEmailId,
   type IdentityDoc,
   type IdentityEmailDoc,
+  type IdentitySource,
 } from './identities.projection';
 
 export interface IdentityListQuery {
@@ -65,6 +66,24 @@ export class IdentityDirectory {
     return doc && doc.workspaceId === workspaceId ? doc : null;
   }
 
+  /** The sponsors of the guests among `docs`, by id (one lookup). */
+  async sponsorsOf(
+    workspaceId: string,
+    docs: readonly IdentityDoc[],
+  ): Promise<Map<string, IdentityDoc>> {
+    const ids = [...new Set(docs.flatMap((d) => (d.guest ? [d.guest.sponsorIdentityId] : [])))];
+    if (ids.length === 0) return new Map();
+    const found = await this.identities.getMany(ids);
+    return new Map(found.filter((d) => d.workspaceId === workspaceId).map((d) => [d.id, d]));
+  }
+
+  /** Several identities in one read (a page's matched people); unknown ids are left out. */
+  async getMany(workspaceId: string, ids: readonly string[]): Promise<IdentityDoc[]> {
+    if (ids.length === 0) return [];
+    const docs = await this.identities.getMany(ids);
+    return docs.filter((doc) => doc.workspaceId === workspaceId);
+  }
+
   /** Ids of the active identities having this email (normalised; secondary emails count). */
   async findActiveByEmail(workspaceId: string, email: string): Promise<string[]> {
     const doc = await this.readModels
@@ -97,8 +116,9 @@ export class IdentityDirectory {
     });
   }
 
-  async count(workspaceId: string): Promise<number> {
-    return this.identities.count({ workspaceId, deleted: false });
+  /** With `source`, only the identities from there (SCIM counts the IdP's users only). */
+  async count(workspaceId: string, source?: IdentitySource): Promise<number> {
+    return this.identities.count({ workspaceId, ...(source ? { source } : {}), deleted: false });
   }
 
   /**
@@ -130,12 +150,15 @@ export class IdentityDirectory {
     return { items, nextCursor: encodeCursor(items[limit - 1].sortKey) };
   }
 
-  /** Walks the workspace's identities in list order (SCIM's startIndex/count pagination). */
-  async *walk(workspaceId: string): AsyncIterable<IdentityDoc> {
+  /**
+   * Walks the workspace's identities (with `source`, only those from there) in list order:
+   * SCIM's startIndex/count pagination.
+   */
+  async *walk(workspaceId: string, source?: IdentitySource): AsyncIterable<IdentityDoc> {
     let cursor: string | undefined;
     do {
       const page = await this.identities.find({
-        where: { workspaceId, deleted: false },
+        where: { workspaceId, ...(source ? { source } : {}), deleted: false },
         sort: [{ field: 'sortKey' }],
         limit: SCAN_PAGE,
         cursor,

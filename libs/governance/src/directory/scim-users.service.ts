@@ -161,14 +161,16 @@ export class ScimUsersService {
         const doc = await this.directory.get(ws, filter.value);
         matches = doc && !doc.deleted ? [doc] : [];
       }
+      // Guests are the admins', not the IdP's: SCIM neither lists nor changes them.
+      matches = matches.filter((doc) => doc.source === 'scim');
       total = matches.length;
       page = matches.slice(startIndex - 1, startIndex - 1 + count);
     } else {
-      total = await this.directory.count(ws);
+      total = await this.directory.count(ws, 'scim');
       page = [];
       let index = 0;
       if (count > 0) {
-        for await (const doc of this.directory.walk(ws)) {
+        for await (const doc of this.directory.walk(ws, 'scim')) {
           index += 1;
           if (index < startIndex) continue;
           page.push(doc);
@@ -189,7 +191,8 @@ export class ScimUsersService {
       identityDecider,
       recorded.map((e) => ({ type: e.type, data: e.data }) as IdentityEvent),
     );
-    if (!state.attributes || state.deleted || state.workspaceId !== workspaceId) return null;
+    if (!state.attributes || state.deleted || state.guest || state.workspaceId !== workspaceId)
+      return null;
     return {
       id,
       attributes: state.attributes,
@@ -229,8 +232,9 @@ export class ScimUsersService {
     if (!(await this.directory.catchUp())) {
       throw new ServiceUnavailableException('the directory is catching up; try again in a moment');
     }
+    // A guest holding the same userName does not block the IdP: the person may have been hired.
     const holders = await this.directory.findByUserName(workspaceId, userName);
-    if (holders.some((h) => h.id !== self)) {
+    if (holders.some((h) => h.id !== self && h.source === 'scim')) {
       throw new Conflict(`userName "${userName}" is already taken in this workspace`, {
         scimType: 'uniqueness',
         attribute: 'userName',

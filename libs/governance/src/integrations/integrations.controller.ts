@@ -9,22 +9,49 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { uuidParam } from '@app/infrastructure';
+import {
+  ApiErrors,
+  ApiKeyAuth,
+  AuthorizationDoneModel,
+  AuthorizationStartModel,
+  AutomationAccountListModel,
+  AutomationTaskModel,
+  AutomationTaskPageModel,
+  IntegrationListModel,
+  IntegrationModel,
+  MemberModel,
+  MembersPageModel,
+  TaskIdModel,
+  TaskEventsPageModel,
+} from '../views';
 import type { Caller } from '../access/access.service';
 import { ApiKeyGuard, CurrentCaller } from '../access/auth.guard';
 import { automationAccountCard } from '../read-models/automation-accounts.projection';
+import { TaskEventsQuery } from '../replay/task-events.query';
 import {
   CheckForUpdatesDto,
   ConnectIntegrationDto,
   ListMembersQuery,
   ListTasksQuery,
   OAuthCallbackQuery,
+  PageQuery,
 } from './integration.dto';
 import { IntegrationsService } from './integrations.service';
 import { MembersQuery } from './members.query';
 
 const uuid = uuidParam;
 
+@ApiTags('integrations')
+@ApiKeyAuth()
 @Controller('api/integrations')
 @UseGuards(ApiKeyGuard)
 export class IntegrationsController {
@@ -34,22 +61,29 @@ export class IntegrationsController {
   ) {}
 
   @Post()
+  @ApiCreatedResponse({ type: IntegrationModel, description: 'the app card' })
+  @ApiErrors(400, 409, 415)
   connect(@CurrentCaller() caller: Caller, @Body() body: ConnectIntegrationDto) {
     return this.integrations.connect(caller, body);
   }
 
   @Get()
+  @ApiOkResponse({ type: IntegrationListModel })
   async list(@CurrentCaller() caller: Caller) {
     return { items: await this.integrations.list(caller) };
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: IntegrationModel })
+  @ApiErrors(400, 404)
   get(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string) {
     return this.integrations.get(caller, id);
   }
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'disconnected (the history stays)' })
+  @ApiErrors(400, 404, 409)
   async disconnect(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string): Promise<void> {
     await this.integrations.disconnect(caller, id);
   }
@@ -57,12 +91,17 @@ export class IntegrationsController {
   /** Begins the OAuth authorization-code flow of an API integration. */
   @Post(':id/oauth/start')
   @HttpCode(200)
+  @ApiOkResponse({ type: AuthorizationStartModel })
+  @ApiErrors(400, 404, 409)
   startAuthorization(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string) {
     return this.integrations.startAuthorization(caller, id);
   }
 
   @Post(':id/check-for-updates')
   @HttpCode(202)
+  @ApiBody({ type: CheckForUpdatesDto, required: false })
+  @ApiAcceptedResponse({ type: TaskIdModel, description: 'the queued (or running) check' })
+  @ApiErrors(400, 404, 409, 415)
   async checkForUpdates(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,
@@ -75,6 +114,8 @@ export class IntegrationsController {
   }
 
   @Get(':id/members')
+  @ApiOkResponse({ type: MembersPageModel })
+  @ApiErrors(400, 404)
   async members(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,
@@ -85,6 +126,8 @@ export class IntegrationsController {
   }
 
   @Get(':id/members/:memberId')
+  @ApiOkResponse({ type: MemberModel })
+  @ApiErrors(400, 404)
   async member(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,
@@ -95,31 +138,55 @@ export class IntegrationsController {
   }
 }
 
+@ApiTags('automation accounts')
+@ApiKeyAuth()
 @Controller('api/automation-accounts')
 @UseGuards(ApiKeyGuard)
 export class AutomationAccountsController {
   constructor(private readonly integrations: IntegrationsService) {}
 
   @Get()
+  @ApiOkResponse({ type: AutomationAccountListModel })
   async list(@CurrentCaller() caller: Caller) {
     const items = await this.integrations.accounts(caller);
     return { items: items.map(automationAccountCard) };
   }
 }
 
+@ApiTags('automation tasks')
+@ApiKeyAuth()
 @Controller('api/automation-tasks')
 @UseGuards(ApiKeyGuard)
 export class AutomationTasksController {
-  constructor(private readonly integrations: IntegrationsService) {}
+  constructor(
+    private readonly integrations: IntegrationsService,
+    private readonly taskEvents: TaskEventsQuery,
+  ) {}
 
   @Get()
+  @ApiOkResponse({ type: AutomationTaskPageModel })
+  @ApiErrors(400)
   list(@CurrentCaller() caller: Caller, @Query() query: ListTasksQuery) {
     return this.integrations.tasksOf(caller, query);
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: AutomationTaskModel })
+  @ApiErrors(400, 404)
   get(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string) {
     return this.integrations.task(caller, id);
+  }
+
+  /** The events carrying the task's id and the events they caused, oldest first. */
+  @Get(':id/events')
+  @ApiOkResponse({ type: TaskEventsPageModel })
+  @ApiErrors(400, 404)
+  events(
+    @CurrentCaller() caller: Caller,
+    @Param('id', uuid) id: string,
+    @Query() query: PageQuery,
+  ) {
+    return this.taskEvents.page(caller, id, query);
   }
 }
 
@@ -127,11 +194,14 @@ export class AutomationTasksController {
  * Where Pinterest sends the user back after the consent page. Outside /api and its API key:
  * the single-use `state`, bound to the workspace and integration, is the authentication.
  */
+@ApiTags('integrations')
 @Controller('oauth/pinterest')
 export class OAuthCallbackController {
   constructor(private readonly integrations: IntegrationsService) {}
 
   @Get('callback')
+  @ApiOkResponse({ type: AuthorizationDoneModel, description: 'the app is authorized' })
+  @ApiErrors(400)
   callback(@Query() query: OAuthCallbackQuery) {
     return this.integrations.completeAuthorization(query);
   }

@@ -327,7 +327,19 @@ export class IntegrationsService {
     const page = await this.readModels
       .collection<IntegrationDoc>(INTEGRATIONS)
       .find({ where: { workspaceId: caller.workspaceId, connected: true }, limit: 1000 });
-    return Promise.all(page.items.map((doc) => this.card(doc)));
+    return this.cards(page.items);
+  }
+
+  /**
+   * The cards of these integrations that the caller's workspace holds, in one read of the
+   * integrations and one of their counts; unknown, foreign or disconnected ids are left out.
+   */
+  async getMany(caller: Caller, integrationIds: readonly string[]): Promise<IntegrationCard[]> {
+    if (integrationIds.length === 0) return [];
+    const docs = await this.readModels
+      .collection<IntegrationDoc>(INTEGRATIONS)
+      .getMany(integrationIds);
+    return this.cards(docs.filter((d) => d.workspaceId === caller.workspaceId && d.connected));
   }
 
   async get(caller: Caller, integrationId: string): Promise<IntegrationCard> {
@@ -358,16 +370,32 @@ export class IntegrationsService {
     await this.integration(caller, integrationId);
     const stream = integrationStream(integrationId);
     const { state } = await this.commands.load(stream, integrationDecider);
-    if (state.activeCheckTaskId) return { taskId: state.activeCheckTaskId, created: false };
+    const command = {
+      type: 'CheckForUpdates' as const,
+      taskId: randomUUID(),
+      trigger,
+      confirmDepartures: options.confirmDepartures,
+    };
+    if (state.activeCheckTaskId) {
+      // Asked before a task is queued, so that a refused confirmation appends nothing.
+      integrationDecider.decide(command, state);
+      return { taskId: state.activeCheckTaskId, created: false };
+    }
     const ctx = ctxOf(caller);
-    const taskId = randomUUID();
+    const { taskId } = command;
     await this.tasks.queued(ctx, { taskId, integrationId, kind: 'syncing_users', trigger });
-    const result = await this.commands.execute(
-      stream,
-      integrationDecider,
-      { type: 'CheckForUpdates', taskId, trigger, confirmDepartures: options.confirmDepartures },
-      ctx,
-    );
+    let result;
+    try {
+      result = await this.commands.execute(stream, integrationDecider, command, ctx);
+    } catch (error) {
+      // A check began meanwhile and the confirmation was refused: this task never runs.
+      await this.tasks.notCompleted(ctx, taskId, 0, {
+        kind: 'superseded',
+        message: error instanceof Error ? error.message : String(error),
+        evidence: [],
+      });
+      throw error;
+    }
     if (result.appended === 0) {
       // Another request won the race: this task never runs, and says why.
       await this.tasks.notCompleted(ctx, taskId, 0, {
@@ -439,7 +467,22 @@ export class IntegrationsService {
   }
 
   private async card(doc: IntegrationDoc): Promise<IntegrationCard> {
-    const memberCounts = await this.members.counts(doc.id);
+    return this.cardOf(doc, await this.members.counts(doc.id));
+  }
+
+  private async cards(docs: readonly IntegrationDoc[]): Promise<IntegrationCard[]> {
+    const counts = await this.members.countsOf(docs.map((d) => d.id));
+    return docs.map((doc) => this.cardOf(doc, counts.get(doc.id) ?? this.noMembers()));
+  }
+
+  private noMembers(): IntegrationCard['memberCounts'] {
+    return { unmatched: 0, onboarded: 0, exempted: 0 };
+  }
+
+  private cardOf(
+    doc: IntegrationDoc,
+    memberCounts: IntegrationCard['memberCounts'],
+  ): IntegrationCard {
     return {
       id: doc.id,
       label: doc.label,

@@ -91,6 +91,32 @@ export class MembersQuery {
     };
   }
 
+  /** The counts of several integrations in one read (the app cards). */
+  async countsOf(
+    integrationIds: readonly string[],
+  ): Promise<ReadonlyMap<string, MembersPage['counts']>> {
+    const docs =
+      integrationIds.length === 0
+        ? []
+        : await this.readModels
+            .collection<MemberTabCountsDoc>(MEMBER_TAB_COUNTS)
+            .getMany(integrationIds);
+    const found = new Map(docs.map((d) => [d.id, d]));
+    return new Map(
+      integrationIds.map((id) => {
+        const doc = found.get(id);
+        return [
+          id,
+          {
+            unmatched: doc?.unmatched ?? 0,
+            onboarded: doc?.onboarded ?? 0,
+            exempted: doc?.exempted ?? 0,
+          },
+        ];
+      }),
+    );
+  }
+
   async one(integrationId: string, memberId: string): Promise<MemberView> {
     const doc = await this.readModels.collection<MemberDoc>(MEMBERS).get(memberId);
     if (!doc || doc.integrationId !== integrationId)

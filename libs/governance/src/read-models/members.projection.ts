@@ -28,7 +28,8 @@ export interface MemberDoc extends Document {
     actor: string;
   } | null;
   ambiguity: { candidates: string[]; rule: string; since: string } | null;
-  exemption: { reason: string; actor: string; at: string } | null;
+  /** `expiresAt`: when it ends by itself (back to Unmatched); null: it does not. */
+  exemption: { reason: string; actor: string; at: string; expiresAt: string | null } | null;
   /** The action the service is carrying out on Pinterest for this member, if any. */
   pendingAction: { kind: string; taskId: string; requestedAt: string; actor: string } | null;
   invite: { email: string; status: string; taskId: string | null } | null;
@@ -143,7 +144,7 @@ const PENDING_KIND: Record<string, string> = {
 /** The Unmatched / Onboarded / Exempted tabs: one document per member. */
 export const membersProjection: Projection = {
   name: 'members',
-  version: 3,
+  version: 4,
   collections: [
     {
       name: MEMBERS,
@@ -263,10 +264,16 @@ export const membersProjection: Projection = {
         if (current)
           next = {
             ...current,
-            exemption: { reason: event.data.reason, actor: recorded.metadata.actor, at },
+            exemption: {
+              reason: event.data.reason,
+              actor: recorded.metadata.actor,
+              at,
+              expiresAt: event.data.expiresAt ?? null,
+            },
           };
         break;
       case 'MemberUnexempted':
+      case 'MemberExemptionExpired':
         if (current) next = { ...current, exemption: null };
         break;
       case 'MemberRemovalRequested':

@@ -8,33 +8,22 @@ import {
   type CheckForUpdatesRequested,
   type CheckOutcome,
   deterministicId,
-  healthOfFailure,
   integrationDecider,
-  type IntegrationHealth,
   integrationStream,
   type ObservedBusiness,
+  type SnapshotRef,
   type TaskFailure,
 } from '@app/domain';
 import { EventStore, type RecordedEvent } from '@app/eventstore';
 import { CommandExecutor, type CommandContext, toDomainEvent } from '@app/infrastructure';
 import type { EventConsumer } from '@app/projections';
 import { AutomationLogins } from './automation-logins';
-import {
-  BUSINESS_READER,
-  type BusinessReader,
-  channelOf,
-  failureOf,
-  type PinterestFailure,
-} from './business-reader.port';
+import { BUSINESS_READER, type BusinessReader, channelOf, failureOf } from './business-reader.port';
 import { type ImportOutcome, SnapshotImporter } from './snapshot-importer';
+import { SNAPSHOT_STORE, type SnapshotStore } from './snapshot-store';
 import { TaskRecorder } from './task-recorder';
 
 export const CHECK_MAX_ATTEMPTS = 3;
-
-/** What a failure says about the integration's health card (the rule: healthOfFailure). */
-export function healthAfter(failure: PinterestFailure): IntegrationHealth | null {
-  return healthOfFailure(failure);
-}
 
 export interface CheckRetryPolicy {
   maxAttempts: number;
@@ -67,6 +56,7 @@ export class CheckForUpdatesProcess implements EventConsumer {
     @Inject(BUSINESS_READER) private readonly reader: BusinessReader,
     @Inject(CHECK_RETRY_POLICY) private readonly retry: CheckRetryPolicy,
     private readonly env: Environment,
+    @Inject(SNAPSHOT_STORE) private readonly snapshots: SnapshotStore,
   ) {}
 
   async handle(recorded: RecordedEvent): Promise<void> {
@@ -104,6 +94,9 @@ export class CheckForUpdatesProcess implements EventConsumer {
       let channel: 'browser' | 'api' = integration.connector;
       let imported: ImportOutcome;
       let snapshot: ObservedBusiness;
+      // What this attempt read, once kept: the outcome or retry of the attempt names it, so
+      // that the import can be replayed (`cli replay`) from exactly what was seen.
+      let kept: SnapshotRef | undefined;
       try {
         const login = await this.logins.forIntegration(ctx.workspaceId, integration);
         channel = channelOf(login);
@@ -114,6 +107,8 @@ export class CheckForUpdatesProcess implements EventConsumer {
           lastProgressAt = Date.now();
           void this.tasks.progressed(ctx, taskId, done, total).catch(() => undefined);
         });
+        // Kept before anything the import appends, so that no event names a missing file.
+        kept = await this.snapshots.keep(snapshot);
         imported = await this.importer.import(
           snapshot,
           {
@@ -143,6 +138,7 @@ export class CheckForUpdatesProcess implements EventConsumer {
             attempt,
             taskFailure,
             new Date(Date.now() + delay),
+            kept,
           );
           await new Promise((r) => setTimeout(r, delay));
           continue;
@@ -150,7 +146,7 @@ export class CheckForUpdatesProcess implements EventConsumer {
         this.logger.warn(
           `task ${taskId}: not completed after ${attempt} attempt(s) (${failure.kind})`,
         );
-        await this.tasks.notCompleted(ctx, taskId, attempt, taskFailure);
+        await this.tasks.notCompleted(ctx, taskId, attempt, taskFailure, kept);
         if (
           browserAccount &&
           (failure.kind === 'invalid_credentials' || failure.kind === 'challenge_required')
@@ -175,16 +171,21 @@ export class CheckForUpdatesProcess implements EventConsumer {
           details: departures.details,
         };
         this.logger.warn(`task ${taskId}: not completed (${failure.kind}): ${failure.message}`);
-        await this.tasks.notCompleted(ctx, taskId, attempt, failure);
+        await this.tasks.notCompleted(ctx, taskId, attempt, failure, kept);
         return this.finish(ctx, integrationId, taskId, { result: 'not_completed', failure });
       }
-      await this.tasks.completed(ctx, taskId, {
-        ...summary,
-        channel,
-        // Who let this check record departures past the safeguard: the request's actor.
-        ...(confirmDepartures && { departuresConfirmedBy: ctx.actor }),
-        ...(departures.safeguardOverridden && { safeguardOverridden: true }),
-      });
+      await this.tasks.completed(
+        ctx,
+        taskId,
+        {
+          ...summary,
+          channel,
+          // Who let this check record departures past the safeguard: the request's actor.
+          ...(confirmDepartures && { departuresConfirmedBy: ctx.actor }),
+          ...(departures.safeguardOverridden && { safeguardOverridden: true }),
+        },
+        kept,
+      );
       return this.finish(ctx, integrationId, taskId, { result: 'completed' });
     }
   }

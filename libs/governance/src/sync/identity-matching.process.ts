@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { deterministicId, memberDecider, memberStream, normalizeEmail } from '@app/domain';
+import {
+  deterministicId,
+  IDENTITY_EVENT_TYPES,
+  memberDecider,
+  memberStream,
+  normalizeEmail,
+} from '@app/domain';
 import type { RecordedEvent } from '@app/eventstore';
 import { CommandExecutor, READ_MODEL_STORE } from '@app/infrastructure';
 import { type EventConsumer, ProjectionRunner } from '@app/projections';
@@ -10,13 +16,15 @@ import { IdentityCandidates } from './identity-candidates';
 import { MATCH_RULE_EMAIL } from './snapshot-importer';
 
 /**
- * When the directory provisions, updates or deprovisions an identity, unmatched members with
- * one of its emails are matched again — without waiting for the next check.
+ * When the directory provisions, updates or deprovisions an identity (or an admin invites a
+ * guest), unmatched members with one of its emails are matched again — without waiting for
+ * the next check. A member whose exemption expired is matched the same way, as it returns to
+ * the Unmatched tab.
  */
 @Injectable()
 export class IdentityMatchingProcess implements EventConsumer {
   readonly name = 'identity-matching';
-  readonly filter = { categories: ['identity'] };
+  readonly filter = { eventTypes: [...IDENTITY_EVENT_TYPES, 'MemberExemptionExpired'] };
 
   constructor(
     private readonly commands: CommandExecutor,
@@ -28,11 +36,14 @@ export class IdentityMatchingProcess implements EventConsumer {
   async handle(event: RecordedEvent): Promise<void> {
     // The email index must include this very change before candidates are looked up.
     await this.projections.waitFor(event.position, 60_000);
+    if (event.type === 'MemberExemptionExpired') return this.matchReturned(event);
     const identityId = event.stream.slice('identity-'.length);
     const identity = await this.readModels.collection<IdentityDoc>(IDENTITIES).get(identityId);
     const emails = [...new Set((identity?.normalizedEmails ?? []).map(normalizeEmail))];
     const workspaceId = event.metadata.workspaceId;
     if (emails.length === 0) return;
+    // A guest is the admins' doing, not the IdP's.
+    const actor = identity?.source === 'guest' ? 'system' : 'scim';
     const byEmail = await this.candidates.forEmails(workspaceId, emails);
     const members = this.readModels.collection<MemberDoc>(MEMBERS);
     for (const email of emails) {
@@ -50,7 +61,7 @@ export class IdentityMatchingProcess implements EventConsumer {
             { type: 'AutoMatch', candidates: byEmail.get(email) ?? [], rule: MATCH_RULE_EMAIL },
             {
               workspaceId,
-              actor: 'scim',
+              actor,
               correlationId: event.metadata.correlationId,
               causationId: event.id,
             },
@@ -60,5 +71,26 @@ export class IdentityMatchingProcess implements EventConsumer {
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
     }
+  }
+
+  /** The member's email as its stream holds it, against the active identities now. */
+  private async matchReturned(event: RecordedEvent): Promise<void> {
+    const stream = event.stream;
+    const { state } = await this.commands.load(stream, memberDecider);
+    if (!state.email) return;
+    const email = normalizeEmail(state.email);
+    const byEmail = await this.candidates.forEmails(event.metadata.workspaceId, [email]);
+    await this.commands.execute(
+      stream,
+      memberDecider,
+      { type: 'AutoMatch', candidates: byEmail.get(email) ?? [], rule: MATCH_RULE_EMAIL },
+      {
+        workspaceId: event.metadata.workspaceId,
+        actor: 'system',
+        correlationId: event.metadata.correlationId,
+        causationId: event.id,
+      },
+      { eventId: (_e, i, revision) => deterministicId(stream, revision, i) },
+    );
   }
 }

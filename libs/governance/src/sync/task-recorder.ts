@@ -4,6 +4,7 @@ import {
   automationTaskDecider,
   automationTaskStream,
   deterministicId,
+  type SnapshotRef,
   type TaskFailure,
   type TaskKind,
   type TaskTrigger,
@@ -67,6 +68,7 @@ export class TaskRecorder {
     attempt: number,
     failure: TaskFailure,
     retryAt: Date,
+    snapshot?: SnapshotRef,
   ): Promise<void> {
     return this.record(ctx, taskId, `retrying:${attempt}`, {
       type: 'RecordRetry',
@@ -74,11 +76,23 @@ export class TaskRecorder {
       attempt,
       failure,
       retryAt: retryAt.toISOString(),
+      snapshot,
     });
   }
 
-  completed(ctx: CommandContext, taskId: string, summary: Record<string, unknown>): Promise<void> {
-    return this.record(ctx, taskId, 'finished', { type: 'CompleteTask', taskId, summary });
+  /** `snapshot`: what a check read and imported (kept in the SnapshotStore). */
+  completed(
+    ctx: CommandContext,
+    taskId: string,
+    summary: Record<string, unknown>,
+    snapshot?: SnapshotRef,
+  ): Promise<void> {
+    return this.record(ctx, taskId, 'finished', {
+      type: 'CompleteTask',
+      taskId,
+      summary,
+      snapshot,
+    });
   }
 
   notCompleted(
@@ -86,12 +100,14 @@ export class TaskRecorder {
     taskId: string,
     attempts: number,
     failure: TaskFailure,
+    snapshot?: SnapshotRef,
   ): Promise<void> {
     return this.record(ctx, taskId, 'finished', {
       type: 'MarkNotCompleted',
       taskId,
       attempts,
       failure,
+      snapshot,
     });
   }
 

@@ -1,0 +1,92 @@
+import { ArgsType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { AutomationTaskModel, MemberModel } from '../views';
+import { MemberTabArg, TaskStatusArg } from './graphql.enums';
+
+/**
+ * GraphQL's arguments and connections. The mutations' inputs are REST's DTOs themselves
+ * (actions/member-actions.dto.ts), so that the same class-validator rules and messages check
+ * both: the app's global validation pipe runs on resolvers' arguments as on controllers'
+ * bodies.
+ */
+const trim = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
+
+/** The members' and tasks' pages: `first` 1–500 (default 50), `after` a previous endCursor. */
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { defaultValue: 50, description: '1-500' })
+  @IsInt({ message: 'first must be an integer from 1 to 500' })
+  @Min(1, { message: 'first must be an integer from 1 to 500' })
+  @Max(500, { message: 'first must be an integer from 1 to 500' })
+  first = 50;
+
+  @Field(() => String, { nullable: true, description: 'the endCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  after?: string | null;
+}
+
+@ArgsType()
+export class MembersArgs extends PageArgs {
+  @Field(() => MemberTabArg, { defaultValue: MemberTabArg.UNMATCHED })
+  @IsIn(Object.values(MemberTabArg))
+  tab: MemberTabArg = MemberTabArg.UNMATCHED;
+
+  @Field(() => String, { nullable: true, description: 'name or email, case and accents aside' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  search?: string | null;
+}
+
+@ArgsType()
+export class TasksArgs extends PageArgs {
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsUUID('all', { message: 'integrationId must be an integration id' })
+  integrationId?: string | null;
+
+  @Field(() => TaskStatusArg, { nullable: true })
+  @IsOptional()
+  @IsIn(Object.values(TaskStatusArg))
+  status?: TaskStatusArg | null;
+}
+
+@ArgsType()
+export class IntegrationTasksArgs extends PageArgs {
+  @Field(() => TaskStatusArg, { nullable: true })
+  @IsOptional()
+  @IsIn(Object.values(TaskStatusArg))
+  status?: TaskStatusArg | null;
+}
+
+@ObjectType('PageInfo')
+export class PageInfo {
+  @Field(() => String, { nullable: true }) endCursor!: string | null;
+  @Field(() => Boolean) hasNextPage!: boolean;
+}
+
+@ObjectType('MemberConnection')
+export class MemberConnection {
+  @Field(() => [MemberModel]) nodes!: MemberModel[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int, {
+    description: "members in the tab (the number on the tab; `search` doesn't narrow it)",
+  })
+  totalCount!: number;
+}
+
+@ObjectType('AutomationTaskConnection')
+export class AutomationTaskConnection {
+  @Field(() => [AutomationTaskModel]) nodes!: AutomationTaskModel[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+}
+
+@ObjectType('CheckForUpdatesResult')
+export class CheckForUpdatesResult {
+  @Field(() => ID) taskId!: string;
+}

@@ -1,0 +1,3 @@
+export * from './graphql-api.module';
+export * from './limits';
+export * from './batch-loader';
