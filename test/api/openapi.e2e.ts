@@ -119,8 +119,12 @@ describe('the OpenAPI document and Swagger UI', () => {
     expect(connect.requestBody?.content['application/json'].schema.$ref).toBe(
       '#/components/schemas/ConnectIntegrationDto',
     );
+    // loginMethod and automationAccount are required with the browser connector only
     expect(doc.components.schemas.ConnectIntegrationDto.required).toEqual(
-      expect.arrayContaining(['label', 'businessId', 'loginMethod', 'automationAccount']),
+      expect.arrayContaining(['label', 'businessId']),
+    );
+    expect(Object.keys(doc.components.schemas.ConnectIntegrationDto.properties ?? {})).toEqual(
+      expect.arrayContaining(['connector', 'loginMethod', 'automationAccount', 'oauth']),
     );
     const exempt = doc.paths['/api/integrations/{id}/members/{memberId}/exempt'].post;
     expect(exempt.requestBody?.content['application/json'].schema.$ref).toBe(

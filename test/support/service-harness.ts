@@ -47,6 +47,8 @@ export async function startService(
     DATA_DIR: dataDir,
     PORT: '0',
     PINTEREST_BASE_URL: simulator.url,
+    // The same simulator answers the REST API (the API connector).
+    PINTEREST_API_BASE_URL: `${simulator.url}/v5`,
     ADMIN_API_KEY: ADMIN_KEY,
     SCIM_TOKEN,
     EVENTSTORE_URL: '',

@@ -55,11 +55,13 @@ class PinterestShutdown implements OnApplicationShutdown {
     },
     {
       provide: BUSINESS_READER,
-      inject: [Environment, PINTEREST_BASE_URL],
-      useFactory: (env: Environment, baseUrl: string) => {
+      inject: [Environment, PINTEREST_BASE_URL, SIMULATOR],
+      useFactory: (env: Environment, baseUrl: string, simulator: RunningSimulator | null) => {
         const logger = new Logger('PinterestGateway');
         return new PinterestBusinessReader({
           baseUrl,
+          // The embedded simulator speaks the REST API too; against Pinterest, its default.
+          apiBaseUrl: env.PINTEREST_API_BASE_URL ?? (simulator ? `${simulator.url}/v5` : undefined),
           dataDir: env.DATA_DIR,
           concurrency: env.RPA_CONCURRENCY,
           executablePath: env.PLAYWRIGHT_CHROMIUM_PATH,

@@ -163,6 +163,24 @@ export class Environment {
   @Matches(/^https?:\/\/.+/, { message: 'PINTEREST_BASE_URL must be an http(s) URL' })
   PINTEREST_BASE_URL?: string;
 
+  /**
+   * Pinterest's REST API (the API connector). Unset: https://api.pinterest.com/v5 when
+   * PINTEREST_BASE_URL is set, else the embedded simulator's /v5.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/.+/, { message: 'PINTEREST_API_BASE_URL must be an http(s) URL' })
+  PINTEREST_API_BASE_URL?: string;
+
+  /**
+   * The address users reach this service at, e.g. https://governance.example.com: Pinterest
+   * sends the app's authorization back to `<PUBLIC_BASE_URL>/oauth/pinterest/callback`.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_BASE_URL must be an http(s) URL' })
+  PUBLIC_BASE_URL?: string;
+
   @Transform(toInt)
   @IsInt()
   @Min(0)

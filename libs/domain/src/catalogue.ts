@@ -59,7 +59,22 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     category: 'integration',
     version: 1,
     personal: false,
-    description: 'A Pinterest business was connected with an automation account.',
+    description:
+      'A Pinterest business was connected: connector browser (automation account) or api (OAuth app, secrets by vault reference).',
+  },
+  IntegrationAuthorizationStarted: {
+    category: 'integration',
+    version: 1,
+    personal: false,
+    description:
+      'An OAuth authorization-code flow began for an API integration (a hash of its state, its expiry).',
+  },
+  IntegrationAuthorized: {
+    category: 'integration',
+    version: 1,
+    personal: false,
+    description:
+      "The app's authorization as the API granted it: scopes, missing scopes, token expiry; the new refresh token by vault reference only.",
   },
   IntegrationDisconnected: {
     category: 'integration',

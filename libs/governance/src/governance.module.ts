@@ -47,11 +47,16 @@ import {
   notificationProviders,
 } from './notifications/notifications.providers';
 import { AutomationLogins } from './sync/automation-logins';
-import { BUSINESS_ACTIONS, BUSINESS_READER } from './sync/business-reader.port';
+import {
+  BUSINESS_ACTIONS,
+  BUSINESS_READER,
+  PINTEREST_AUTHORIZER,
+} from './sync/business-reader.port';
 import {
   AutomationAccountsController,
   AutomationTasksController,
   IntegrationsController,
+  OAuthCallbackController,
 } from './integrations/integrations.controller';
 import { IntegrationsService } from './integrations/integrations.service';
 import { TaskEventsQuery } from './replay/task-events.query';
@@ -163,6 +168,7 @@ export class GovernanceModule {
         ...notificationControllers,
         AuditController,
         ExportsController,
+        OAuthCallbackController,
       ],
       providers: [
         { provide: RUN_WORKERS, useValue: options.runWorkers },
@@ -178,6 +184,7 @@ export class GovernanceModule {
         },
         // One Pinterest client answers both ports unless the app provides its own.
         { provide: BUSINESS_ACTIONS, useExisting: BUSINESS_READER },
+        { provide: PINTEREST_AUTHORIZER, useExisting: BUSINESS_READER },
         MemberActionsService,
         MemberActionsProcess,
         AutomationLogins,

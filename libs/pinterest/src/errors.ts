@@ -149,3 +149,20 @@ export class InvalidRequest extends PinterestError {
   override readonly name = 'InvalidRequest';
   readonly code = 'INVALID_REQUEST';
 }
+
+/**
+ * The API refused the app's authorization: the refresh token was revoked or is unknown, or
+ * the token lacks a scope the call needs. Nothing passes by retrying; someone must authorize
+ * the app again, or grant the scope.
+ */
+export class AuthorizationFailed extends PinterestError {
+  override readonly name = 'AuthorizationFailed';
+  readonly code = 'AUTHORIZATION';
+  constructor(
+    message: string,
+    /** The scope the token lacks, when that is why. */
+    readonly missingScope?: string,
+  ) {
+    super(message);
+  }
+}

@@ -5,3 +5,4 @@ export * from './errors';
 export * from './gateway.port';
 export { Semaphore } from './semaphore';
 export * from './playwright';
+export * from './api';

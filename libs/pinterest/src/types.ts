@@ -16,6 +16,11 @@ export const ASSET_PERMISSIONS = [
   'AUDIENCE_MANAGER',
   'CATALOGS_MANAGER',
   'PROFILE_PUBLISHER',
+  // The rest of the API's vocabulary (its Permissions enum). OWNER is not a grant: it names
+  // the business that owns an asset (the assets list's filter), so no adapter reads or sets it.
+  'FINANCE_EDIT',
+  'FINANCE_VIEW',
+  'CATALOGS_VIEWER',
 ] as const;
 export type AssetPermission = (typeof ASSET_PERMISSIONS)[number];
 
@@ -27,9 +32,11 @@ export const PERMISSIONS_BY_ASSET_TYPE: Readonly<Record<AssetType, readonly Asse
     'FINANCE_MANAGER',
     'AUDIENCE_MANAGER',
     'CATALOGS_MANAGER',
+    'FINANCE_EDIT',
+    'FINANCE_VIEW',
   ],
   PROFILE: ['PROFILE_PUBLISHER'],
-  CATALOG: ['CATALOGS_MANAGER'],
+  CATALOG: ['CATALOGS_MANAGER', 'CATALOGS_VIEWER'],
 };
 
 export const INVITE_STATUSES = ['PENDING', 'ACCEPTED', 'DECLINED', 'CANCELLED', 'EXPIRED'] as const;

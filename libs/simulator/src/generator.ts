@@ -1,5 +1,5 @@
 import {
-  PERMISSIONS_BY_ASSET_TYPE,
+  GENERATED_PERMISSIONS_BY_ASSET_TYPE,
   type AssetFixture,
   type BusinessFixture,
   type GenerateRequest,
@@ -159,7 +159,7 @@ export function generateBusiness(req: GenerateRequest): BusinessFixture {
       grants.push({
         memberId: m.id,
         assetId: asset.id,
-        permissions: pickPermissions(random, PERMISSIONS_BY_ASSET_TYPE[asset.type]),
+        permissions: pickPermissions(random, GENERATED_PERMISSIONS_BY_ASSET_TYPE[asset.type]),
       });
     }
   }
@@ -178,7 +178,10 @@ export function generateBusiness(req: GenerateRequest): BusinessFixture {
         .sort((a, b) => a - b)
         .map((index) => ({
           assetId: assets[index]!.id,
-          permissions: pickPermissions(random, PERMISSIONS_BY_ASSET_TYPE[assets[index]!.type]),
+          permissions: pickPermissions(
+            random,
+            GENERATED_PERMISSIONS_BY_ASSET_TYPE[assets[index]!.type],
+          ),
         })),
       ...(visible && {
         members: Array.from({ length: people }, (_, k) => ({

@@ -1,6 +1,9 @@
 export * from './types';
 export { InvalidFixture, validateFixture } from './fixture-validation';
 export { SimulatorState, Business, ChangeRefused } from './state';
+export type { Actor } from './state';
+export { OAuthServer, BIZ_ACCESS_READ, BIZ_ACCESS_WRITE } from './api/oauth';
+export type { OAuthApp, TokenAnswer } from './api/oauth';
 export type {
   Member,
   Invite,

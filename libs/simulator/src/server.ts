@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { BusinessAccessApi } from './api/business-access-api';
+import { consentPage } from './api/consent-page';
+import { OAuthRefused, OAuthServer } from './api/oauth';
 import { Auth, type Session } from './auth';
 import { InvalidFixture } from './fixture-validation';
 import { generateBusiness } from './generator';
@@ -110,6 +113,8 @@ const defaultFaults = (latencyMs: number): Faults => ({
   challengeNextLogin: false,
   rateLimitNextLogin: false,
   hideRows: 0,
+  rateLimitApi: 0,
+  failNextApi: 0,
 });
 
 interface Request {
@@ -125,6 +130,9 @@ interface Request {
 export class SimulatorApp {
   readonly state = new SimulatorState();
   readonly auth: Auth;
+  /** Registered apps and their tokens: Pinterest's side of OAuth, kept across resets. */
+  readonly oauth = new OAuthServer(() => Date.now());
+  private readonly api = new BusinessAccessApi(this.state, this.oauth);
   faults: Faults;
 
   constructor(private readonly options: SimulatorOptions = {}) {
@@ -143,6 +151,14 @@ export class SimulatorApp {
     try {
       if (url.pathname.startsWith('/__sim/')) {
         await this.control(r);
+        return;
+      }
+      if (url.pathname.startsWith('/v5/')) {
+        await this.restApi(r);
+        return;
+      }
+      if (url.pathname === '/oauth' || url.pathname === '/oauth/') {
+        await this.consent(r);
         return;
       }
       if (url.pathname === '/favicon.ico') {
@@ -258,7 +274,16 @@ export class SimulatorApp {
       case 'POST /__sim/faults': {
         const input = parseFaults(await json());
         if (input.expireSessions) this.auth.expireAll();
-        const { expireSessions: _ignored, ...rest } = input;
+        if (input.expireTokens) this.oauth.expireAll();
+        if (input.revokeToken !== undefined && input.revokeToken !== false) {
+          this.oauth.revoke(input.revokeToken === true ? undefined : input.revokeToken);
+        }
+        const {
+          expireSessions: _sessions,
+          expireTokens: _tokens,
+          revokeToken: _revoke,
+          ...rest
+        } = input;
         this.faults = { ...this.faults, ...rest };
         return this.sendJson(r, 200, this.faults);
       }
@@ -284,11 +309,108 @@ export class SimulatorApp {
           throw e;
         }
       }
+      case 'POST /__sim/oauth/apps': {
+        const body = (await json()) as {
+          businessId?: unknown;
+          scopes?: unknown;
+          userEmail?: unknown;
+        };
+        if (typeof body.businessId !== 'string') throw new HttpError(400, 'businessId is required');
+        const business = this.state.businesses.get(body.businessId);
+        if (!business) throw new HttpError(404, `no business ${body.businessId}`);
+        if (!Array.isArray(body.scopes) || body.scopes.some((s) => typeof s !== 'string')) {
+          throw new HttpError(400, 'scopes must be a list of scope names');
+        }
+        // The app acts as the user who registered it: by default the business's login Manager.
+        const managers = [...business.members.values()].filter((m) => m.role === 'MANAGER');
+        const actingAs =
+          typeof body.userEmail === 'string'
+            ? body.userEmail
+            : (managers.find((m) => this.state.accounts.has(m.email.toLowerCase())) ?? managers[0])
+                ?.email;
+        if (!actingAs) throw new HttpError(400, `business ${body.businessId} has no Manager`);
+        const app = this.oauth.createApp(body.businessId, body.scopes as string[], actingAs);
+        return this.sendJson(r, 200, {
+          clientId: app.clientId,
+          clientSecret: app.clientSecret,
+          refreshToken: app.refreshToken,
+          scopes: app.scopes,
+          actingAs,
+        });
+      }
       case 'GET /__sim/sessions':
         return this.sendJson(r, 200, this.auth.listSessions());
       default:
         throw new HttpError(404, `unknown control route ${route}`);
     }
+  }
+
+  // ---------------- REST API (v5) ----------------
+
+  private async restApi(r: Request): Promise<void> {
+    const body = await readBody(r.req);
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
+      r.res.writeHead(status, {
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+        ...headers,
+      });
+      r.res.end(payload === undefined ? '' : JSON.stringify(payload));
+    };
+    if (this.faults.latencyMs > 0) await sleep(this.faults.latencyMs);
+    if (this.faults.rateLimitApi > 0) {
+      this.faults.rateLimitApi -= 1;
+      return send(429, { code: 8, message: 'Rate limit exceeded.' }, { 'retry-after': '1' });
+    }
+    if (this.faults.failNextApi > 0) {
+      this.faults.failNextApi -= 1;
+      return send(this.faults.failStatus, { code: 5, message: 'Something went wrong.' });
+    }
+    const answer = this.api.handle({
+      method: r.req.method ?? 'GET',
+      path: r.url.pathname.slice('/v5'.length),
+      query: r.url.searchParams,
+      authorization: r.req.headers.authorization,
+      body,
+    });
+    send(answer.status, answer.body, answer.headers);
+  }
+
+  /** Pinterest's consent page (www.pinterest.com/oauth/): "Give access" sends a code back. */
+  private async consent(r: Request): Promise<void> {
+    const params =
+      r.req.method === 'POST' ? new URLSearchParams(await readBody(r.req)) : r.url.searchParams;
+    const clientId = params.get('client_id') ?? '';
+    const redirectUri = params.get('redirect_uri') ?? '';
+    const state = params.get('state') ?? '';
+    const scopes = (params.get('scope') ?? '').split(/[,\s]+/).filter(Boolean);
+    const app = this.oauth.app(clientId);
+    if (!app || params.get('response_type') !== 'code' || !/^https?:\/\//.test(redirectUri)) {
+      return this.sendHtml(
+        r,
+        400,
+        errorPage({
+          title: 'Something went wrong',
+          message: 'This app asked for access in a way Pinterest does not accept.',
+        }),
+      );
+    }
+    if (r.req.method !== 'POST') {
+      return this.sendHtml(r, 200, consentPage({ app, redirectUri, state, scopes }));
+    }
+    const target = new URL(redirectUri);
+    if (params.get('decision') !== 'allow') {
+      target.searchParams.set('error', 'access_denied');
+    } else {
+      try {
+        target.searchParams.set('code', this.oauth.authorize(clientId, redirectUri, scopes));
+      } catch (e) {
+        if (!(e instanceof OAuthRefused)) throw e;
+        target.searchParams.set('error', 'invalid_request');
+      }
+    }
+    if (state) target.searchParams.set('state', state);
+    return this.redirect(r, target.toString());
   }
 
   // ---------------- UI ----------------
@@ -658,7 +780,14 @@ function parseFaults(body: unknown): FaultsInput {
   if (typeof body !== 'object' || body === null) throw new HttpError(400, 'body must be an object');
   const o = body as Record<string, unknown>;
   const out: FaultsInput = {};
-  for (const key of ['latencyMs', 'failNext', 'failStatus', 'hideRows'] as const) {
+  for (const key of [
+    'latencyMs',
+    'failNext',
+    'failStatus',
+    'hideRows',
+    'rateLimitApi',
+    'failNextApi',
+  ] as const) {
     const v = o[key];
     if (v === undefined) continue;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
@@ -669,13 +798,28 @@ function parseFaults(body: unknown): FaultsInput {
   if (out.failStatus !== undefined && (out.failStatus < 400 || out.failStatus > 599)) {
     throw new HttpError(400, 'failStatus must be an HTTP error status (400-599)');
   }
-  for (const key of ['expireSessions', 'challengeNextLogin', 'rateLimitNextLogin'] as const) {
+  for (const key of [
+    'expireSessions',
+    'challengeNextLogin',
+    'rateLimitNextLogin',
+    'expireTokens',
+  ] as const) {
     const v = o[key];
     if (v === undefined) continue;
     if (typeof v !== 'boolean') throw new HttpError(400, `${key} must be true or false`);
     out[key] = v;
   }
+  if (o.revokeToken !== undefined) {
+    if (typeof o.revokeToken !== 'boolean' && typeof o.revokeToken !== 'string') {
+      throw new HttpError(400, 'revokeToken must be true or a clientId');
+    }
+    out.revokeToken = o.revokeToken;
+  }
   const known = new Set([
+    'rateLimitApi',
+    'failNextApi',
+    'expireTokens',
+    'revokeToken',
     'latencyMs',
     'failNext',
     'failStatus',

@@ -56,6 +56,7 @@ describe('SimulatorState', () => {
         action: 'remove_member',
         target: 'm2',
         by: 'boss@x.example',
+        channel: 'ui',
         details: { email: 'Worker@x.example' },
       },
     ]);

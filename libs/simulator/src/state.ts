@@ -6,6 +6,7 @@ import {
   type BusinessFixture,
   type InviteStatus,
   type LogAction,
+  type LogChannel,
   type LogEntry,
   type Permission,
   type Role,
@@ -21,6 +22,8 @@ export interface Member {
 }
 
 export interface Invite {
+  /** Digits, as the API names invitations; the pages name them by email. */
+  id: string;
   email: string;
   role: Role;
   status: InviteStatus;
@@ -81,6 +84,7 @@ export class Business {
   /** memberId → assetIds */
   private readonly assetsByMember = new Map<string, Set<string>>();
   readonly partners = new Map<string, Partner>();
+  private lastInviteId = 0;
 
   constructor(
     readonly id: string,
@@ -100,6 +104,7 @@ export class Business {
     }
     for (const i of f.invites ?? []) {
       b.invites.set(i.email.toLowerCase(), {
+        id: b.nextInviteId(),
         email: i.email,
         role: i.role,
         status: i.status,
@@ -137,7 +142,7 @@ export class Business {
           ...(account?.twoFactor ? { twoFactor: true } : {}),
         };
       }),
-      invites: [...this.invites.values()].map((i) => ({ ...i })),
+      invites: [...this.invites.values()].map(({ id: _id, ...i }) => ({ ...i })),
       assets: [...this.assets.values()].map((a) => ({ ...a })),
       grants,
       partners: [...this.partners.values()].map((p) => ({
@@ -150,6 +155,14 @@ export class Business {
         ...(p.people ? { members: p.people.map((x) => ({ ...x })) } : {}),
       })),
     };
+  }
+
+  nextInviteId(): string {
+    this.lastInviteId += 1;
+    return `${this.id.slice(0, 6)}${String(this.lastInviteId).padStart(9, '0')}`.replace(
+      /\D/g,
+      '9',
+    );
   }
 
   private addMember(m: Member): void {
@@ -235,6 +248,15 @@ export class Business {
   }
 }
 
+/**
+ * Who makes a change and through which door: a bare email is a person on the pages; an API
+ * call names the app's acting user and `channel: 'api'`.
+ */
+export type Actor = string | { email: string; channel: LogChannel };
+
+const actorOf = (by: Actor): { email: string; channel: LogChannel } =>
+  typeof by === 'string' ? { email: by, channel: 'ui' } : by;
+
 export interface InviteOutcome {
   email: string;
   outcome: 'invited' | 'already_invited' | 'already_member';
@@ -294,10 +316,19 @@ export class SimulatorState {
     businessId: string,
     action: LogAction,
     target: string,
-    by: string,
+    by: Actor,
     details?: Record<string, unknown>,
   ): void {
-    this.log.push({ at: this.now(), businessId, action, target, by, ...(details && { details }) });
+    const { email, channel } = actorOf(by);
+    this.log.push({
+      at: this.now(),
+      businessId,
+      action,
+      target,
+      by: email,
+      channel,
+      ...(details && { details }),
+    });
   }
 
   private business(businessId: string): Business {
@@ -306,13 +337,13 @@ export class SimulatorState {
     return b;
   }
 
-  removeMember(businessId: string, memberId: string, by: string): Member {
+  removeMember(businessId: string, memberId: string, by: Actor): Member {
     const member = this.business(businessId).removeMember(memberId);
     this.record(businessId, 'remove_member', memberId, by, { email: member.email });
     return member;
   }
 
-  changeRole(businessId: string, memberId: string, role: Role, by: string): Member {
+  changeRole(businessId: string, memberId: string, role: Role, by: Actor): Member {
     const member = this.business(businessId).members.get(memberId);
     if (!member) throw new ChangeRefused("This person isn't part of your business", 404);
     if (member.role !== role) {
@@ -328,7 +359,7 @@ export class SimulatorState {
     memberId: string,
     assetId: string,
     permissions: readonly Permission[],
-    by: string,
+    by: Actor,
   ): void {
     const business = this.business(businessId);
     const before = business.permissionsOf(memberId, assetId);
@@ -342,7 +373,7 @@ export class SimulatorState {
     }
   }
 
-  invite(businessId: string, emails: readonly string[], role: Role, by: string): InviteOutcome[] {
+  invite(businessId: string, emails: readonly string[], role: Role, by: Actor): InviteOutcome[] {
     const business = this.business(businessId);
     const out: InviteOutcome[] = [];
     for (const raw of emails) {
@@ -359,14 +390,20 @@ export class SimulatorState {
       }
       // A re-invite after a cancelled, declined or expired one replaces it: one row per email.
       business.invites.delete(key);
-      business.invites.set(key, { email, role, status: 'PENDING', sentAt: this.now() });
+      business.invites.set(key, {
+        id: business.nextInviteId(),
+        email,
+        role,
+        status: 'PENDING',
+        sentAt: this.now(),
+      });
       this.record(businessId, 'invite', email, by, { role });
       out.push({ email, outcome: 'invited' });
     }
     return out;
   }
 
-  cancelInvite(businessId: string, email: string, by: string): Invite {
+  cancelInvite(businessId: string, email: string, by: Actor): Invite {
     const invite = this.business(businessId).invites.get(email.trim().toLowerCase());
     if (!invite || invite.status !== 'PENDING') {
       throw new ChangeRefused('There is no pending invitation for that email', 404);

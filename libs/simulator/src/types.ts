@@ -18,6 +18,10 @@ export const PERMISSIONS = [
   'AUDIENCE_MANAGER',
   'CATALOGS_MANAGER',
   'PROFILE_PUBLISHER',
+  // The rest of the API's vocabulary (Pinterest's Permissions enum).
+  'FINANCE_EDIT',
+  'FINANCE_VIEW',
+  'CATALOGS_VIEWER',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -33,7 +37,21 @@ export const PERMISSIONS_BY_ASSET_TYPE: Readonly<Record<AssetType, readonly Perm
     'FINANCE_MANAGER',
     'AUDIENCE_MANAGER',
     'CATALOGS_MANAGER',
+    'FINANCE_EDIT',
+    'FINANCE_VIEW',
   ],
+  PROFILE: ['PROFILE_PUBLISHER'],
+  CATALOG: ['CATALOGS_MANAGER', 'CATALOGS_VIEWER'],
+};
+
+/**
+ * What the generator picks from: the permissions known before the API's full vocabulary, so
+ * that a seed generates the same business it always did.
+ */
+export const GENERATED_PERMISSIONS_BY_ASSET_TYPE: Readonly<
+  Record<AssetType, readonly Permission[]>
+> = {
+  AD_ACCOUNT: PERMISSIONS_BY_ASSET_TYPE.AD_ACCOUNT.slice(0, 6),
   PROFILE: ['PROFILE_PUBLISHER'],
   CATALOG: ['CATALOGS_MANAGER'],
 };
@@ -47,6 +65,9 @@ export const PERMISSION_LABELS: Readonly<Record<Permission, string>> = {
   AUDIENCE_MANAGER: 'Audience',
   CATALOGS_MANAGER: 'Catalogs',
   PROFILE_PUBLISHER: 'Publisher',
+  FINANCE_EDIT: 'Finance edit',
+  FINANCE_VIEW: 'Finance view',
+  CATALOGS_VIEWER: 'Catalogs viewer',
 };
 
 export const ROLE_LABELS: Readonly<Record<Role, string>> = {
@@ -139,8 +160,12 @@ export interface SimulatorFixture {
 export type LogAction =
   'remove_member' | 'invite' | 'change_role' | 'set_asset_permissions' | 'cancel_invite';
 
+/** Which door a change came through: the web pages or the REST API. */
+export type LogChannel = 'ui' | 'api';
+
 export interface LogEntry {
   at: string;
+  channel: LogChannel;
   businessId: string;
   action: LogAction;
   /** Member id, or the invited email for invite / cancel_invite. */
@@ -165,11 +190,19 @@ export interface Faults {
    * while the count on the page still states every person: a partial read to be caught.
    */
   hideRows: number;
+  /** How many of the next REST API calls answer 429 with `Retry-After: 1`. */
+  rateLimitApi: number;
+  /** How many of the next REST API calls fail with failStatus (a server error by default). */
+  failNextApi: number;
 }
 
 export type FaultsInput = Partial<Faults> & {
   /** One-shot: ends every open session now. */
   expireSessions?: boolean;
+  /** One-shot: every API access token issued so far is past its expiry (refresh tokens stay). */
+  expireTokens?: boolean;
+  /** One-shot: revokes the tokens of one app (its clientId), or of every app (`true`). */
+  revokeToken?: boolean | string;
 };
 
 export interface GenerateRequest {

@@ -7,6 +7,28 @@ export interface HealthStatus {
 }
 
 export const NEVER_CHECKED: HealthStatus = { health: 'requires_sync', reason: 'never checked' };
+export const AWAITING_AUTHORIZATION: HealthStatus = {
+  health: 'awaiting_authorization',
+  reason: 'authorize the app on Pinterest to finish connecting',
+};
+
+/**
+ * Health once the app's authorization is known: a scope it lacks is a configuration to
+ * review, named; otherwise an integration that waited for it is ready for its first check.
+ */
+export function healthAfterAuthorization(
+  current: HealthStatus,
+  missingScopes: readonly string[],
+): HealthStatus {
+  if (missingScopes.length > 0) {
+    return {
+      health: 'review_configuration',
+      reason: `the app was not granted the scope ${missingScopes.join(', ')}`,
+    };
+  }
+  if (current.health === 'healthy' || current.health === 'requires_sync') return current;
+  return { health: 'requires_sync', reason: 'app authorized; never checked since' };
+}
 
 /** A failure as a task records it: the gateway's kind (or a check's stop kind) and its words. */
 export interface OutcomeFailure {
@@ -23,8 +45,10 @@ export type CheckOutcome =
  */
 export function healthOfFailure(failure: OutcomeFailure): IntegrationHealth | null {
   switch (failure.kind) {
+    // `authorization`: the app's authorization was revoked, or its token lacks a needed scope.
     case 'invalid_credentials':
     case 'challenge_required':
+    case 'authorization':
       return 'review_service_account';
     case 'permission_denied':
     case 'business_not_found':
@@ -79,7 +103,9 @@ export function healthAfterAction(
 export function evolveHealth(status: HealthStatus, event: IntegrationEvent): HealthStatus {
   switch (event.type) {
     case 'IntegrationConnected':
-      return NEVER_CHECKED;
+      return event.data.connector === 'api' && event.data.oauth?.refreshTokenRef === null
+        ? AWAITING_AUTHORIZATION
+        : NEVER_CHECKED;
     case 'IntegrationHealthChanged':
       return { health: event.data.to, reason: event.data.reason };
     default:

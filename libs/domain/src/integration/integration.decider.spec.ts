@@ -195,6 +195,116 @@ describe('health rules', () => {
   });
 });
 
+describe('integration decider: the API connector and its authorization', () => {
+  const oauth = { clientIdRef: 'v1', clientSecretRef: 'v2', refreshTokenRef: null };
+  const apiConnected: IntegrationEvent = {
+    type: 'IntegrationConnected',
+    data: {
+      integrationId: 'i2',
+      label: 'Acme API',
+      businessId: '456',
+      connector: 'api',
+      loginMethod: null,
+      automationAccountId: null,
+      oauth,
+    },
+  };
+  const started: IntegrationEvent = {
+    type: 'IntegrationAuthorizationStarted',
+    data: { integrationId: 'i2', stateHash: 'h1', expiresAt: '2026-01-01T00:10:00.000Z' },
+  };
+  const authorize = (
+    over: Partial<Extract<IntegrationCommand, { type: 'RecordAuthorization' }>> = {},
+  ) =>
+    ({
+      type: 'RecordAuthorization',
+      stateHash: 'h1',
+      now: '2026-01-01T00:05:00.000Z',
+      refreshTokenRef: 'v3',
+      scopes: ['read', 'write'],
+      tokenExpiresAt: '2026-01-31T00:05:00.000Z',
+      missingScopes: [],
+      ...over,
+    }) as IntegrationCommand;
+
+  it('given an api integration without a refresh token, then it awaits authorization', () => {
+    expect(fold(d, [apiConnected]).health).toBe('awaiting_authorization');
+  });
+
+  it('when connecting with connector api but no app, then it is refused', () => {
+    expect(() =>
+      d.decide(
+        {
+          type: 'ConnectIntegration',
+          integrationId: 'i3',
+          label: 'x',
+          businessId: '1',
+          connector: 'api',
+          loginMethod: null,
+          automationAccountId: null,
+        },
+        d.initialState,
+      ),
+    ).toThrow(/oauth/);
+  });
+
+  it('given a started authorization, when its state comes back in time, then it is authorized and ready for a check, once', () => {
+    const history = run([apiConnected, started], authorize());
+    expect(history.slice(2)).toEqual([
+      {
+        type: 'IntegrationAuthorized',
+        data: {
+          integrationId: 'i2',
+          refreshTokenRef: 'v3',
+          scopes: ['read', 'write'],
+          tokenExpiresAt: '2026-01-31T00:05:00.000Z',
+          missingScopes: [],
+        },
+      },
+      {
+        type: 'IntegrationHealthChanged',
+        data: {
+          integrationId: 'i2',
+          from: 'awaiting_authorization',
+          to: 'requires_sync',
+          reason: 'app authorized; never checked since',
+        },
+      },
+    ]);
+    expect(fold(d, history).oauth?.refreshTokenRef).toBe('v3');
+    // the same state again is refused: single use
+    expect(() => d.decide(authorize(), fold(d, history))).toThrow(/state/);
+  });
+
+  it('when the state is unknown or expired, then it is refused', () => {
+    const state = fold(d, [apiConnected, started]);
+    expect(() => d.decide(authorize({ stateHash: 'other' }), state)).toThrow(/state/);
+    expect(() => d.decide(authorize({ now: '2026-01-01T00:11:00.000Z' }), state)).toThrow(/state/);
+  });
+
+  it('when the app lacks a scope, then the card asks to review the configuration, naming it', () => {
+    const events = d.decide(
+      authorize({ stateHash: undefined, refreshTokenRef: null, missingScopes: ['write'] }),
+      fold(d, [
+        {
+          ...apiConnected,
+          data: { ...apiConnected.data, oauth: { ...oauth, refreshTokenRef: 'v0' } },
+        },
+      ]),
+    );
+    expect(events[1]).toMatchObject({
+      type: 'IntegrationHealthChanged',
+      data: { to: 'review_configuration', reason: 'the app was not granted the scope write' },
+    });
+  });
+
+  it('a failure of kind authorization sends the card to review the service account', () => {
+    expect(healthOfFailure({ kind: 'authorization', message: 'revoked' })).toBe(
+      'review_service_account',
+    );
+  });
+});
+
 describe('integration decider: health follows action outcomes', () => {
   const failed = (kind: string, message: string): IntegrationCommand => ({
     type: 'RecordActionOutcome',

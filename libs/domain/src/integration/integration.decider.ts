@@ -1,16 +1,19 @@
 import type { Decider } from '../shared/decider';
-import { Conflict, NotFound } from '../shared/errors';
+import { Conflict, InvalidCommand, NotFound } from '../shared/errors';
 import { deterministicId } from '../shared/ids';
 import {
   type ActionOutcome,
   type CheckOutcome,
   evolveHealth,
   healthAfterAction,
+  healthAfterAuthorization,
   healthAfterCheck,
   NEVER_CHECKED,
 } from './health';
 import type {
+  Connector,
   IntegrationEvent,
+  OAuthRefs,
   IntegrationHealth,
   LoginMethod,
   TaskTrigger,
@@ -27,8 +30,26 @@ export type IntegrationCommand =
       integrationId: string;
       label: string;
       businessId: string;
-      loginMethod: LoginMethod;
-      automationAccountId: string;
+      /** Default browser. */
+      connector?: Connector;
+      loginMethod: LoginMethod | null;
+      automationAccountId: string | null;
+      oauth?: OAuthRefs;
+    }
+  /** Begins the authorization-code flow: the state's hash, valid until expiresAt. */
+  | { type: 'StartAuthorization'; stateHash: string; expiresAt: string }
+  /**
+   * The app's token as the API granted it. With stateHash, it ends the authorization-code
+   * flow that state began (once, before it expires) and brings the new refresh token's ref.
+   */
+  | {
+      type: 'RecordAuthorization';
+      stateHash?: string;
+      now: string;
+      refreshTokenRef: string | null;
+      scopes: string[];
+      tokenExpiresAt: string;
+      missingScopes: string[];
     }
   | { type: 'DisconnectIntegration' }
   | { type: 'CheckForUpdates'; taskId: string; trigger: TaskTrigger; confirmDepartures?: boolean }
@@ -42,7 +63,10 @@ export interface IntegrationState {
   integrationId: string | null;
   connected: boolean;
   businessId: string | null;
+  connector: Connector;
   automationAccountId: string | null;
+  oauth: OAuthRefs | null;
+  pendingAuthorization: { stateHash: string; expiresAt: string } | null;
   health: IntegrationHealth;
   healthReason: string;
   activeCheckTaskId: string | null;
@@ -53,7 +77,10 @@ export const integrationDecider: Decider<IntegrationCommand, IntegrationEvent, I
     integrationId: null,
     connected: false,
     businessId: null,
+    connector: 'browser',
     automationAccountId: null,
+    oauth: null,
+    pendingAuthorization: null,
     health: NEVER_CHECKED.health,
     healthReason: NEVER_CHECKED.reason,
     activeCheckTaskId: null,
@@ -72,8 +99,29 @@ export const integrationDecider: Decider<IntegrationCommand, IntegrationEvent, I
           integrationId: event.data.integrationId,
           connected: true,
           businessId: event.data.businessId,
+          connector: event.data.connector ?? 'browser',
           automationAccountId: event.data.automationAccountId,
+          oauth: event.data.oauth ?? null,
+          pendingAuthorization: null,
           activeCheckTaskId: null,
+        };
+      case 'IntegrationAuthorizationStarted':
+        return {
+          ...state,
+          pendingAuthorization: {
+            stateHash: event.data.stateHash,
+            expiresAt: event.data.expiresAt,
+          },
+        };
+      case 'IntegrationAuthorized':
+        return {
+          ...state,
+          // A state is good for one authorization only.
+          pendingAuthorization: null,
+          oauth:
+            state.oauth && event.data.refreshTokenRef
+              ? { ...state.oauth, refreshTokenRef: event.data.refreshTokenRef }
+              : state.oauth,
         };
       case 'IntegrationDisconnected':
         return { ...state, connected: false, activeCheckTaskId: null };
@@ -98,7 +146,17 @@ export const integrationDecider: Decider<IntegrationCommand, IntegrationEvent, I
           },
         );
       }
-      const { type: _type, ...data } = command;
+      const { type: _type, ...rest } = command;
+      const data = { ...rest, connector: command.connector ?? 'browser' };
+      if (command.connector === 'api' && !command.oauth) {
+        throw new InvalidCommand('oauth: the API connector needs the app credentials');
+      }
+      if (
+        command.connector === 'browser' &&
+        (!command.automationAccountId || !command.loginMethod)
+      ) {
+        throw new InvalidCommand('the browser connector needs loginMethod and automationAccount');
+      }
       return [{ type: 'IntegrationConnected', data }];
     }
     if (!state.connected || !state.integrationId) throw new NotFound('integration not found');
@@ -106,6 +164,47 @@ export const integrationDecider: Decider<IntegrationCommand, IntegrationEvent, I
     switch (command.type) {
       case 'DisconnectIntegration':
         return [{ type: 'IntegrationDisconnected', data: { integrationId } }];
+      case 'StartAuthorization':
+        if (state.connector !== 'api') {
+          throw new Conflict('only an API integration is authorized through OAuth', {
+            integrationId,
+          });
+        }
+        return [
+          {
+            type: 'IntegrationAuthorizationStarted',
+            data: { integrationId, stateHash: command.stateHash, expiresAt: command.expiresAt },
+          },
+        ];
+      case 'RecordAuthorization': {
+        if (command.stateHash !== undefined) {
+          const pending = state.pendingAuthorization;
+          if (
+            !pending ||
+            pending.stateHash !== command.stateHash ||
+            Date.parse(pending.expiresAt) <= Date.parse(command.now)
+          ) {
+            throw new InvalidCommand('state: unknown, already used or expired');
+          }
+        }
+        const next = healthAfterAuthorization(
+          { health: state.health, reason: state.healthReason },
+          command.missingScopes,
+        );
+        return [
+          {
+            type: 'IntegrationAuthorized',
+            data: {
+              integrationId,
+              refreshTokenRef: command.refreshTokenRef,
+              scopes: [...command.scopes],
+              tokenExpiresAt: command.tokenExpiresAt,
+              missingScopes: [...command.missingScopes],
+            },
+          },
+          ...healthChange(state, integrationId, next.health, next.reason),
+        ];
+      }
       case 'CheckForUpdates':
         if (state.activeCheckTaskId) {
           // A confirmation is about what a finished check would record: folding it into a

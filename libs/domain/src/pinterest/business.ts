@@ -13,9 +13,11 @@ export const AD_ACCOUNT_PERMISSIONS = [
   'FINANCE_MANAGER',
   'AUDIENCE_MANAGER',
   'CATALOGS_MANAGER',
+  'FINANCE_EDIT',
+  'FINANCE_VIEW',
 ] as const;
 export const PROFILE_PERMISSIONS = ['PROFILE_PUBLISHER'] as const;
-export const CATALOG_PERMISSIONS = ['CATALOGS_MANAGER'] as const;
+export const CATALOG_PERMISSIONS = ['CATALOGS_MANAGER', 'CATALOGS_VIEWER'] as const;
 
 export type AssetPermission =
   | (typeof AD_ACCOUNT_PERMISSIONS)[number]

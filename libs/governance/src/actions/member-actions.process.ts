@@ -19,6 +19,7 @@ import type { EventConsumer } from '@app/projections';
 import {
   BUSINESS_ACTIONS,
   type BusinessActions,
+  channelOf,
   failureOf,
   type MemberActionRequest,
   PinterestOperationFailed,
@@ -125,7 +126,7 @@ export class MemberActionsProcess implements EventConsumer {
       });
       await this.tasks.started(ctx, taskId, attempt);
       try {
-        if (!integration.connected || !integration.businessId || !integration.automationAccountId) {
+        if (!integration.connected || !integration.businessId) {
           throw new PinterestOperationFailed({
             kind: 'integration_disconnected',
             retryable: false,
@@ -133,7 +134,7 @@ export class MemberActionsProcess implements EventConsumer {
             evidence: [],
           });
         }
-        const login = await this.logins.loginOf(ctx.workspaceId, integration.automationAccountId);
+        const login = await this.logins.forIntegration(ctx.workspaceId, integration);
         const seen = await this.pinterest.perform(
           login,
           integration.businessId,
@@ -160,6 +161,7 @@ export class MemberActionsProcess implements EventConsumer {
           outcome: taskOutcomeOf(answer),
           attempts: attempt,
           observed: seen.outcome,
+          channel: channelOf(login),
           afterInterruptedAttempt: attempt > 1,
           ...(seen.removedBy ? { removedBy: seen.removedBy } : {}),
         });

@@ -64,6 +64,29 @@ export class AutomationAccountInput {
   phone?: string;
 }
 
+/** An app registered on Pinterest: its client id and secret, and a refresh token if one exists. */
+export class OAuthAppInput {
+  @ApiProperty({ type: String, maxLength: 200 })
+  @IsString({ message: 'oauth.clientId must be a string' })
+  @MinLength(1, { message: 'oauth.clientId must not be empty' })
+  @MaxLength(200)
+  clientId!: string;
+
+  @ApiProperty({ type: String, maxLength: 1000, description: 'kept in the vault' })
+  @IsString({ message: 'oauth.clientSecret must be a string' })
+  @MinLength(1, { message: 'oauth.clientSecret must not be empty' })
+  @MaxLength(1000)
+  clientSecret!: string;
+
+  /** Absent: the integration awaits the authorization-code flow. */
+  @ApiPropertyOptional({ type: String, maxLength: 4000, description: 'kept in the vault' })
+  @IsOptional()
+  @IsString({ message: 'oauth.refreshToken must be a string' })
+  @MinLength(1, { message: 'oauth.refreshToken must not be empty' })
+  @MaxLength(4000)
+  refreshToken?: string;
+}
+
 export class ConnectIntegrationDto {
   @ApiProperty({ type: String, maxLength: 100 })
   @Transform(trim)
@@ -78,19 +101,66 @@ export class ConnectIntegrationDto {
   @Matches(/^\d{1,20}$/, { message: 'businessId must be 1-20 digits' })
   businessId!: string;
 
-  @ApiProperty({ enum: ['sso', 'password'] })
-  @IsIn(['sso', 'password'], { message: 'loginMethod must be "sso" or "password"' })
-  loginMethod!: 'sso' | 'password';
+  /** browser (default): an automation account logs in; api: the app's OAuth authorization. */
+  @ApiPropertyOptional({ enum: ['browser', 'api'], default: 'browser' })
+  @IsOptional()
+  @IsIn(['browser', 'api'], { message: 'connector must be "browser" or "api"' })
+  connector?: 'browser' | 'api';
 
-  @ApiProperty({
-    type: () => AutomationAccountInput,
-    description: '{ id } of an existing account, or { label, email, password, phone? }',
+  // Optional with the API connector: an automation account is then only the browser fallback.
+  @ApiPropertyOptional({
+    enum: ['sso', 'password'],
+    description: 'required unless connector is api',
   })
+  @ValidateIf((o: ConnectIntegrationDto) => o.connector !== 'api' || o.loginMethod !== undefined)
+  @IsIn(['sso', 'password'], { message: 'loginMethod must be "sso" or "password"' })
+  loginMethod?: 'sso' | 'password';
+
+  @ApiPropertyOptional({
+    type: () => AutomationAccountInput,
+    description:
+      '{ id } of an existing account, or { label, email, password, phone? }; required unless connector is api',
+  })
+  @ValidateIf(
+    (o: ConnectIntegrationDto) => o.connector !== 'api' || o.automationAccount !== undefined,
+  )
   @IsObject({ message: 'automationAccount must be { id } or { label, email, password, phone }' })
   @IsNotEmpty()
   @ValidateNested()
   @Type(() => AutomationAccountInput)
-  automationAccount!: AutomationAccountInput;
+  automationAccount?: AutomationAccountInput;
+
+  @ApiPropertyOptional({
+    type: () => OAuthAppInput,
+    description: 'required with connector api: the app registered on Pinterest',
+  })
+  @ValidateIf((o: ConnectIntegrationDto) => o.connector === 'api' || o.oauth !== undefined)
+  @IsObject({
+    message: 'oauth must be { clientId, clientSecret, refreshToken? } (connector "api")',
+  })
+  @ValidateNested()
+  @Type(() => OAuthAppInput)
+  oauth?: OAuthAppInput;
+}
+
+/** The query Pinterest sends back to GET /oauth/pinterest/callback. */
+export class OAuthCallbackQuery {
+  @ApiProperty({ type: String, description: 'the state oauth/start put in the authorize URL' })
+  @IsString({ message: 'state is required' })
+  @MaxLength(500)
+  state!: string;
+
+  @ApiPropertyOptional({ type: String, description: "Pinterest's authorization code" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  code?: string;
+
+  @ApiPropertyOptional({ type: String, description: 'set when the user refused' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  error?: string;
 }
 
 /** The body of POST /api/integrations/:id/check-for-updates, which may be empty. */

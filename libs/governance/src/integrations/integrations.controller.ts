@@ -21,6 +21,8 @@ import { uuidParam } from '@app/infrastructure';
 import {
   ApiErrors,
   ApiKeyAuth,
+  AuthorizationDoneModel,
+  AuthorizationStartModel,
   AutomationAccountListModel,
   AutomationTaskModel,
   AutomationTaskPageModel,
@@ -40,6 +42,7 @@ import {
   ConnectIntegrationDto,
   ListMembersQuery,
   ListTasksQuery,
+  OAuthCallbackQuery,
   PageQuery,
 } from './integration.dto';
 import { IntegrationsService } from './integrations.service';
@@ -85,6 +88,15 @@ export class IntegrationsController {
   @ApiErrors(400, 404, 409)
   async disconnect(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string): Promise<void> {
     await this.integrations.disconnect(caller, id);
+  }
+
+  /** Begins the OAuth authorization-code flow of an API integration. */
+  @Post(':id/oauth/start')
+  @HttpCode(200)
+  @ApiOkResponse({ type: AuthorizationStartModel })
+  @ApiErrors(400, 404, 409)
+  startAuthorization(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string) {
+    return this.integrations.startAuthorization(caller, id);
   }
 
   @Post(':id/check-for-updates')
@@ -180,5 +192,22 @@ export class AutomationTasksController {
     @Query() query: PageQuery,
   ) {
     return this.taskEvents.page(caller, id, query);
+  }
+}
+
+/**
+ * Where Pinterest sends the user back after the consent page. Outside /api and its API key:
+ * the single-use `state`, bound to the workspace and integration, is the authentication.
+ */
+@ApiTags('integrations')
+@Controller('oauth/pinterest')
+export class OAuthCallbackController {
+  constructor(private readonly integrations: IntegrationsService) {}
+
+  @Get('callback')
+  @ApiOkResponse({ type: AuthorizationDoneModel, description: 'the app is authorized' })
+  @ApiErrors(400)
+  callback(@Query() query: OAuthCallbackQuery) {
+    return this.integrations.completeAuthorization(query);
   }
 }

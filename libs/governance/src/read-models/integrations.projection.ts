@@ -1,6 +1,7 @@
 import {
   evolveHealth,
   type IntegrationEvent,
+  type Connector,
   type IntegrationHealth,
   type LoginMethod,
   NEVER_CHECKED,
@@ -13,8 +14,12 @@ export interface IntegrationDoc extends Document {
   workspaceId: string;
   label: string;
   businessId: string;
-  loginMethod: LoginMethod;
-  automationAccountId: string;
+  /** Absent on documents projected before the API connector: browser. */
+  connector?: Connector;
+  loginMethod: LoginMethod | null;
+  automationAccountId: string | null;
+  /** API connector: what the app's token was granted, as last observed. */
+  authorization?: { scopes: string[]; missingScopes: string[]; tokenExpiresAt: string } | null;
   connected: boolean;
   health: IntegrationHealth;
   healthReason: string | null;
@@ -50,11 +55,15 @@ export const integrationsProjection: Projection = {
         workspaceId: recorded.metadata.workspaceId,
         label: event.data.label,
         businessId: event.data.businessId,
+        connector: event.data.connector ?? 'browser',
         loginMethod: event.data.loginMethod,
         automationAccountId: event.data.automationAccountId,
+        authorization: null,
         connected: true,
-        health: NEVER_CHECKED.health,
-        healthReason: NEVER_CHECKED.reason,
+        // The decider's own fold: an API integration without a token awaits authorization.
+        ...(({ health, reason }) => ({ health, healthReason: reason }))(
+          evolveHealth(NEVER_CHECKED, event),
+        ),
         activeTaskId: null,
         lastCheck: current?.lastCheck ?? null,
         connectedAt: at,
@@ -74,6 +83,16 @@ export const integrationsProjection: Projection = {
         break;
       case 'CheckForUpdatesRequested':
         ctx.put<IntegrationDoc>(INTEGRATIONS, { ...current, activeTaskId: event.data.taskId });
+        break;
+      case 'IntegrationAuthorized':
+        ctx.put<IntegrationDoc>(INTEGRATIONS, {
+          ...current,
+          authorization: {
+            scopes: event.data.scopes,
+            missingScopes: event.data.missingScopes,
+            tokenExpiresAt: event.data.tokenExpiresAt,
+          },
+        });
         break;
       case 'CheckForUpdatesFinished':
         ctx.put<IntegrationDoc>(INTEGRATIONS, {

@@ -8,7 +8,8 @@ import {
 import { EventStore } from '@app/eventstore';
 import { toDomainEvent } from '@app/infrastructure';
 import { Vault } from '@app/vault';
-import { PinterestOperationFailed } from './business-reader.port';
+import type { IntegrationState } from '@app/domain';
+import { type PinterestLogin, PinterestOperationFailed } from './business-reader.port';
 
 /** The automation account's login: email from its events, password from the vault. */
 @Injectable()
@@ -29,6 +30,48 @@ export class AutomationLogins {
     });
     if (!first || first.metadata.workspaceId !== workspaceId) throw missing(accountId);
     return accountId;
+  }
+
+  /**
+   * How this integration reaches Pinterest: its app's authorization (API connector), else its
+   * automation account's login. Secrets come out of the vault for this call only.
+   */
+  async forIntegration(
+    workspaceId: string,
+    integration: IntegrationState,
+  ): Promise<PinterestLogin> {
+    if (integration.connector === 'api') {
+      const oauth = integration.oauth;
+      if (!oauth?.refreshTokenRef || !integration.integrationId) {
+        throw new PinterestOperationFailed({
+          kind: 'authorization',
+          retryable: false,
+          message: 'the app is not authorized yet: start the authorization on the integration',
+          evidence: [],
+        });
+      }
+      const [clientId, clientSecret, refreshToken] = await Promise.all([
+        this.vault.get(oauth.clientIdRef, workspaceId),
+        this.vault.get(oauth.clientSecretRef, workspaceId),
+        this.vault.get(oauth.refreshTokenRef, workspaceId),
+      ]);
+      return {
+        connector: 'api',
+        key: integration.integrationId,
+        clientId,
+        clientSecret,
+        refreshToken,
+      };
+    }
+    if (!integration.automationAccountId) {
+      throw new PinterestOperationFailed({
+        kind: 'integration_disconnected',
+        retryable: false,
+        message: 'the integration has no automation account',
+        evidence: [],
+      });
+    }
+    return this.loginOf(workspaceId, integration.automationAccountId);
   }
 
   async loginOf(

@@ -1,12 +1,37 @@
 import type { ObservedBusiness } from '@app/domain';
 
+/** The browser connector's login: the automation account. */
+export interface BrowserLogin {
+  email: string;
+  password: string;
+}
+
+/** The API connector's authorization: the app's secrets, out of the vault for one call. */
+export interface ApiLogin {
+  connector: 'api';
+  /** Keeps one client (and its access token) per integration. */
+  key: string;
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+}
+
+/** How a call reaches Pinterest; the adapter behind it is picked from its shape. */
+export type PinterestLogin = BrowserLogin | ApiLogin;
+
+export const isApiLogin = (login: PinterestLogin): login is ApiLogin =>
+  'connector' in login && login.connector === 'api';
+
+export const channelOf = (login: PinterestLogin): 'browser' | 'api' =>
+  isApiLogin(login) ? 'api' : 'browser';
+
 /**
  * What a check needs from Pinterest, in the domain's terms. The Playwright gateway is adapted
  * to it (pinterest-business-reader.ts); the sync benchmark hands snapshots in directly.
  */
 export interface BusinessReader {
   readBusiness(
-    login: { email: string; password: string },
+    login: PinterestLogin,
     businessId: string,
     onProgress?: (done: number, total: number) => void,
   ): Promise<ObservedBusiness>;
@@ -24,6 +49,7 @@ export type PinterestFailureKind =
   | 'transient'
   | 'unexpected_page'
   | 'integration_disconnected'
+  | 'authorization'
   | 'internal';
 
 /** A failure on Pinterest, classified: whether to retry, and what it says about the integration. */
@@ -71,12 +97,36 @@ export interface ActionObservation {
  */
 export interface BusinessActions {
   perform(
-    login: { email: string; password: string },
+    login: PinterestLogin,
     businessId: string,
     request: MemberActionRequest,
   ): Promise<ActionObservation>;
   /** Logs in once to check a password; throws PinterestOperationFailed when refused. */
   verifyLogin(login: { email: string; password: string }): Promise<void>;
 }
+
+/** The app's token as the API granted it. */
+export interface ApiAuthorization {
+  scopes: string[];
+  tokenExpiresAt: string;
+}
+
+/** OAuth with Pinterest for the API connector: verify a refresh token, exchange a code. */
+export interface PinterestAuthorizer {
+  /** Where the user gives the app access (Pinterest's consent page). */
+  readonly authorizeUrl: string;
+  /** The scopes the connector needs. */
+  readonly requiredScopes: readonly string[];
+  /** Obtains an access token; throws PinterestOperationFailed (authorization) when refused. */
+  verify(login: ApiLogin): Promise<ApiAuthorization>;
+  exchangeCode(input: {
+    clientId: string;
+    clientSecret: string;
+    code: string;
+    redirectUri: string;
+  }): Promise<ApiAuthorization & { refreshToken: string }>;
+}
+
+export const PINTEREST_AUTHORIZER = Symbol('PinterestAuthorizer');
 
 export const BUSINESS_ACTIONS = Symbol('BusinessActions');

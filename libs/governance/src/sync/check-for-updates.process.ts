@@ -18,7 +18,7 @@ import { EventStore, type RecordedEvent } from '@app/eventstore';
 import { CommandExecutor, type CommandContext, toDomainEvent } from '@app/infrastructure';
 import type { EventConsumer } from '@app/projections';
 import { AutomationLogins } from './automation-logins';
-import { BUSINESS_READER, type BusinessReader, failureOf } from './business-reader.port';
+import { BUSINESS_READER, type BusinessReader, channelOf, failureOf } from './business-reader.port';
 import { type ImportOutcome, SnapshotImporter } from './snapshot-importer';
 import { SNAPSHOT_STORE, type SnapshotStore } from './snapshot-store';
 import { TaskRecorder } from './task-recorder';
@@ -76,7 +76,7 @@ export class CheckForUpdatesProcess implements EventConsumer {
       integrationStream(integrationId),
       integrationDecider,
     );
-    if (!integration.connected || !integration.businessId || !integration.automationAccountId) {
+    if (!integration.connected || !integration.businessId) {
       const failure: TaskFailure = {
         kind: 'integration_disconnected',
         message: 'the integration was disconnected before the check ran',
@@ -87,15 +87,19 @@ export class CheckForUpdatesProcess implements EventConsumer {
     }
     const confirmDepartures = request.data.confirmDepartures === true;
 
+    const browserAccount =
+      integration.connector === 'browser' ? integration.automationAccountId : null;
     for (let attempt = progress.attempts + 1; ; attempt += 1) {
       await this.tasks.started(ctx, taskId, attempt);
+      let channel: 'browser' | 'api' = integration.connector;
       let imported: ImportOutcome;
       let snapshot: ObservedBusiness;
       // What this attempt read, once kept: the outcome or retry of the attempt names it, so
       // that the import can be replayed (`cli replay`) from exactly what was seen.
       let kept: SnapshotRef | undefined;
       try {
-        const login = await this.logins.loginOf(ctx.workspaceId, integration.automationAccountId);
+        const login = await this.logins.forIntegration(ctx.workspaceId, integration);
+        channel = channelOf(login);
         let lastProgressAt = 0;
         snapshot = await this.reader.readBusiness(login, integration.businessId, (done, total) => {
           // Progress is for people watching: a few events, not one per member.
@@ -143,8 +147,11 @@ export class CheckForUpdatesProcess implements EventConsumer {
           `task ${taskId}: not completed after ${attempt} attempt(s) (${failure.kind})`,
         );
         await this.tasks.notCompleted(ctx, taskId, attempt, taskFailure, kept);
-        if (failure.kind === 'invalid_credentials' || failure.kind === 'challenge_required') {
-          await this.accountLogin(ctx, integration.automationAccountId, failure.message);
+        if (
+          browserAccount &&
+          (failure.kind === 'invalid_credentials' || failure.kind === 'challenge_required')
+        ) {
+          await this.accountLogin(ctx, browserAccount, failure.message);
         }
         return this.finish(ctx, integrationId, taskId, {
           result: 'not_completed',
@@ -153,7 +160,7 @@ export class CheckForUpdatesProcess implements EventConsumer {
       }
 
       const { summary, departures } = imported;
-      await this.accountLogin(ctx, integration.automationAccountId, null);
+      if (browserAccount) await this.accountLogin(ctx, browserAccount, null);
       if (departures.kind !== 'record') {
         // Pinterest was read, only not so that absences may be recorded: no retry.
         const failure: TaskFailure = {
@@ -172,6 +179,7 @@ export class CheckForUpdatesProcess implements EventConsumer {
         taskId,
         {
           ...summary,
+          channel,
           // Who let this check record departures past the safeguard: the request's actor.
           ...(confirmDepartures && { departuresConfirmedBy: ctx.actor }),
           ...(departures.safeguardOverridden && { safeguardOverridden: true }),

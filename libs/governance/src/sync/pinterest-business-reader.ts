@@ -8,10 +8,19 @@ import {
   type PinterestBusinessGateway,
   PinterestError,
   type PlaywrightGatewayOptions,
+  AuthorizationFailed,
+  createApiGateway,
   createPlaywrightGateway,
+  exchangeAuthorizationCode,
+  REQUIRED_SCOPES,
 } from '@app/pinterest';
 import {
   type ActionObservation,
+  type ApiAuthorization,
+  type ApiLogin,
+  isApiLogin,
+  type PinterestAuthorizer,
+  type PinterestLogin,
   type BusinessActions,
   type BusinessReader,
   type MemberActionRequest,
@@ -30,6 +39,7 @@ const KINDS: Record<string, PinterestFailureKind> = {
   TRANSIENT: 'transient',
   UNEXPECTED_PAGE: 'unexpected_page',
   NOT_LOGGED_IN: 'transient',
+  AUTHORIZATION: 'authorization',
 };
 
 /** The gateway's typed error as a failure a task records: kind, retry or not, evidence paths. */
@@ -96,20 +106,81 @@ export function observedBusinessOf(snapshot: BusinessSnapshot): ObservedBusiness
 const evidencePaths = (e: Evidence): string[] =>
   [e.screenshotPath, e.htmlPath, e.tracePath].filter((p): p is string => !!p);
 
+export type PinterestReaderOptions = PlaywrightGatewayOptions & {
+  /** The REST API's base, e.g. https://api.pinterest.com/v5 (the API connector). */
+  apiBaseUrl?: string;
+  /** Pinterest's consent page; default: www.pinterest.com/oauth/, or `<apiBaseUrl's origin>/oauth/`. */
+  oauthAuthorizeUrl?: string;
+};
+
+const DEFAULT_API_BASE_URL = 'https://api.pinterest.com/v5';
+
 /**
- * Reads businesses through the Playwright gateway: one gateway (one login session) per
- * automation account, kept between checks so that a session is reused until it expires.
+ * Reads and changes businesses through the gateway each integration's connector names: the
+ * Playwright gateway (one login session per automation account, reused until it expires) or
+ * the API gateway (one client and access token per integration).
  */
-export class PinterestBusinessReader implements BusinessReader, BusinessActions {
+export class PinterestBusinessReader
+  implements BusinessReader, BusinessActions, PinterestAuthorizer
+{
   private readonly gateways = new Map<
     string,
     { gateway: Promise<PinterestBusinessGateway>; secretHash: string }
   >();
+  readonly requiredScopes = REQUIRED_SCOPES;
+  readonly authorizeUrl: string;
+  private readonly apiBaseUrl: string;
 
-  constructor(private readonly options: PlaywrightGatewayOptions) {}
+  constructor(private readonly options: PinterestReaderOptions) {
+    this.apiBaseUrl = options.apiBaseUrl ?? DEFAULT_API_BASE_URL;
+    const api = new URL(this.apiBaseUrl);
+    this.authorizeUrl =
+      options.oauthAuthorizeUrl ??
+      (api.hostname === 'api.pinterest.com'
+        ? 'https://www.pinterest.com/oauth/'
+        : `${api.origin}/oauth/`);
+  }
+
+  async verify(login: ApiLogin): Promise<ApiAuthorization> {
+    const gateway = createApiGateway({ ...this.apiOptions(login) });
+    try {
+      await gateway.login().catch((e: unknown) => {
+        // A missing scope is for the card to name, not a refusal of the app.
+        if (!(e instanceof AuthorizationFailed && e.missingScope)) throw e;
+      });
+      const info = gateway.tokenInfo!;
+      return { scopes: info.scopes, tokenExpiresAt: info.expiresAt };
+    } catch (error) {
+      throw new PinterestOperationFailed(failureFromGateway(error));
+    }
+  }
+
+  async exchangeCode(input: {
+    clientId: string;
+    clientSecret: string;
+    code: string;
+    redirectUri: string;
+  }): Promise<ApiAuthorization & { refreshToken: string }> {
+    try {
+      const got = await exchangeAuthorizationCode({ baseUrl: this.apiBaseUrl, ...input });
+      return { refreshToken: got.refreshToken, scopes: got.scopes, tokenExpiresAt: got.expiresAt };
+    } catch (error) {
+      throw new PinterestOperationFailed(failureFromGateway(error));
+    }
+  }
+
+  private apiOptions(login: ApiLogin) {
+    return {
+      baseUrl: this.apiBaseUrl,
+      clientId: login.clientId,
+      clientSecret: login.clientSecret,
+      refreshToken: login.refreshToken,
+      concurrency: this.options.concurrency,
+    };
+  }
 
   async readBusiness(
-    login: { email: string; password: string },
+    login: PinterestLogin,
     businessId: string,
     onProgress?: (done: number, total: number) => void,
   ): Promise<ObservedBusiness> {
@@ -122,19 +193,27 @@ export class PinterestBusinessReader implements BusinessReader, BusinessActions 
       });
       return observedBusinessOf(snapshot);
     } catch (error) {
-      throw await this.failed(login.email, error);
+      throw await this.failed(this.keyOf(login), error);
     }
   }
 
-  private async failed(email: string, error: unknown): Promise<PinterestOperationFailed> {
+  private keyOf(login: PinterestLogin): string {
+    return isApiLogin(login) ? `api:${login.key}` : login.email;
+  }
+
+  private async failed(key: string, error: unknown): Promise<PinterestOperationFailed> {
     const failure = failureFromGateway(error);
-    if (failure.kind === 'invalid_credentials' || failure.kind === 'challenge_required')
-      await this.forget(email);
+    if (
+      failure.kind === 'invalid_credentials' ||
+      failure.kind === 'challenge_required' ||
+      failure.kind === 'authorization'
+    )
+      await this.forget(key);
     return new PinterestOperationFailed(failure);
   }
 
   async perform(
-    login: { email: string; password: string },
+    login: PinterestLogin,
     businessId: string,
     request: MemberActionRequest,
   ): Promise<ActionObservation> {
@@ -174,7 +253,7 @@ export class PinterestBusinessReader implements BusinessReader, BusinessActions 
         }
       }
     } catch (error) {
-      throw await this.failed(login.email, error);
+      throw await this.failed(this.keyOf(login), error);
     }
   }
 
@@ -193,13 +272,17 @@ export class PinterestBusinessReader implements BusinessReader, BusinessActions 
     for (const email of [...this.gateways.keys()]) await this.forget(email);
   }
 
-  private gatewayFor(login: {
-    email: string;
-    password: string;
-  }): Promise<PinterestBusinessGateway> {
-    // A password change in the vault means a new login, not the old session.
-    const secretHash = createHash('sha256').update(login.password).digest('hex');
-    const known = this.gateways.get(login.email);
+  private gatewayFor(login: PinterestLogin): Promise<PinterestBusinessGateway> {
+    const key = this.keyOf(login);
+    // A secret changed in the vault means a new login (or client), not the old session.
+    const secretHash = createHash('sha256')
+      .update(
+        isApiLogin(login)
+          ? `${login.clientId}\0${login.clientSecret}\0${login.refreshToken}`
+          : login.password,
+      )
+      .digest('hex');
+    const known = this.gateways.get(key);
     if (known && known.secretHash === secretHash) return known.gateway;
     // Concurrent actions for one account share one login instead of racing to make two.
     const entry = { secretHash } as {
@@ -208,17 +291,21 @@ export class PinterestBusinessReader implements BusinessReader, BusinessActions 
     };
     entry.gateway = (async () => {
       if (known) await known.gateway.then((g) => g.close()).catch(() => undefined);
+      if (isApiLogin(login)) {
+        // No login: the API gateway obtains its token with its first call.
+        return createApiGateway(this.apiOptions(login));
+      }
       const created = createPlaywrightGateway(this.options);
       try {
         await created.login({ email: login.email, password: login.password });
         return created;
       } catch (error) {
         await created.close().catch(() => undefined);
-        if (this.gateways.get(login.email) === entry) this.gateways.delete(login.email);
+        if (this.gateways.get(key) === entry) this.gateways.delete(key);
         throw error;
       }
     })();
-    this.gateways.set(login.email, entry);
+    this.gateways.set(key, entry);
     return entry.gateway;
   }
 

@@ -6,6 +6,7 @@ import {
   ObjectField,
   ObjectListField,
   TextField,
+  TextListField,
   UuidField,
 } from './fields';
 import { JsonField } from './json.scalar';
@@ -26,15 +27,38 @@ export class LastCheckModel {
   @ObjectField(() => CheckFailureModel, { nullable: true }) failure!: CheckFailureModel | null;
 }
 
+@ObjectType('IntegrationAuthorization')
+export class IntegrationAuthorizationModel {
+  @TextListField({ description: "the scopes the app's token was granted" }) scopes!: string[];
+  @TextListField({ description: 'scopes the connector needs that were not granted' })
+  missingScopes!: string[];
+  @InstantField({ description: 'when the access token last obtained expires' })
+  tokenExpiresAt!: string;
+}
+
 @ObjectType('Integration')
 export class IntegrationModel {
   @UuidField() id!: string;
   @TextField() label!: string;
   @TextField({ description: 'the Pinterest Business ID (digits)' }) businessId!: string;
-  @TextField({ enum: ['sso', 'password'] }) loginMethod!: string;
-  @UuidField() automationAccountId!: string;
+  @TextField({ enum: ['browser', 'api'], description: 'how the service reaches Pinterest' })
+  connector!: string;
+  @TextField({ enum: ['sso', 'password'], nullable: true }) loginMethod!: string | null;
+  @UuidField({ nullable: true, description: 'null for an API integration without one' })
+  automationAccountId!: string | null;
+  @ObjectField(() => IntegrationAuthorizationModel, {
+    nullable: true,
+    description: 'API connector: what the app was granted, as last observed',
+  })
+  authorization!: IntegrationAuthorizationModel | null;
   @TextField({
-    enum: ['healthy', 'requires_sync', 'review_service_account', 'review_configuration'],
+    enum: [
+      'healthy',
+      'requires_sync',
+      'review_service_account',
+      'review_configuration',
+      'awaiting_authorization',
+    ],
   })
   health!: string;
   @TextField({ nullable: true }) healthReason!: string | null;
@@ -44,6 +68,18 @@ export class IntegrationModel {
   @ObjectField(() => LastCheckModel, { nullable: true }) lastCheck!: LastCheckModel | null;
   @ObjectField(() => MemberCountsModel) memberCounts!: MemberCountsModel;
   @InstantField() connectedAt!: string;
+}
+
+export class AuthorizationStartModel {
+  @TextField({ description: "Pinterest's consent page for the app, with a single-use state" })
+  authorizeUrl!: string;
+  @InstantField({ description: 'when the state stops being accepted' }) expiresAt!: string;
+}
+
+export class AuthorizationDoneModel {
+  @UuidField() integrationId!: string;
+  @TextField() health!: string;
+  @TextListField() scopes!: string[];
 }
 
 export class IntegrationListModel {

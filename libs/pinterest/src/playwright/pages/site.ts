@@ -36,6 +36,9 @@ export const PERMISSION_LABELS: Readonly<Record<AssetPermission, string>> = {
   AUDIENCE_MANAGER: 'Audience',
   CATALOGS_MANAGER: 'Catalogs',
   PROFILE_PUBLISHER: 'Publisher',
+  FINANCE_EDIT: 'Finance edit',
+  FINANCE_VIEW: 'Finance view',
+  CATALOGS_VIEWER: 'Catalogs viewer',
 };
 
 export const ASSET_TYPE_LABELS: Readonly<Record<AssetType, string>> = {
