@@ -3,6 +3,7 @@ import {
   Controller,
   Delete,
   Get,
+  Header,
   HttpCode,
   Param,
   Post,
@@ -67,13 +68,15 @@ export class IntegrationsController {
   }
 
   @Get(':id/members')
+  // The page leaves as the JSON text the query assembled (the same bytes `res.json` would send).
+  @Header('Content-Type', 'application/json; charset=utf-8')
   async members(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,
     @Query() query: ListMembersQuery,
-  ) {
+  ): Promise<string> {
     await this.integrations.integration(caller, id);
-    return this.membersQuery.page(id, query);
+    return this.membersQuery.pageJson(id, query);
   }
 
   @Get(':id/members/:memberId')

@@ -8,6 +8,7 @@ import type {
   FindOptions,
   Json,
   Page,
+  StoredJson,
   ReadModelStore,
   ReadModelTransaction,
   Where,
@@ -638,7 +639,7 @@ class Engine {
       .map((k) => `${columnOf(k.field)} ${k.desc ? 'DESC' : 'ASC'}`)
       .join(', ');
     return {
-      text: `SELECT doc FROM ${tableOf(collection)}${whereClause(sql)} ORDER BY ${order} LIMIT ?`,
+      text: `SELECT id, doc FROM ${tableOf(collection)}${whereClause(sql)} ORDER BY ${order} LIMIT ?`,
       params: [...sql.params, query.limit + 1],
     };
   }
@@ -688,6 +689,15 @@ class Engine {
   }
 
   find<T extends Document>(db: Db, collection: string, options: FindOptions): Page<T> {
+    const page = this.findJson(db, collection, options);
+    return {
+      items: page.items.map((row) => JSON.parse(row.json) as T),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  /** The page's rows as stored; only the last is parsed, for the cursor. */
+  findJson(db: Db, collection: string, options: FindOptions): Page<StoredJson> {
     const planned = this.planFind(db, collection, options);
     if (planned === null) return { items: [], nextCursor: null };
     const { shape, query } = planned;
@@ -696,14 +706,16 @@ class Engine {
       if (sql === null) return { items: [], nextCursor: null };
       const rows = this.statements(db)
         .get(sql.text)
-        .all(...sql.params) as { doc: string }[];
+        .all(...sql.params) as { id: string; doc: string }[];
       const more = rows.length > query.limit;
-      const items = (more ? rows.slice(0, query.limit) : rows).map(
-        (row) => JSON.parse(row.doc) as T,
-      );
+      const items: StoredJson[] = [];
+      const n = more ? query.limit : rows.length;
+      for (let i = 0; i < n; i++) items.push({ id: rows[i].id, json: rows[i].doc });
       return {
         items,
-        nextCursor: more ? encodeCursor(query, items[items.length - 1]) : null,
+        nextCursor: more
+          ? encodeCursor(query, JSON.parse(items[items.length - 1].json) as Document)
+          : null,
       };
     });
   }
@@ -931,6 +943,10 @@ class SqliteCollection<T extends Document> implements Collection<T> {
 
   async find(options: FindOptions = {}): Promise<Page<T>> {
     return this.engine.find<T>(this.db(), this.name, options);
+  }
+
+  async findJson(options: FindOptions = {}): Promise<Page<StoredJson>> {
+    return this.engine.findJson(this.db(), this.name, options);
   }
 
   async count(where?: Where): Promise<number> {
