@@ -63,6 +63,12 @@ const CACHE_KIB = -32768;
 /** Queries outside transactions are page-sized: a smaller cache keeps a process's memory in bounds. */
 const READER_CACHE_KIB = -8192;
 /**
+ * The reader maps the file instead of copying pages through read(): dashboards walking a tab
+ * of 10,000 members touch more pages than its cache holds (measured: a page of 50 in about
+ * two thirds of the time). Address space, not memory: the OS keeps and drops the pages.
+ */
+const READER_MMAP_BYTES = 256 * 2 ** 20;
+/**
  * Without statistics SQLite takes any equality as selective and sorts every match instead of
  * walking the sort index (measured: 170 ms against 14 ms for a 1,000-row page of 100k
  * documents). So a collection is re-analysed whenever its writes since the last analysis
@@ -1040,6 +1046,7 @@ export class SqliteReadModelStore implements ReadModelStore {
         ? writer
         : new Database(options.file, { readonly: true, fileMustExist: true, timeout: busyTimeout });
     reader.pragma(`cache_size = ${READER_CACHE_KIB}`);
+    if (reader !== writer) reader.pragma(`mmap_size = ${READER_MMAP_BYTES}`);
     this.engine = new Engine(writer, reader);
     this.leases = new SqliteLeases(writer, (operation, statement) =>
       this.exclusive(operation, statement),
