@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Environment } from '@app/config';
 import { NotFound } from '@app/domain';
 import { READ_MODEL_STORE } from '@app/infrastructure';
 import type { ReadModelStore, StoredJson } from '@app/readmodels';
@@ -13,9 +14,11 @@ import {
 import {
   MEMBER_TAB_COUNTS,
   MEMBERS,
+  membersProjection,
   type MemberDoc,
   type MemberTabCountsDoc,
 } from '../read-models/members.projection';
+import { PageCache } from './page-cache';
 
 /** Asset documents kept between pages; a business has a few hundred to a few thousand. */
 const ASSET_CACHE_SIZE = 50_000;
@@ -71,7 +74,15 @@ interface AssetCache {
  */
 @Injectable()
 export class MembersQuery {
-  constructor(@Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore) {}
+  /** Whole tab pages, while the members and assets projections stay put (MEMBER_PAGE_CACHE_MB). */
+  private readonly pages: PageCache;
+
+  constructor(
+    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    @Optional() env?: Environment,
+  ) {
+    this.pages = new PageCache((env?.MEMBER_PAGE_CACHE_MB ?? 0) * 2 ** 20);
+  }
 
   async page(
     integrationId: string,
@@ -95,6 +106,22 @@ export class MembersQuery {
    * from (or the assets moved): a page of 50 is then 50 string comparisons and a join.
    */
   async pageJson(
+    integrationId: string,
+    query: { tab: Tab; search?: string; cursor?: string; limit: number },
+  ): Promise<string> {
+    if (!this.pages.enabled) return this.buildPageJson(integrationId, query);
+    // Everything a page shows is owned by these two projections (the counts by the first).
+    const [members, assets] = await Promise.all([
+      this.readModels.getCheckpoint(checkpointName(membersProjection)),
+      this.readModels.getCheckpoint(checkpointName(assetsProjection)),
+    ]);
+    const at = `${members?.position ?? ''} ${assets?.position ?? ''}`;
+    const { tab, search = '', cursor = '', limit } = query;
+    const key = JSON.stringify([integrationId, tab, search, cursor, limit]);
+    return this.pages.get(at, key, () => this.buildPageJson(integrationId, query));
+  }
+
+  private async buildPageJson(
     integrationId: string,
     query: { tab: Tab; search?: string; cursor?: string; limit: number },
   ): Promise<string> {
