@@ -263,6 +263,12 @@ function keysetSql(query: NormalizedFind, sql: Sql): void {
  * walked; a rare one, 0.5 ms sorted, tens of ms walked).
  */
 const COMMON_TERM_MATCHES = 1000;
+/**
+ * Searches whose commonness a collection remembers, and for how long (a process that only
+ * reads never analyses, and terms grow common as documents come).
+ */
+const COMMON_TERMS_KEPT = 1000;
+const COMMON_TERMS_MS = 60_000;
 
 /**
  * Rows whose search fields match every term. A term of 3 characters or more: rare ones
@@ -380,6 +386,8 @@ class Engine {
   private readonly sqlOf = new Map<string, TableSql>();
   private readonly unanalysedWrites = new Map<string, number>();
   private readonly analysisInterval = new Map<string, number>();
+  /** By collection: whether a search's long terms are common (see `isCommon`). */
+  private readonly commonTerms = new Map<string, Map<string, { common: boolean; at: number }>>();
   /** The schema the cached shapes were read under; another process's change invalidates them. */
   private schemaVersion = -1;
   readonly writes: Statements;
@@ -456,6 +464,7 @@ class Engine {
 
   forget(collection: string): void {
     this.shapes.delete(collection);
+    this.commonTerms.delete(collection);
   }
 
   requireTable(collection: string): CollectionShape {
@@ -502,6 +511,7 @@ class Engine {
   /** Best effort: it runs after a commit, which must not be reported as failed because of it. */
   private analyse(collection: string): void {
     this.unanalysedWrites.delete(collection);
+    this.commonTerms.delete(collection);
     try {
       this.writer.exec(`ANALYZE ${tableOf(collection)}`);
     } catch {
@@ -650,17 +660,32 @@ class Engine {
     };
   }
 
-  /** Whether the long terms together match at least `COMMON_TERM_MATCHES` rows (a bounded look). */
+  /**
+   * Whether the long terms together match at least `COMMON_TERM_MATCHES` rows (a bounded look),
+   * remembered for a minute or until the collection is next analysed: each page of a walk would
+   * otherwise look again. A stale answer only picks the slower of two plans; both give the same rows.
+   */
   private isCommon(db: Db, collection: string, terms: readonly string[]): boolean {
     const long = terms.filter((t) => lengthOf(t) >= CONTAINS_FROM);
     if (long.length === 0) return false;
+    const match = matchOf(long);
+    const now = Date.now();
+    const known = this.commonTerms.get(collection)?.get(match);
+    if (known !== undefined && now - known.at < COMMON_TERMS_MS) return known.common;
     const text = textTableOf(collection);
     const { n } = this.statements(db)
       .get(
         `SELECT count(*) AS n FROM (SELECT rowid FROM ${text} WHERE ${text} MATCH ? LIMIT ${COMMON_TERM_MATCHES})`,
       )
-      .get(matchOf(long)) as { n: number };
-    return n >= COMMON_TERM_MATCHES;
+      .get(match) as { n: number };
+    const common = n >= COMMON_TERM_MATCHES;
+    let kept = this.commonTerms.get(collection);
+    if (kept === undefined || kept.size >= COMMON_TERMS_KEPT) {
+      kept = new Map();
+      this.commonTerms.set(collection, kept);
+    }
+    kept.set(match, { common, at: now });
+    return common;
   }
 
   countSql(collection: string, conditions: FieldCondition[]): { text: string; params: SqlValue[] } {
