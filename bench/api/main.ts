@@ -216,6 +216,10 @@ async function main(): Promise<void> {
     await single('tasks list', `${url}/api/automation-tasks?limit=50`);
     const rawMs = await single('bare handler, tab page', rawUrl + path, false);
 
+    // Disclosed with the figures: a run with MEMBER_PAGE_CACHE_MB=0 measures every page built.
+    progress(
+      `service's member page cache: ${process.env.MEMBER_PAGE_CACHE_MB ?? '16 (the default)'} MB`,
+    );
     const pages = await load('service, tab pages', url, [path], true);
     const searches = await load(
       'service, searches',

@@ -348,6 +348,43 @@ export function describeIndexedQueriesContract(
         expect(idsOf(page.items)).toEqual(['l1']);
       });
 
+      it('gives the same pages as JSON texts: findJson', async () => {
+        // given 30 matching and 30 other documents
+        await seed(
+          store,
+          'people',
+          Array.from({ length: 60 }, (_, i) => ({
+            id: `j${String(i).padStart(2, '0')}`,
+            team: 'a',
+            name: `${i % 2 === 0 ? 'Match' : 'Other'} ${String(59 - i).padStart(2, '0')}`,
+            email: `j${i}@example.com`,
+            tags: { n: i, odd: i % 2 === 1 },
+          })),
+        );
+        const query = { where: { team: 'a' }, sort: [{ field: 'name' }], search: ['match'] };
+        // when both are walked with each one's cursors
+        const parsed: unknown[] = [];
+        const texts: unknown[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.collection('people').find({ ...query, limit: 7, cursor });
+          parsed.push(...page.items);
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        do {
+          const page = await store.collection('people').findJson({ ...query, limit: 7, cursor });
+          for (const item of page.items) {
+            // then each text is the document as JSON, under its id
+            expect(JSON.parse(item.json)).toMatchObject({ id: item.id });
+            texts.push(JSON.parse(item.json));
+          }
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        // then the same documents, in the same order
+        expect(texts).toHaveLength(30);
+        expect(texts).toEqual(parsed);
+      });
+
       it('does not let a search cursor continue another search', async () => {
         const first = await store.collection('people').find({
           where: { team: 'a' },

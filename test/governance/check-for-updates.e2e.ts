@@ -1,6 +1,11 @@
-import { DailyCheckScheduler } from '@app/governance';
+import { DailyCheckScheduler, MembersQuery } from '@app/governance';
 import type { BusinessFixture } from '@app/simulator';
-import { eventually, type ServiceHarness, startService } from '../support/service-harness';
+import {
+  ADMIN_KEY,
+  eventually,
+  type ServiceHarness,
+  startService,
+} from '../support/service-harness';
 import { AUTOMATION, BUSINESS_ID, fixtureOf, trickyBusiness } from './fixture';
 
 interface Card {
@@ -274,6 +279,35 @@ describe('check for updates, end to end (simulator in Chromium)', () => {
       'InvitationObserved',
       'PartnerDiscovered',
     ]);
+  });
+
+  it('sends a tab page as JSON: its content type and the bytes of the page the query builds', async () => {
+    const path = `/api/integrations/${integrationId}/members?tab=unmatched&limit=3`;
+    const get = (query = '') =>
+      fetch(`${svc.url}${path}${query}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    // when the page and the next one are read over HTTP
+    const first = await get();
+    const firstText = await first.text();
+    const cursor = (JSON.parse(firstText) as Members).nextCursor;
+    const next = await get(`&cursor=${cursor ?? ''}`);
+    // then
+    const members = svc.app.get(MembersQuery);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(first.headers.get('etag')).toMatch(/^W\/"/);
+    expect(firstText).toBe(
+      JSON.stringify(await members.page(integrationId, { tab: 'unmatched', limit: 3 })),
+    );
+    expect(await next.text()).toBe(
+      JSON.stringify(
+        await members.page(integrationId, { tab: 'unmatched', limit: 3, cursor: cursor ?? '' }),
+      ),
+    );
+    // and a refused cursor is still answered in the API's JSON error shape
+    const refused = await get('&cursor=bm90LWEtY3Vyc29y');
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await refused.json()).toMatchObject({ statusCode: 400, details: { field: 'cursor' } });
   });
 
   it('records nothing for members when nothing changed', async () => {

@@ -267,6 +267,16 @@ export class Environment {
   @IsString()
   NODE_ENV = 'development';
 
+  /**
+   * Whole member tab pages kept (as sent) while the read models they show stay put; 0: none.
+   * Megabytes of JSON per API process.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'MEMBER_PAGE_CACHE_MB must be a whole number from 0 to 1024' })
+  @Min(0, { message: 'MEMBER_PAGE_CACHE_MB must be a whole number from 0 to 1024' })
+  @Max(1024, { message: 'MEMBER_PAGE_CACHE_MB must be a whole number from 0 to 1024' })
+  MEMBER_PAGE_CACHE_MB = 16;
+
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }

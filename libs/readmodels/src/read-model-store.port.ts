@@ -75,6 +75,12 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** A document as the store holds it: its id and its JSON text, not parsed. */
+export interface StoredJson {
+  id: string;
+  json: string;
+}
+
 export interface Collection<T extends Document = Document> {
   readonly name: string;
   get(id: string): Promise<T | null>;
@@ -85,6 +91,11 @@ export interface Collection<T extends Document = Document> {
   patch(id: string, fields: Partial<T>): Promise<boolean>;
   delete(id: string): Promise<boolean>;
   find(options?: FindOptions): Promise<Page<T>>;
+  /**
+   * `find`'s page as JSON texts (`JSON.stringify` of the document, key order kept), for reads
+   * that pass documents on or cache what they build from them: parsing is theirs to skip.
+   */
+  findJson(options?: FindOptions): Promise<Page<StoredJson>>;
   count(where?: Where): Promise<number>;
   /** Streams every document in id order (for digests and comparisons). */
   scan(): AsyncIterable<T>;

@@ -18,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsSafeText } from '@app/infrastructure';
+import { IsSafeText, registerPlainCheck } from '@app/infrastructure';
 
 const trim = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
@@ -220,6 +220,27 @@ export class ListMembersQuery extends PageQuery {
   @MaxLength(40)
   asOf?: string;
 }
+
+const TABS: ReadonlySet<string> = new Set(['unmatched', 'onboarded', 'exempted']);
+const PAGE_LIMIT = /^[1-9][0-9]{0,2}$/;
+
+/**
+ * The tab page's query as the pipe would build it, for plain values only: a string's length
+ * bounds its counted length (surrogate pairs count once), and anything else goes to the pipe.
+ */
+registerPlainCheck(ListMembersQuery, (value) => {
+  if (typeof value !== 'object' || value === null) return null;
+  const query = new ListMembersQuery();
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v !== 'string') return null;
+    if (key === 'tab' && TABS.has(v)) query.tab = v as ListMembersQuery['tab'];
+    else if (key === 'limit' && PAGE_LIMIT.test(v) && Number(v) <= 500) query.limit = Number(v);
+    else if (key === 'cursor' && v.length <= 2000) query.cursor = v;
+    else if (key === 'search' && v.trim().length <= 200) query.search = v.trim();
+    else return null;
+  }
+  return query;
+});
 
 export class ListTasksQuery extends PageQuery {
   @ApiPropertyOptional({ type: String, format: 'uuid' })

@@ -3,6 +3,7 @@ import {
   Controller,
   Delete,
   Get,
+  Header,
   HttpCode,
   Param,
   Post,
@@ -118,16 +119,19 @@ export class IntegrationsController {
   @Get(':id/members')
   @ApiOkResponse({ type: MembersPageModel })
   @ApiErrors(400, 404)
+  // The page leaves as the JSON text the query assembled (the same bytes `res.json` would send).
+  @Header('Content-Type', 'application/json; charset=utf-8')
   async members(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,
     @Query() query: ListMembersQuery,
-  ) {
+  ): Promise<string> {
     if (query.asOf !== undefined) {
-      return this.audit.tabAsOf(caller, id, { ...query, asOf: query.asOf });
+      // A past tab is computed from the audit read model, not served from the page cache.
+      return JSON.stringify(await this.audit.tabAsOf(caller, id, { ...query, asOf: query.asOf }));
     }
     await this.integrations.integration(caller, id);
-    return this.membersQuery.page(id, query);
+    return this.membersQuery.pageJson(id, query);
   }
 
   @Get(':id/members/:memberId')

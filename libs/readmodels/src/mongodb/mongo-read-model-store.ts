@@ -17,6 +17,7 @@ import type {
   FindOptions,
   Json,
   Page,
+  StoredJson,
   ReadModelStore,
   ReadModelTransaction,
   TransactionLimits,
@@ -320,6 +321,14 @@ class MongoReadModelCollection<T extends Document> implements Collection<T> {
     const more = rows.length > query.limit;
     const items = (more ? rows.slice(0, query.limit) : rows).map(fromStored<T>);
     return { items, nextCursor: more ? encodeCursor(query, items[items.length - 1]) : null };
+  }
+
+  async findJson(options: FindOptions = {}): Promise<Page<StoredJson>> {
+    const page = await this.find(options);
+    return {
+      items: page.items.map((doc) => ({ id: doc.id, json: JSON.stringify(doc) })),
+      nextCursor: page.nextCursor,
+    };
   }
 
   async count(where?: Where): Promise<number> {
