@@ -504,6 +504,8 @@ describe('dashboard reads are served from indexes (no SCAN in their query plans)
       await audit.accessChanges(caller, { to: at, limit: 50 });
       await audit.accessChanges(caller, { memberId, limit: 50 });
       await audit.partners(caller, integrationId, { at, limit: 50 });
+      // the deprovision report as of a point (its evidence export): leavers, their events
+      await audit.reportAt(integrationId, await audit.pointAt(at));
     });
     expectNoScan(plans);
   });
