@@ -1,4 +1,7 @@
-import { isDeepStrictEqual } from 'node:util';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual, promisify } from 'node:util';
 import { memberDecider, memberStream } from '@app/domain';
 import { CommandExecutor } from '@app/infrastructure';
 import type { LogEntry } from '@app/simulator';
@@ -57,6 +60,27 @@ interface ApplyAnswer {
 }
 
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const ROOT = join(__dirname, '../..');
+
+/** `npm run cli -- …` on the service's data directory: exit code and output. */
+async function cli(dataDir: string, ...args: string[]): Promise<{ code: number; out: string }> {
+  try {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['-r', join(ROOT, 'tools/register.js'), join(ROOT, 'apps/cli/src/main.ts'), ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: dataDir, EVENTSTORE_URL: '', MONGO_URL: '' },
+        timeout: 120_000,
+      },
+    );
+    return { code: 0, out: stdout };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    if (typeof e.code !== 'number') throw error;
+    return { code: e.code, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+}
 
 describe('leavers and the deprovision report, end to end (simulator in Chromium)', () => {
   let svc: ServiceHarness;
@@ -519,6 +543,18 @@ describe('leavers and the deprovision report, end to end (simulator in Chromium)
       '"memberId","name","email","identityId","leftAt","reason","status","blockedReason","businessRole","assets","applyId","removalTaskId","removedAt","verifiedAt","verifiedRemovalSec","lastError","announcedAt"',
     );
     expect(rowsOf(again.bytes).find((r) => r.memberId === member.bob)?.status).toBe('reinstated');
+    // and `exports verify` recomputes the CSV from the log, and refuses it with one byte flipped
+    const file = join(svc.dataDir, 'report.csv');
+    writeFileSync(file, csv.bytes);
+    expect(await cli(svc.dataDir, 'exports', 'verify', file)).toEqual({
+      code: 0,
+      out: expect.stringContaining('verified'),
+    });
+    const flipped = Buffer.from(csv.bytes);
+    const at = flipped.indexOf('"verified"') + 1; // a status cell, not the column names
+    flipped[at] = flipped[at] ^ 0x01;
+    writeFileSync(file, flipped);
+    expect((await cli(svc.dataDir, 'exports', 'verify', file)).code).toBe(1);
     // and an export at the head now shows Bob pending, with what he holds, as the live report does
     const now = await exportAt();
     expect(now.meta.position).not.toBe(first.meta.position);
