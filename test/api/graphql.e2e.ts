@@ -28,7 +28,8 @@ const MEMBER_FIELDS = `
   invite { email status taskId }
   lastFailure { kind taskId at failure { kind message evidence } }
   account { status reason at }
-  removal { taskId outcome observed afterInterruptedAttempt removedBy actor at }`;
+  removal { taskId outcome observed afterInterruptedAttempt removedBy actor at }
+  leaver leftAt`;
 
 const MEMBERS_PAGE = `
   query Page($id: ID!, $tab: MemberTab!, $first: Int!, $after: String) {

@@ -135,11 +135,24 @@ describe('the OpenAPI document and Swagger UI', () => {
     );
     const members = doc.paths['/api/integrations/{id}/members'].get;
     expect(members.parameters?.map((p) => `${p.in}:${p.name}`).sort()).toEqual(
-      ['path:id', 'query:cursor', 'query:limit', 'query:search', 'query:tab'].sort(),
+      ['path:id', 'query:asOf', 'query:cursor', 'query:limit', 'query:search', 'query:tab'].sort(),
     );
     const remove = doc.paths['/api/integrations/{id}/members/{memberId}/remove'].post;
     expect(Object.keys(remove.responses)).toEqual(expect.arrayContaining(['200', '202']));
     expect(doc.components.schemas.MemberModel.properties).toHaveProperty('matchedIdentity');
+    // The seams of issues 8 and 9: apply answers 202 or 200 (dry run), content declares its types.
+    const apply = doc.paths['/api/integrations/{id}/deprovision-report/apply'].post;
+    expect(Object.keys(apply.responses)).toEqual(
+      expect.arrayContaining(['200', '202', '400', '409']),
+    );
+    const content = doc.paths['/api/exports/{id}/content'].get;
+    expect(Object.keys(content.responses['200'].content ?? {}).sort()).toEqual([
+      'application/x-ndjson',
+      'text/csv',
+    ]);
+    expect(doc.components.schemas.CreateExportDto.required).toEqual(
+      expect.arrayContaining(['kind', 'format']),
+    );
     expect(doc.components.schemas.ErrorBodyModel.required).toEqual(
       expect.arrayContaining(['statusCode', 'error', 'message']),
     );

@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual, promisify } from 'node:util';
 import { memberDecider, memberStream } from '@app/domain';
 import { CommandExecutor } from '@app/infrastructure';
 import type { LogEntry } from '@app/simulator';
@@ -56,6 +60,27 @@ interface ApplyAnswer {
 }
 
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const ROOT = join(__dirname, '../..');
+
+/** `npm run cli -- …` on the service's data directory: exit code and output. */
+async function cli(dataDir: string, ...args: string[]): Promise<{ code: number; out: string }> {
+  try {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['-r', join(ROOT, 'tools/register.js'), join(ROOT, 'apps/cli/src/main.ts'), ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: dataDir, EVENTSTORE_URL: '', MONGO_URL: '' },
+        timeout: 120_000,
+      },
+    );
+    return { code: 0, out: stdout };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    if (typeof e.code !== 'number') throw error;
+    return { code: e.code, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+}
 
 describe('leavers and the deprovision report, end to end (simulator in Chromium)', () => {
   let svc: ServiceHarness;
@@ -431,5 +456,113 @@ describe('leavers and the deprovision report, end to end (simulator in Chromium)
     expect((await finished(again.body.taskIds[0])).status).toBe('completed');
     await until('dan', 'verified');
     expect(await removals('1004')).toHaveLength(1);
+  }, 120_000);
+
+  it('given the report now, when exported as deprovision_report, then the rows are the report’s, recomputed from the log; re-requested at that position after more events, byte for byte the same', async () => {
+    interface Meta {
+      id: string;
+      position: string;
+      sha256: string;
+      bytes: number;
+    }
+    const exportAt = async (position?: string, format = 'ndjson') => {
+      const res = await svc.api<Meta>('POST', '/api/exports', {
+        kind: 'deprovision_report',
+        params: { integrationId },
+        format,
+        ...(position ? { position } : {}),
+      });
+      expect(res.status).toBe(201);
+      const content = await fetch(`${svc.url}/api/exports/${res.body.id}/content`, {
+        headers: { authorization: 'Bearer test-admin-key-0123456789' },
+      });
+      expect(content.status).toBe(200);
+      return { meta: res.body, bytes: Buffer.from(await content.arrayBuffer()) };
+    };
+    const rowsOf = (bytes: Buffer) =>
+      bytes
+        .toString('utf8')
+        .split('\n')
+        .slice(1, -1)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    /** REST's items in the export's columns (assets in id order, access flattened). */
+    const restRows = async () =>
+      (await report('limit=500')).items
+        .map((i) => ({
+          memberId: i.memberId,
+          name: i.name,
+          email: i.email,
+          identityId: i.identityId,
+          leftAt: i.leftAt,
+          reason: i.reason,
+          status: i.status,
+          blockedReason: i.blockedReason,
+          businessRole: i.access.businessRole,
+          assets: [...i.access.assets].sort((a, b) => (a.assetId < b.assetId ? -1 : 1)),
+          applyId: (i as unknown as { applyId: string | null }).applyId,
+          removalTaskId: i.removalTaskId,
+          removedAt: i.removedAt,
+          verifiedAt: i.verifiedAt,
+          verifiedRemovalSec: i.verifiedRemovalSec,
+          lastError: i.lastError,
+          announcedAt: (i as unknown as { announcedAt: string | null }).announcedAt,
+        }))
+        .sort((a, b) =>
+          a.leftAt < b.leftAt ? -1 : a.leftAt > b.leftAt ? 1 : a.memberId < b.memberId ? -1 : 1,
+        );
+
+    // given the report at the head (the live read model caught up with the export's position)
+    const { first, live } = await eventually(
+      async () => ({ first: await exportAt(), live: await restRows() }),
+      ({ first: f, live: l }) => isDeepStrictEqual(rowsOf(f.bytes), l),
+      30_000,
+    );
+    // then every leaver is there with the status the live report gives, recomputed from the log
+    expect(rowsOf(first.bytes)).toEqual(live);
+    const statuses = Object.fromEntries(
+      live.map((r) => [Object.entries(member).find(([, id]) => id === r.memberId)?.[0], r.status]),
+    );
+    expect(statuses).toMatchObject({
+      ann: 'verified',
+      bob: 'reinstated',
+      dan: 'verified',
+      robot: 'blocked',
+    });
+
+    // when more events are appended: Bob, reinstated, leaves again
+    expect((await active('bob', false)).status).toBe(200);
+    await until('bob', 'pending');
+
+    // then the export at the first position is byte for byte the same, in both formats
+    const again = await exportAt(first.meta.position);
+    expect(again.meta.sha256).toBe(first.meta.sha256);
+    expect(again.bytes.equals(first.bytes)).toBe(true);
+    const csv = await exportAt(first.meta.position, 'csv');
+    expect((await exportAt(first.meta.position, 'csv')).bytes.equals(csv.bytes)).toBe(true);
+    expect(csv.bytes.toString('utf8').split('\n')[1]).toBe(
+      '"memberId","name","email","identityId","leftAt","reason","status","blockedReason","businessRole","assets","applyId","removalTaskId","removedAt","verifiedAt","verifiedRemovalSec","lastError","announcedAt"',
+    );
+    expect(rowsOf(again.bytes).find((r) => r.memberId === member.bob)?.status).toBe('reinstated');
+    // and `exports verify` recomputes the CSV from the log, and refuses it with one byte flipped
+    const file = join(svc.dataDir, 'report.csv');
+    writeFileSync(file, csv.bytes);
+    expect(await cli(svc.dataDir, 'exports', 'verify', file)).toEqual({
+      code: 0,
+      out: expect.stringContaining('verified'),
+    });
+    const flipped = Buffer.from(csv.bytes);
+    const at = flipped.indexOf('"verified"') + 1; // a status cell, not the column names
+    flipped[at] = flipped[at] ^ 0x01;
+    writeFileSync(file, flipped);
+    expect((await cli(svc.dataDir, 'exports', 'verify', file)).code).toBe(1);
+    // and an export at the head now shows Bob pending, with what he holds, as the live report does
+    const now = await exportAt();
+    expect(now.meta.position).not.toBe(first.meta.position);
+    const bob = (await report('limit=500')).items.find((i) => i.memberId === member.bob)!;
+    expect(rowsOf(now.bytes).find((r) => r.memberId === member.bob)).toMatchObject({
+      status: 'pending',
+      leftAt: bob.leftAt,
+      assets: bob.access.assets,
+    });
   }, 120_000);
 });

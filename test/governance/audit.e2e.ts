@@ -548,7 +548,7 @@ describe('audit reads and evidence exports over a scripted history (simulator in
   });
 
   describe('evidence exports', () => {
-    it('refuses bad requests by field, and deprovision reports until they exist', async () => {
+    it('refuses bad requests by field', async () => {
       const cases: [unknown, string][] = [
         [{ kind: 'tab', format: 'csv', params: { integrationId } }, 'params.tab'],
         [{ kind: 'tab', format: 'xml', params: { integrationId, tab: 'unmatched' } }, 'format'],
@@ -557,7 +557,11 @@ describe('audit reads and evidence exports over a scripted history (simulator in
           { kind: 'access_at', format: 'csv', params: { integrationId }, position: 'abc' },
           'position',
         ],
-        [{ kind: 'deprovision_report', format: 'csv', params: {} }, 'kind'],
+        [{ kind: 'deprovision_report', format: 'csv', params: {} }, 'params.integrationId'],
+        [
+          { kind: 'deprovision_report', format: 'csv', params: { integrationId, status: 'x' } },
+          'params.status',
+        ],
       ];
       const head = await svc.head();
       for (const [body, field] of cases) {

@@ -6,6 +6,8 @@ import { NestFactory } from '@nestjs/core';
 import { EventStore } from '@app/eventstore';
 import {
   allProjections,
+  AUDIT_HISTORY,
+  AUDIT_MEMBER_VERSIONS,
   AuditService,
   BUSINESS_READER,
   EXPIRIES,
@@ -565,7 +567,39 @@ describe('dashboard reads are served from indexes (no SCAN in their query plans)
       await audit.accessChanges(caller, { to: at, limit: 50 });
       await audit.accessChanges(caller, { memberId, limit: 50 });
       await audit.partners(caller, integrationId, { at, limit: 50 });
+      // the deprovision report as of a point (its evidence export): leavers, their events
+      await audit.reportAt(integrationId, await audit.pointAt(at));
     });
     expectNoScan(plans);
+    // The same export's reads per leaver (this history has none): its events, its version then.
+    expectNoScan(
+      (
+        [
+          [
+            AUDIT_HISTORY,
+            {
+              find: {
+                where: { subject: `member:${memberId}`, seq: { lte: 1000 } },
+                sort: [{ field: 'seq', direction: 'asc' }],
+                limit: 500,
+              },
+            },
+          ],
+          [
+            AUDIT_MEMBER_VERSIONS,
+            {
+              find: {
+                where: { memberId, fromSeq: { lte: 1000 } },
+                sort: [{ field: 'fromSeq', direction: 'desc' }],
+                limit: 1,
+              },
+            },
+          ],
+        ] as [string, Query][]
+      ).map(([collection, query]) => ({
+        issued: { collection, query },
+        plan: store.queryPlan(collection, query),
+      })),
+    );
   });
 });

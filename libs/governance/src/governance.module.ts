@@ -62,9 +62,11 @@ import { IntegrationsService } from './integrations/integrations.service';
 import { TaskEventsQuery } from './replay/task-events.query';
 import { MembersQuery } from './integrations/members.query';
 import {
+  AccessItemResolver,
   AutomationTaskResolver,
   IntegrationsResolver,
   MemberResolver,
+  ReportItemResolver,
 } from './graphql/integrations.resolver';
 import { MemberActionsResolver } from './graphql/member-actions.resolver';
 import {
@@ -214,6 +216,8 @@ export class GovernanceModule {
         IntegrationsResolver,
         AutomationTaskResolver,
         MemberResolver,
+        AccessItemResolver,
+        ReportItemResolver,
         MemberActionsResolver,
         ...notificationProviders({ runWorkers: options.runWorkers, ...options.notifications }),
         ...(options.runWorkers ? [DailyCheckScheduler, ExpiryScheduler] : []),

@@ -1,17 +1,30 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { uuidParam } from '@app/infrastructure';
+import {
+  AccessChangesPageModel,
+  AccessPageModel,
+  ApiErrors,
+  ApiKeyAuth,
+  HistoryPageModel,
+  PartnersPageModel,
+} from '../views';
 import type { Caller } from '../access/access.service';
 import { ApiKeyGuard, CurrentCaller } from '../access/auth.guard';
 import { AccessChangesQuery, AccessQuery, HistoryQuery, PartnersQuery } from './audit.dto';
 import { AuditService } from './audit.service';
 
 /** The auditors' questions; every answer names the log position it was computed at. */
+@ApiTags('audit')
+@ApiKeyAuth()
 @Controller('api')
 @UseGuards(ApiKeyGuard)
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get('integrations/:id/members/:memberId/history')
+  @ApiOkResponse({ type: HistoryPageModel, description: 'oldest first' })
+  @ApiErrors(400, 404)
   memberHistory(
     @CurrentCaller() caller: Caller,
     @Param('id', uuidParam) id: string,
@@ -22,6 +35,8 @@ export class AuditController {
   }
 
   @Get('identities/:id/history')
+  @ApiOkResponse({ type: HistoryPageModel, description: 'oldest first, across every member' })
+  @ApiErrors(400, 404)
   identityHistory(
     @CurrentCaller() caller: Caller,
     @Param('id', uuidParam) id: string,
@@ -31,6 +46,8 @@ export class AuditController {
   }
 
   @Get('integrations/:id/access')
+  @ApiOkResponse({ type: AccessPageModel })
+  @ApiErrors(400, 404)
   access(
     @CurrentCaller() caller: Caller,
     @Param('id', uuidParam) id: string,
@@ -40,6 +57,8 @@ export class AuditController {
   }
 
   @Get('integrations/:id/partners')
+  @ApiOkResponse({ type: PartnersPageModel })
+  @ApiErrors(400, 404)
   partners(
     @CurrentCaller() caller: Caller,
     @Param('id', uuidParam) id: string,
@@ -49,6 +68,8 @@ export class AuditController {
   }
 
   @Get('access-changes')
+  @ApiOkResponse({ type: AccessChangesPageModel })
+  @ApiErrors(400, 404)
   accessChanges(@CurrentCaller() caller: Caller, @Query() query: AccessChangesQuery) {
     return this.audit.accessChanges(caller, query);
   }

@@ -29,6 +29,7 @@ import {
   type PositionDoc,
   type TabCountsVersionDoc,
 } from './audit.projection';
+import { deprovisionReportAt, type ReportRowAt } from './exports/deprovision-report-at';
 
 /** A point of the log the answer is computed at: `seq` 0 is before the first event. */
 export interface LogPoint {
@@ -615,6 +616,13 @@ export class AuditService {
     });
     for (const d of docs) out.set(d.assetId, { name: d.name, assetType: d.assetType });
     return out;
+  }
+
+  // ---- the deprovision report as of a point ----------------------------------------------
+
+  /** The integration's deprovision report at `point`, from the log (see deprovisionReportAt). */
+  reportAt(integrationId: string, point: LogPoint): Promise<ReportRowAt[]> {
+    return deprovisionReportAt(this.readModels, this.events, this, integrationId, point);
   }
 
   // ---- access changes -----------------------------------------------------------------

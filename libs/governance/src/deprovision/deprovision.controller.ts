@@ -1,5 +1,13 @@
 import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { uuidParam } from '@app/infrastructure';
+import {
+  ApiErrors,
+  ApiKeyAuth,
+  ApplyAnswerModel,
+  DeprovisionReportModel,
+  DryRunAnswerModel,
+} from '../views';
 import type { Caller } from '../access/access.service';
 import { ApiKeyGuard, CurrentCaller } from '../access/auth.guard';
 import { ApplyDeprovisionReportDto, DeprovisionReportQuery } from './deprovision.dto';
@@ -9,12 +17,16 @@ interface StatusResponse {
   status(code: number): unknown;
 }
 
+@ApiTags('deprovision')
+@ApiKeyAuth()
 @Controller('api/integrations/:id/deprovision-report')
 @UseGuards(ApiKeyGuard)
 export class DeprovisionReportController {
   constructor(private readonly deprovision: DeprovisionService) {}
 
   @Get()
+  @ApiOkResponse({ type: DeprovisionReportModel })
+  @ApiErrors(400, 404)
   report(
     @CurrentCaller() caller: Caller,
     @Param('id', uuidParam) id: string,
@@ -25,6 +37,10 @@ export class DeprovisionReportController {
 
   /** 202 when removals were queued, 200 for a dry run (nothing appended). */
   @Post('apply')
+  @ApiBody({ type: ApplyDeprovisionReportDto, required: false })
+  @ApiAcceptedResponse({ type: ApplyAnswerModel, description: 'the removals queued' })
+  @ApiOkResponse({ type: DryRunAnswerModel, description: 'dryRun: what would be removed' })
+  @ApiErrors(400, 404, 409, 415)
   async apply(
     @CurrentCaller() caller: Caller,
     @Param('id', uuidParam) id: string,

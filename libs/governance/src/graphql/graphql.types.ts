@@ -1,7 +1,18 @@
 import { ArgsType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
-import { AutomationTaskModel, MemberModel } from '../views';
+import { REPORT_STATUSES } from '../deprovision/deprovision-report.projection';
+import {
+  AccessItemModel,
+  AutomationTaskModel,
+  HistoryItemModel,
+  MemberModel,
+  ReportAnnouncementModel,
+  ReportCountsModel,
+  ReportItemModel,
+  ReportLastApplyModel,
+  SafeguardModel,
+} from '../views';
 import { MemberTabArg, TaskStatusArg } from './graphql.enums';
 
 /**
@@ -41,6 +52,15 @@ export class MembersArgs extends PageArgs {
   @IsString()
   @MaxLength(200)
   search?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'the tab as it was at this instant (REST: ?asOf=); ISO-8601, not in the future',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  asOf?: string | null;
 }
 
 @ArgsType()
@@ -89,4 +109,102 @@ export class AutomationTaskConnection {
 @ObjectType('CheckForUpdatesResult')
 export class CheckForUpdatesResult {
   @Field(() => ID) taskId!: string;
+}
+
+/** An instant argument: checked by the audit service (ISO-8601, not in the future). */
+const INSTANT = 'an ISO-8601 instant, not in the future (checked like REST’s)';
+
+@ArgsType()
+export class ReportArgs extends PageArgs {
+  @Field(() => String, { nullable: true, description: REPORT_STATUSES.join(', ') })
+  @IsOptional()
+  @IsIn(REPORT_STATUSES, { message: `status must be one of ${REPORT_STATUSES.join(', ')}` })
+  status?: string | null;
+}
+
+@ArgsType()
+export class AccessArgs extends PageArgs {
+  @Field(() => String, { nullable: true, description: `${INSTANT}; default now` })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  at?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'an asset (default: the business)' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(64)
+  assetId?: string | null;
+}
+
+@ArgsType()
+export class AccessChangesArgs extends PageArgs {
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsUUID('all', { message: 'integrationId must be an integration id' })
+  integrationId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsUUID('all', { message: 'memberId must be a member id' })
+  memberId?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(64)
+  assetId?: string | null;
+
+  @Field(() => String, { nullable: true, description: `${INSTANT}; exclusive` })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  from?: string | null;
+
+  @Field(() => String, { nullable: true, description: `${INSTANT}; inclusive, default now` })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  to?: string | null;
+}
+
+@ObjectType('DeprovisionReportConnection')
+export class DeprovisionReportConnection {
+  @Field(() => [ReportItemModel]) nodes!: ReportItemModel[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => ReportCountsModel) counts!: ReportCountsModel;
+  @Field(() => SafeguardModel) safeguard!: SafeguardModel;
+  @Field(() => ReportAnnouncementModel, { nullable: true })
+  announcement!: ReportAnnouncementModel | null;
+  @Field(() => ReportLastApplyModel, { nullable: true }) lastApply!: ReportLastApplyModel | null;
+}
+
+@ObjectType('AccessConnection')
+export class AccessConnection {
+  @Field(() => String, { description: 'the instant asked for' }) at!: string;
+  @Field(() => String, { nullable: true, description: 'the log position it was computed at' })
+  position!: string | null;
+  @Field(() => String, { nullable: true }) assetId!: string | null;
+  @Field(() => [AccessItemModel]) nodes!: AccessItemModel[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+}
+
+@ObjectType('HistoryConnection')
+export class HistoryConnection {
+  @Field(() => String, { nullable: true, description: 'the log position it was computed at' })
+  position!: string | null;
+  @Field(() => [HistoryItemModel]) nodes!: HistoryItemModel[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+}
+
+@ObjectType('AccessChangesConnection')
+export class AccessChangesConnection {
+  @Field(() => String, { nullable: true }) from!: string | null;
+  @Field(() => String) to!: string;
+  @Field(() => String, { nullable: true, description: 'the log position it was computed at' })
+  position!: string | null;
+  @Field(() => [HistoryItemModel]) nodes!: HistoryItemModel[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
 }

@@ -1,4 +1,4 @@
-import { UseGuards } from '@nestjs/common';
+import { BadRequestException, UseGuards } from '@nestjs/common';
 import {
   Args,
   Context,
@@ -17,28 +17,44 @@ import type { IntegrationCard } from '../integrations/integrations.service';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { MembersQuery, type MemberView } from '../integrations/members.query';
 import type { AutomationTaskDoc } from '../read-models/automation-tasks.projection';
-import { AutomationTaskModel, IdentityModel, IntegrationModel, MemberModel } from '../views';
+import {
+  AccessItemModel,
+  AutomationTaskModel,
+  IdentityModel,
+  IntegrationModel,
+  MemberModel,
+  ReportItemModel,
+} from '../views';
 import { identityItem } from '../directory/identities.controller';
 import { loaderFor } from './batch-loader';
 import {
+  AccessArgs,
+  AccessChangesArgs,
+  AccessChangesConnection,
+  AccessConnection,
   AutomationTaskConnection,
   CheckForUpdatesResult,
+  DeprovisionReportConnection,
+  HistoryConnection,
   IntegrationTasksArgs,
   MemberConnection,
   MembersArgs,
+  PageArgs,
+  ReportArgs,
   TasksArgs,
 } from './graphql.types';
 import { integrationsCost, pageCost } from './limits';
+import { AuditService, type AccessItem } from '../audit/audit.service';
+import { DeprovisionService, type ReportItemView } from '../deprovision/deprovision.service';
 
 /*
- * Extension points for the audit reads (issue 9), wired at merge to the services that REST's
- * audit controllers call, never to a second implementation:
- *   - Integration.members(asOf)             → the tabs-as-of service
- *   - Integration.deprovisionReport         → the deprovision report service (issue 8)
- *   - Integration.access(at, assetId)       → the access-at service
- *   - Member.history                        → the member history service
- *   - Query.accessChanges(...)              → the access changes service
- * They are absent from the schema until then: an unwired field would have to answer nothing.
+ * The audit reads (issue 9) and the deprovision report (issue 8) call the services REST's
+ * controllers call (AuditService, DeprovisionService), never a second implementation:
+ *   - Integration.members(asOf)        → AuditService.tabAsOf (REST: ?asOf=)
+ *   - Integration.deprovisionReport    → DeprovisionService.report
+ *   - Integration.access(at, assetId)  → AuditService.accessAt
+ *   - Member.history                   → AuditService.memberHistory
+ *   - Query.accessChanges(...)         → AuditService.accessChanges
  */
 
 interface GraphqlContext {
@@ -52,6 +68,8 @@ export class IntegrationsResolver {
   constructor(
     private readonly service: IntegrationsService,
     private readonly membersQuery: MembersQuery,
+    private readonly audit: AuditService,
+    private readonly deprovision: DeprovisionService,
   ) {}
 
   @Query(() => [IntegrationModel], {
@@ -75,9 +93,35 @@ export class IntegrationsResolver {
     @CurrentCaller() caller: Caller,
     @Args('integrationId', { type: () => ID }, uuidParam) integrationId: string,
     @Args('id', { type: () => ID }, uuidParam) id: string,
-  ): Promise<MemberView> {
+  ): Promise<GqlMember> {
     await this.service.integration(caller, integrationId);
-    return this.membersQuery.one(integrationId, id);
+    return { ...(await this.membersQuery.one(integrationId, id)), integrationId };
+  }
+
+  @Query(() => AccessChangesConnection, {
+    description: 'grants, revocations, role changes, matches, exemptions and removals in a window',
+    complexity: pageCost,
+  })
+  async accessChanges(
+    @CurrentCaller() caller: Caller,
+    @Args() args: AccessChangesArgs,
+  ): Promise<AccessChangesConnection> {
+    const page = await this.audit.accessChanges(caller, {
+      integrationId: args.integrationId ?? undefined,
+      memberId: args.memberId ?? undefined,
+      assetId: args.assetId ?? undefined,
+      from: args.from ?? undefined,
+      to: args.to ?? undefined,
+      cursor: args.after ?? undefined,
+      limit: args.first,
+    });
+    return {
+      from: page.from,
+      to: page.to,
+      position: page.position,
+      nodes: page.items as HistoryItemNode[],
+      pageInfo: pageInfo(page.nextCursor),
+    };
   }
 
   @Query(() => AutomationTaskConnection, { complexity: pageCost })
@@ -110,22 +154,78 @@ export class IntegrationsResolver {
     return { taskId };
   }
 
-  /** A tab of the integration; the card above was read within the caller's workspace. */
+  /**
+   * A tab of the integration, now or as of `asOf` (as REST's route chooses); the card above was
+   * read within the caller's workspace.
+   */
   @ResolveField(() => MemberConnection, { complexity: pageCost })
   async members(
+    @CurrentCaller() caller: Caller,
     @Parent() integration: IntegrationCard,
     @Args() args: MembersArgs,
   ): Promise<MemberConnection> {
-    const page = await this.membersQuery.page(integration.id, {
+    const query = {
       tab: args.tab,
       search: args.search ?? undefined,
       cursor: args.after ?? undefined,
       limit: args.first,
+    };
+    const page =
+      args.asOf !== undefined && args.asOf !== null
+        ? await this.audit.tabAsOf(caller, integration.id, { ...query, asOf: args.asOf })
+        : await this.membersQuery.page(integration.id, query);
+    return {
+      nodes: page.items.map((m) => ({ ...m, integrationId: integration.id })) as MemberModel[],
+      pageInfo: pageInfo(page.nextCursor),
+      totalCount: page.counts[args.tab],
+    };
+  }
+
+  @ResolveField(() => DeprovisionReportConnection, {
+    description: 'the leavers of this integration and how far their removal got',
+    complexity: pageCost,
+  })
+  async deprovisionReport(
+    @CurrentCaller() caller: Caller,
+    @Parent() integration: IntegrationCard,
+    @Args() args: ReportArgs,
+  ): Promise<DeprovisionReportConnection> {
+    const report = await this.deprovision.report(caller, integration.id, {
+      status: args.status ?? undefined,
+      cursor: args.after ?? undefined,
+      limit: args.first,
     });
     return {
-      nodes: page.items as MemberModel[],
-      pageInfo: { endCursor: page.nextCursor, hasNextPage: page.nextCursor !== null },
-      totalCount: page.counts[args.tab],
+      nodes: report.items as ReportItemModel[],
+      pageInfo: pageInfo(report.nextCursor),
+      counts: report.counts,
+      safeguard: report.safeguard,
+      announcement: report.announcement,
+      lastApply: report.lastApply,
+    };
+  }
+
+  @ResolveField(() => AccessConnection, {
+    description: 'who could act on the business (or on assetId) at instant `at`',
+    complexity: pageCost,
+  })
+  async access(
+    @CurrentCaller() caller: Caller,
+    @Parent() integration: IntegrationCard,
+    @Args() args: AccessArgs,
+  ): Promise<AccessConnection> {
+    const page = await this.audit.accessAt(caller, integration.id, {
+      at: args.at ?? undefined,
+      assetId: args.assetId ?? undefined,
+      cursor: args.after ?? undefined,
+      limit: args.first,
+    });
+    return {
+      at: page.at,
+      position: page.position,
+      assetId: page.assetId,
+      nodes: page.items as AccessItemModel[],
+      pageInfo: pageInfo(page.nextCursor),
     };
   }
 
@@ -146,13 +246,21 @@ export class IntegrationsResolver {
   }
 }
 
+/** A member as GraphQL hands it to its fields: with its integration, for `history`. */
+type GqlMember = MemberView & { integrationId?: string };
+type HistoryItemNode = AccessChangesConnection['nodes'][number];
+
+function pageInfo(nextCursor: string | null): { endCursor: string | null; hasNextPage: boolean } {
+  return { endCursor: nextCursor, hasNextPage: nextCursor !== null };
+}
+
 function taskConnection(page: {
   items: AutomationTaskDoc[];
   nextCursor: string | null;
 }): AutomationTaskConnection {
   return {
     nodes: page.items as AutomationTaskModel[],
-    pageInfo: { endCursor: page.nextCursor, hasNextPage: page.nextCursor !== null },
+    pageInfo: pageInfo(page.nextCursor),
   };
 }
 
@@ -177,7 +285,37 @@ export class AutomationTaskResolver {
 /** A member's matched directory identity, looked up once per request for a whole page. */
 @Resolver(() => MemberModel)
 export class MemberResolver {
-  constructor(private readonly directory: IdentityDirectory) {}
+  constructor(
+    private readonly directory: IdentityDirectory,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The member's events, oldest first (REST: GET …/members/:memberId/history). */
+  @ResolveField(() => HistoryConnection, { complexity: pageCost })
+  async history(
+    @CurrentCaller() caller: Caller,
+    @Parent() member: GqlMember,
+    @Args() args: PageArgs,
+  ): Promise<HistoryConnection> {
+    if (!member.integrationId) {
+      // A member answered by a mutation: its history is read with member(integrationId, id).
+      throw new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'history is read through member(integrationId, id) or integration.members',
+        details: { field: 'history' },
+      });
+    }
+    const page = await this.audit.memberHistory(caller, member.integrationId, member.id, {
+      cursor: args.after ?? undefined,
+      limit: args.first,
+    });
+    return {
+      position: page.position,
+      nodes: page.items as HistoryItemNode[],
+      pageInfo: pageInfo(page.nextCursor),
+    };
+  }
 
   @ResolveField(() => IdentityModel, {
     nullable: true,
@@ -195,5 +333,63 @@ export class MemberResolver {
       return new Map(docs.map((d) => [d.id, d]));
     }).load(identityId);
     return doc && !doc.deleted ? identityItem(doc) : null;
+  }
+}
+
+/** The people of the access and report pages, each looked up once per request for a page. */
+function membersLoader(context: GraphqlContext, members: MembersQuery) {
+  return loaderFor(context.req, 'members', async (ids) => {
+    const views = await members.many(ids);
+    return new Map(views.map((m) => [m.id, m]));
+  });
+}
+
+@Resolver(() => AccessItemModel)
+export class AccessItemResolver {
+  constructor(private readonly members: MembersQuery) {}
+
+  @ResolveField(() => MemberModel, {
+    nullable: true,
+    description: "the member as it is now (null for a partner's person or a member since gone)",
+  })
+  async member(
+    @Parent() item: AccessItem,
+    @Context() context: GraphqlContext,
+  ): Promise<MemberModel | null> {
+    if (!item.memberId) return null;
+    // Members of the integration the access page was read from (within the caller's workspace).
+    return (await membersLoader(context, this.members).load(item.memberId)) as MemberModel | null;
+  }
+}
+
+@Resolver(() => ReportItemModel)
+export class ReportItemResolver {
+  constructor(
+    private readonly members: MembersQuery,
+    private readonly directory: IdentityDirectory,
+  ) {}
+
+  @ResolveField(() => MemberModel, { nullable: true, description: 'the member as it is now' })
+  async member(
+    @Parent() item: ReportItemView,
+    @Context() context: GraphqlContext,
+  ): Promise<MemberModel | null> {
+    return (await membersLoader(context, this.members).load(item.memberId)) as MemberModel | null;
+  }
+
+  @ResolveField(() => IdentityModel, {
+    nullable: true,
+    description: 'the directory identity that left',
+  })
+  async identity(
+    @CurrentCaller() caller: Caller,
+    @Parent() item: ReportItemView,
+    @Context() context: GraphqlContext,
+  ): Promise<IdentityModel | null> {
+    const doc = await loaderFor(context.req, 'identities', async (ids) => {
+      const docs = await this.directory.getMany(caller.workspaceId, ids);
+      return new Map(docs.map((d) => [d.id, d]));
+    }).load(item.identityId);
+    return doc ? identityItem(doc) : null;
   }
 }

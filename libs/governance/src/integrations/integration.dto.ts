@@ -215,6 +215,11 @@ export class ListMembersQuery extends PageQuery {
   search?: string;
 
   /** The tab as it was at this instant (checked by the audit service: ISO, not future). */
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    description: 'the tab as it was at this instant (not in the future)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(40)

@@ -14,9 +14,11 @@ import {
   ApiAcceptedResponse,
   ApiBody,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import { uuidParam } from '@app/infrastructure';
 import {
@@ -33,6 +35,7 @@ import {
   MembersPageModel,
   TaskIdModel,
   TaskEventsPageModel,
+  TabAsOfPageModel,
 } from '../views';
 import type { Caller } from '../access/access.service';
 import { ApiKeyGuard, CurrentCaller } from '../access/auth.guard';
@@ -117,7 +120,13 @@ export class IntegrationsController {
   }
 
   @Get(':id/members')
-  @ApiOkResponse({ type: MembersPageModel })
+  @ApiExtraModels(MembersPageModel, TabAsOfPageModel)
+  @ApiOkResponse({
+    description: 'the tab now, or as of `asOf` (then with `at` and `position`)',
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(MembersPageModel) }, { $ref: getSchemaPath(TabAsOfPageModel) }],
+    },
+  })
   @ApiErrors(400, 404)
   // The page leaves as the JSON text the query assembled (the same bytes `res.json` would send).
   @Header('Content-Type', 'application/json; charset=utf-8')

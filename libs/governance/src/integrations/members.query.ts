@@ -201,6 +201,12 @@ export class MembersQuery {
     return (await this.views([doc]))[0];
   }
 
+  /** Members by id, in one read (GraphQL's per-row lookups); unknown ids are left out. */
+  async many(memberIds: readonly string[]): Promise<MemberView[]> {
+    if (memberIds.length === 0) return [];
+    return this.views(await this.readModels.collection<MemberDoc>(MEMBERS).getMany(memberIds));
+  }
+
   /**
    * Asset names and types, read through a cache that lasts while the assets projection's
    * checkpoint stays put: every page shows the same few hundred assets, and a moved

@@ -1,5 +1,6 @@
 import { IsArray, IsIn, IsOptional, isEmail, ValidateBy } from 'class-validator';
 import { MAX_NOTIFICATION_RECIPIENTS } from '@app/domain';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQuery } from '../integrations/integration.dto';
 
 /** The index and the fault of the first entry that is not an email address; null when all are. */
@@ -41,6 +42,7 @@ function NotTooMany(): PropertyDecorator {
 
 /** PUT /api/settings/notifications: the whole list of recipients ([] for none). */
 export class NotificationSettingsDto {
+  @ApiProperty({ type: String, isArray: true, format: 'email', description: '[] for none' })
   @IsArray({ message: 'emails must be an array of email addresses' })
   @NotTooMany()
   @AreEmails()
@@ -48,6 +50,7 @@ export class NotificationSettingsDto {
 }
 
 export class ListNotificationsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ['queued', 'retrying', 'sent', 'outbox', 'failed'] })
   @IsOptional()
   @IsIn(['queued', 'retrying', 'sent', 'outbox', 'failed'], {
     message: 'status must be queued, retrying, sent, outbox or failed',

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { Field, ID, Int } from '@nestjs/graphql';
+import { Field, Float, ID, Int } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
 import type { GraphQLScalarType } from 'graphql';
 
@@ -53,6 +53,9 @@ export const InstantField = (spec: FieldSpec = {}): PropertyDecorator =>
   both(() => String, { type: String, format: 'date-time' }, spec);
 export const IntField = (spec: FieldSpec = {}): PropertyDecorator =>
   both(() => Int, { type: 'integer' }, spec);
+/** A number that may have a fraction (a median, a percentage). */
+export const FloatField = (spec: FieldSpec = {}): PropertyDecorator =>
+  both(() => Float, { type: 'number' }, spec);
 export const BoolField = (spec: FieldSpec = {}): PropertyDecorator =>
   both(() => Boolean, { type: Boolean }, spec);
 export const TextListField = (spec: FieldSpec = {}): PropertyDecorator =>

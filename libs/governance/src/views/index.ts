@@ -6,3 +6,6 @@ export * from './identity.models';
 export * from './error.models';
 export * from './openapi';
 export * from './event.models';
+export * from './deprovision.models';
+export * from './audit.models';
+export * from './notification.models';

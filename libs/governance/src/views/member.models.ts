@@ -120,6 +120,12 @@ export class MemberModel {
   lastFailure!: MemberFailureModel | null;
   @ObjectField(() => MemberAccountModel) account!: MemberAccountModel;
   @ObjectField(() => RemovalModel, { nullable: true }) removal!: RemovalModel | null;
+  @BoolField({
+    description: 'the matched identity left the IdP and the member is still on Pinterest',
+  })
+  leaver!: boolean;
+  @InstantField({ nullable: true, description: 'when the matched identity left' })
+  leftAt!: string | null;
   @InstantField() discoveredAt!: string;
   @InstantField() updatedAt!: string;
 }

@@ -8,6 +8,7 @@ import { contextOf, type Caller } from '../../access/access.service';
 import { AUDIT_POSITIONS } from '../audit.projection';
 import { AuditService, badRequest, type LogPoint, type Tab } from '../audit.service';
 import type { ExportKind } from '../audit.dto';
+import { REPORT_STATUSES } from '../../deprovision/deprovision-report.projection';
 import {
   encodeExport,
   EXPORT_FORMAT_VERSION,
@@ -28,14 +29,12 @@ export interface ExportMetadata {
 }
 
 /** The params each kind takes: required ones first. */
-const PARAMS: Record<
-  Exclude<ExportKind, 'deprovision_report'>,
-  { required: string[]; optional: string[] }
-> = {
+const PARAMS: Record<ExportKind, { required: string[]; optional: string[] }> = {
   member_history: { required: ['integrationId', 'memberId'], optional: [] },
   access_at: { required: ['integrationId'], optional: ['assetId'] },
   access_changes: { required: [], optional: ['integrationId', 'memberId', 'assetId', 'from'] },
   tab: { required: ['integrationId', 'tab'], optional: [] },
+  deprovision_report: { required: ['integrationId'], optional: ['status'] },
 };
 
 const COLUMNS: Record<keyof typeof PARAMS, string[]> = {
@@ -98,6 +97,25 @@ const COLUMNS: Record<keyof typeof PARAMS, string[]> = {
     'discoveredAt',
     'updatedAt',
   ],
+  deprovision_report: [
+    'memberId',
+    'name',
+    'email',
+    'identityId',
+    'leftAt',
+    'reason',
+    'status',
+    'blockedReason',
+    'businessRole',
+    'assets',
+    'applyId',
+    'removalTaskId',
+    'removedAt',
+    'verifiedAt',
+    'verifiedRemovalSec',
+    'lastError',
+    'announcedAt',
+  ],
 };
 
 const PAGE = 500;
@@ -107,10 +125,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export { parseHeader as parseExportHeader } from './export-encoding';
 
 export function checkParams(kind: ExportKind, raw: Record<string, unknown> | undefined) {
-  if (kind === 'deprovision_report') {
-    // Issue 8's deprovision report is being built beside this; its export is wired once it lands.
-    throw badRequest('kind', 'kind deprovision_report is not available yet');
-  }
   const spec = PARAMS[kind];
   const params: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw ?? {})) {
@@ -130,6 +144,11 @@ export function checkParams(kind: ExportKind, raw: Record<string, unknown> | und
   }
   if (params.tab !== undefined && !['unmatched', 'onboarded', 'exempted'].includes(params.tab))
     throw badRequest('params.tab', 'params.tab must be unmatched, onboarded or exempted');
+  if (
+    params.status !== undefined &&
+    !(REPORT_STATUSES as readonly string[]).includes(params.status)
+  )
+    throw badRequest('params.status', `params.status must be one of ${REPORT_STATUSES.join(', ')}`);
   return params;
 }
 
@@ -174,6 +193,17 @@ export async function computeExport(audit: AuditService, header: ExportHeader): 
         const r = await audit.accessChangesBetween(header.workspaceId, p, from, point, page);
         rows.push(...(r.items as unknown as Record<string, unknown>[]));
         next = r.nextCursor;
+        break;
+      }
+      case 'deprovision_report': {
+        // Computed whole at once from the log at the point, then filtered like REST's ?status=.
+        const all = await audit.reportAt(p.integrationId, point);
+        rows.push(
+          ...(all.filter(
+            (r) => p.status === undefined || r.status === p.status,
+          ) as unknown as Record<string, unknown>[]),
+        );
+        next = null;
         break;
       }
       case 'tab': {

@@ -1,26 +1,44 @@
 import { Body, Controller, Get, Param, Post, Res, StreamableFile, UseGuards } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { uuidParam } from '@app/infrastructure';
+import { ApiErrors, ApiKeyAuth, ExportModel } from '../../views';
 import type { Caller } from '../../access/access.service';
 import { ApiKeyGuard, CurrentCaller } from '../../access/auth.guard';
 import { CreateExportDto } from '../audit.dto';
 import { EvidenceExports } from './evidence-exports.service';
 
+@ApiTags('audit')
+@ApiKeyAuth()
 @Controller('api/exports')
 @UseGuards(ApiKeyGuard)
 export class ExportsController {
   constructor(private readonly exports: EvidenceExports) {}
 
   @Post()
+  @ApiCreatedResponse({ type: ExportModel, description: 'computed, digested and recorded' })
+  @ApiErrors(400, 404, 415)
   create(@CurrentCaller() caller: Caller, @Body() body: CreateExportDto) {
     return this.exports.create(caller, body);
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: ExportModel })
+  @ApiErrors(400, 404)
   get(@CurrentCaller() caller: Caller, @Param('id', uuidParam) id: string) {
     return this.exports.get(caller, id);
   }
 
   @Get(':id/content')
+  @ApiProduces('application/x-ndjson', 'text/csv')
+  @ApiOkResponse({
+    description: 'the bytes, with `ETag` = the sha256; the media type follows `format`',
+    content: {
+      'application/x-ndjson': { schema: { type: 'string' } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+    headers: { ETag: { description: 'the sha256, quoted', schema: { type: 'string' } } },
+  })
+  @ApiErrors(400, 404)
   async content(
     @CurrentCaller() caller: Caller,
     @Param('id', uuidParam) id: string,
