@@ -7,8 +7,6 @@ import {
   businessStream,
   catalogDecider,
   deterministicId,
-  integrationDecider,
-  integrationStream,
   InvalidCommand,
   memberDecider,
   type MemberCommand,
@@ -35,6 +33,7 @@ import { BUSINESS_ACTIONS, type BusinessActions, failureOf } from '../sync/busin
 import { AutomationLogins } from '../sync/automation-logins';
 import { TaskRecorder } from '../sync/task-recorder';
 import { TASK_KIND_OF } from './member-actions.process';
+import { automationAccountEmailOf } from '../integrations/automation-account-email';
 
 /** The account after a connect, and why the new credentials were refused if they were. */
 export interface AutomationAccountConnection {
@@ -91,7 +90,7 @@ export class MemberActionsService {
     return this.act(caller, integrationId, memberId, {
       type: 'RemoveMember',
       taskId: randomUUID(),
-      automationAccountEmail: await this.automationAccountEmail(integrationId),
+      automationAccountEmail: await automationAccountEmailOf(this.commands, integrationId),
     });
   }
 
@@ -105,7 +104,7 @@ export class MemberActionsService {
       type: 'ChangeBusinessRole',
       taskId: randomUUID(),
       role,
-      automationAccountEmail: await this.automationAccountEmail(integrationId),
+      automationAccountEmail: await automationAccountEmailOf(this.commands, integrationId),
     });
   }
 
@@ -136,7 +135,7 @@ export class MemberActionsService {
       taskId: randomUUID(),
       assetId,
       permissions: permissions as AssetPermission[],
-      automationAccountEmail: await this.automationAccountEmail(integrationId),
+      automationAccountEmail: await automationAccountEmailOf(this.commands, integrationId),
     });
   }
 
@@ -289,24 +288,6 @@ export class MemberActionsService {
     if (!doc || doc.integrationId !== integrationId)
       throw new NotFound(`member ${memberId} not found`);
     return doc;
-  }
-
-  /**
-   * The email the integration logs in to Pinterest with, from its automation account's
-   * stream (the source of truth, never behind like a read model): the member decider keeps
-   * that member's access.
-   */
-  private async automationAccountEmail(integrationId: string): Promise<string | null> {
-    const { state } = await this.commands.load(
-      integrationStream(integrationId),
-      integrationDecider,
-    );
-    if (!state.automationAccountId) return null;
-    const account = await this.commands.load(
-      automationAccountStream(state.automationAccountId),
-      automationAccountDecider,
-    );
-    return account.state.email;
   }
 
   /** Whether one of these emails is already a member or a pending invitation of the business. */

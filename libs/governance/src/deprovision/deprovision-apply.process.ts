@@ -1,7 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  automationAccountDecider,
-  automationAccountStream,
   type DeprovisionReportApplied,
   deprovisionDecider,
   deprovisionReportStream,
@@ -18,6 +16,7 @@ import { EventStore, type RecordedEvent } from '@app/eventstore';
 import { CommandExecutor, type CommandContext } from '@app/infrastructure';
 import type { EventConsumer } from '@app/projections';
 import { TaskRecorder } from '../sync/task-recorder';
+import { automationAccountEmailOf } from '../integrations/automation-account-email';
 
 /** The verification check of an apply: one id per apply, so it is asked for once. */
 export const verificationTaskIdOf = (applyId: string): string =>
@@ -73,7 +72,7 @@ export class DeprovisionApplyProcess implements EventConsumer {
       correlationId: event.metadata.correlationId,
       causationId: event.id,
     };
-    const automationAccountEmail = await this.automationAccountEmail(d.integrationId);
+    const automationAccountEmail = await automationAccountEmailOf(this.commands, d.integrationId);
     for (let i = 0; i < d.memberIds.length; i += 1) {
       const memberId = d.memberIds[i];
       const taskId = d.taskIds[i];
@@ -217,18 +216,5 @@ export class DeprovisionApplyProcess implements EventConsumer {
       correlationId: event.metadata.correlationId,
       causationId: event.id,
     };
-  }
-
-  private async automationAccountEmail(integrationId: string): Promise<string | null> {
-    const { state } = await this.commands.load(
-      integrationStream(integrationId),
-      integrationDecider,
-    );
-    if (!state.automationAccountId) return null;
-    const account = await this.commands.load(
-      automationAccountStream(state.automationAccountId),
-      automationAccountDecider,
-    );
-    return account.state.email;
   }
 }

@@ -1,11 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  automationAccountDecider,
-  automationAccountStream,
   deterministicId,
   identityStream,
-  integrationDecider,
-  integrationStream,
   type MemberCommand,
   memberDecider,
   type MemberMatched,
@@ -16,6 +12,7 @@ import { CommandExecutor, type CommandContext, READ_MODEL_STORE } from '@app/inf
 import { type EventConsumer, ProjectionRunner } from '@app/projections';
 import type { ReadModelStore } from '@app/readmodels';
 import { MEMBERS, type MemberDoc } from '../read-models/members.projection';
+import { automationAccountEmailOf } from '../integrations/automation-account-email';
 
 /**
  * Leavers: when the IdP deprovisions an identity (whatever the reason), every member matched
@@ -51,7 +48,7 @@ export class LeaversProcess implements EventConsumer {
     };
     const command = (member: MemberDoc): Promise<MemberCommand> =>
       event.type === 'IdentityDeprovisioned'
-        ? this.automationAccountEmail(member.integrationId).then((email) => ({
+        ? automationAccountEmailOf(this.commands, member.integrationId).then((email) => ({
             type: 'MarkLeaver',
             identityId: data.identityId,
             leftAt: event.metadata.occurredAt,
@@ -89,7 +86,7 @@ export class LeaversProcess implements EventConsumer {
         identityId,
         leftAt: last.metadata.occurredAt,
         reason: (last.data as { reason?: string }).reason ?? 'deprovisioned',
-        automationAccountEmail: await this.automationAccountEmail(integrationId),
+        automationAccountEmail: await automationAccountEmailOf(this.commands, integrationId),
       },
       {
         workspaceId: event.metadata.workspaceId,
@@ -106,19 +103,5 @@ export class LeaversProcess implements EventConsumer {
       eventId: (_e, i, revision) =>
         deterministicId(stream, 'leaver', ctx.causationId ?? '', revision, i),
     });
-  }
-
-  /** The login the integration acts with, from its account's stream (never behind). */
-  private async automationAccountEmail(integrationId: string): Promise<string | null> {
-    const { state } = await this.commands.load(
-      integrationStream(integrationId),
-      integrationDecider,
-    );
-    if (!state.automationAccountId) return null;
-    const account = await this.commands.load(
-      automationAccountStream(state.automationAccountId),
-      automationAccountDecider,
-    );
-    return account.state.email;
   }
 }
