@@ -14,8 +14,8 @@ declare const positionBrand: unique symbol;
 /**
  * Where an event sits in the whole log, as the adapter that recorded it spells it (SQLite: the
  * decimal row id; EventStoreDB: `commit:prepare`). Opaque on purpose: an EventStoreDB position
- * is a byte offset, so `position + 1` is the middle of a record, not the next event. The brand
- * makes such arithmetic a plain string that no method of the port accepts. Order positions with
+ * is a byte offset, so adding to one lands in the middle of a record, not on the next event. The
+ * brand makes any such sum a plain string that no method of the port accepts. Order positions with
  * `comparePositions`, turn text from the wire back into one with `parsePosition`, and read or
  * subscribe `after` one; only the adapter that made a position looks inside it.
  */

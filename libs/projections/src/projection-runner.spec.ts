@@ -144,7 +144,7 @@ describe('ProjectionRunner (real SQLite stores)', () => {
 
 /**
  * SQLite with positions spelled as EventStoreDB's are: byte offsets, far apart, where only the
- * start of a record is a position. Anything that computed "position + 1", or parsed a
+ * start of a record is a position. Anything that added to a position, or parsed a
  * position outside the store, would read from the middle of a record and be refused.
  */
 const STRIDE = 512;

@@ -3,7 +3,7 @@ import type { EventFilter, EventStore } from '@app/eventstore';
 export interface EventsArgs {
   /**
    * Exclusive: print the events after this position, as an earlier line's `position` printed
-   * it (SQLite: a row id; EventStoreDB: `commit:prepare`). Never a computed `position + 1`.
+   * it (SQLite: a row id; EventStoreDB: `commit:prepare`). Never a computed one.
    */
   from?: string;
   category?: string;
