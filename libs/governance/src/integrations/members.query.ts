@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Environment } from '@app/config';
 import { NotFound } from '@app/domain';
 import { READ_MODEL_STORE } from '@app/infrastructure';
-import type { ReadModelStore, StoredJson } from '@app/readmodels';
+import type { FindOptions, ReadModelStore, StoredJson } from '@app/readmodels';
 import { checkpointName } from '@app/projections';
 import {
   ASSETS,
@@ -61,6 +61,18 @@ export interface MembersPage {
 }
 
 type Tab = 'unmatched' | 'onboarded' | 'exempted';
+type TabQuery = { tab: Tab; search?: string; cursor?: string; limit: number };
+
+/** One tab's page, in name order, from the (integrationId, tab, name) index or the text index. */
+function tabQuery(integrationId: string, query: TabQuery): FindOptions {
+  return {
+    where: { integrationId, tab: query.tab },
+    sort: [{ field: 'name', direction: 'asc' }],
+    ...(query.search ? { search: [query.search] } : {}),
+    limit: query.limit,
+    cursor: query.cursor,
+  };
+}
 
 interface AssetCache {
   /** The assets projection's checkpoint the entries were read at. */
@@ -87,18 +99,11 @@ export class MembersQuery {
     this.pages = new PageCache((env?.MEMBER_PAGE_CACHE_MB ?? 0) * 2 ** 20);
   }
 
-  async page(
-    integrationId: string,
-    query: { tab: Tab; search?: string; cursor?: string; limit: number },
-  ): Promise<MembersPage> {
+  async page(integrationId: string, query: TabQuery): Promise<MembersPage> {
     // A malformed cursor or one of another query surfaces as InvalidCursor: 400 naming `cursor`.
-    const page = await this.readModels.collection<MemberDoc>(MEMBERS).find({
-      where: { integrationId, tab: query.tab },
-      sort: [{ field: 'name', direction: 'asc' }],
-      ...(query.search ? { search: [query.search] } : {}),
-      limit: query.limit,
-      cursor: query.cursor,
-    });
+    const page = await this.readModels
+      .collection<MemberDoc>(MEMBERS)
+      .find(tabQuery(integrationId, query));
     const [items, counts] = await Promise.all([this.views(page.items), this.counts(integrationId)]);
     return { items, nextCursor: page.nextCursor, counts };
   }
@@ -108,10 +113,7 @@ export class MembersQuery {
    * member's view is rebuilt only when its stored document differs from the one it was built
    * from (or the assets moved): a page of 50 is then 50 string comparisons and a join.
    */
-  async pageJson(
-    integrationId: string,
-    query: { tab: Tab; search?: string; cursor?: string; limit: number },
-  ): Promise<string> {
+  async pageJson(integrationId: string, query: TabQuery): Promise<string> {
     if (!this.pages.enabled) return this.buildPageJson(integrationId, query);
     // Everything a page shows is owned by these two projections (the counts by the first).
     const [members, assets] = await Promise.all([
@@ -124,17 +126,10 @@ export class MembersQuery {
     return this.pages.get(at, key, () => this.buildPageJson(integrationId, query));
   }
 
-  private async buildPageJson(
-    integrationId: string,
-    query: { tab: Tab; search?: string; cursor?: string; limit: number },
-  ): Promise<string> {
-    const page = await this.readModels.collection<MemberDoc>(MEMBERS).findJson({
-      where: { integrationId, tab: query.tab },
-      sort: [{ field: 'name', direction: 'asc' }],
-      ...(query.search ? { search: [query.search] } : {}),
-      limit: query.limit,
-      cursor: query.cursor,
-    });
+  private async buildPageJson(integrationId: string, query: TabQuery): Promise<string> {
+    const page = await this.readModels
+      .collection<MemberDoc>(MEMBERS)
+      .findJson(tabQuery(integrationId, query));
     const [items, counts] = await Promise.all([
       this.viewsJson(page.items),
       this.counts(integrationId),
