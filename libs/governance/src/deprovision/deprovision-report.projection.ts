@@ -16,22 +16,12 @@ import {
   evolveReportItem,
   HOLDING,
   leaverProgress,
+  REPORT_STATUSES,
   type ReportProgress,
   type ReportStatus,
 } from './report-item';
 
-export type { ReportStatus } from './report-item';
-
-export const REPORT_STATUSES: readonly ReportStatus[] = [
-  'pending',
-  'removing',
-  'removed',
-  'verified',
-  'absent',
-  'failed',
-  'blocked',
-  'reinstated',
-];
+export { REPORT_STATUSES, type ReportStatus } from './report-item';
 
 export interface ReportAsset {
   assetId: string;

@@ -10,6 +10,17 @@ import {
 export type ReportStatus =
   'pending' | 'removing' | 'removed' | 'verified' | 'absent' | 'failed' | 'blocked' | 'reinstated';
 
+export const REPORT_STATUSES: readonly ReportStatus[] = [
+  'pending',
+  'removing',
+  'removed',
+  'verified',
+  'absent',
+  'failed',
+  'blocked',
+  'reinstated',
+];
+
 /** Items whose removal ended and wait for a complete check to prove it. */
 export const AWAITING_PROOF: ReportStatus[] = ['removed', 'absent'];
 /** Items still holding access: what they hold follows what checks observe. */
