@@ -1,4 +1,7 @@
-import type { DeprovisionReportItem } from '../../libs/governance/src/deprovision/deprovision-report.projection';
+import {
+  type DeprovisionReportItem,
+  newReportItem,
+} from '../../libs/governance/src/deprovision/deprovision-report.projection';
 
 /**
  * A pending item of the deprovision report as its projection writes it, for suites that seed
@@ -12,21 +15,24 @@ export function pendingReportItem(
     Partial<DeprovisionReportItem>,
 ): DeprovisionReportItem {
   return {
-    memberId: fields.id,
-    reason: 'deactivated',
-    access: { businessRole: 'employee', assets: [] },
-    status: 'pending',
-    blockedReason: null,
-    applyId: null,
-    removalTaskId: null,
-    removedAt: null,
-    verifiedAt: null,
-    verifiedRemovalSec: null,
-    lastError: null,
-    announcedAt: null,
-    announcementId: null,
-    verificationTaskId: null,
-    updatedAt: fields.leftAt,
+    ...newReportItem(
+      {
+        workspaceId: fields.workspaceId,
+        integrationId: fields.integrationId,
+        memberId: fields.id,
+        name: fields.name,
+        email: fields.email,
+        access: { businessRole: 'employee', assets: [] },
+      },
+      {
+        memberId: fields.id,
+        integrationId: fields.integrationId,
+        identityId: fields.identityId,
+        leftAt: fields.leftAt,
+        reason: 'deactivated',
+      },
+      fields.leftAt,
+    ),
     ...fields,
   };
 }

@@ -1,30 +1,27 @@
-import {
-  type AssetGrants,
-  type BusinessRole,
-  type CatalogEvent,
-  type CheckForUpdatesFinished,
-  type CheckForUpdatesRequested,
-  type DeprovisionEvent,
-  type MemberEvent,
-  removalIsOurs,
+import type {
+  AssetGrants,
+  BusinessRole,
+  CatalogEvent,
+  CheckForUpdatesFinished,
+  CheckForUpdatesRequested,
+  DeprovisionEvent,
+  MemberBecameLeaver,
+  MemberEvent,
 } from '@app/domain';
 import type { RecordedEvent } from '@app/eventstore';
 import type { Projection, ProjectionContext } from '@app/projections';
 import type { Document } from '@app/readmodels';
+import {
+  AWAITING_PROOF,
+  evolveReportItem,
+  HOLDING,
+  leaverProgress,
+  REPORT_STATUSES,
+  type ReportProgress,
+  type ReportStatus,
+} from './report-item';
 
-export type ReportStatus =
-  'pending' | 'removing' | 'removed' | 'verified' | 'absent' | 'failed' | 'blocked' | 'reinstated';
-
-export const REPORT_STATUSES: readonly ReportStatus[] = [
-  'pending',
-  'removing',
-  'removed',
-  'verified',
-  'absent',
-  'failed',
-  'blocked',
-  'reinstated',
-];
+export { REPORT_STATUSES, type ReportStatus } from './report-item';
 
 export interface ReportAsset {
   assetId: string;
@@ -34,30 +31,42 @@ export interface ReportAsset {
 }
 
 /** One leaver of one integration: what they held, and how far their removal got. */
-export interface DeprovisionReportItem extends Document {
+export interface DeprovisionReportItem extends Document, ReportProgress {
   workspaceId: string;
   integrationId: string;
   memberId: string;
   name: string;
   email: string;
-  identityId: string;
-  leftAt: string;
-  reason: string;
   access: { businessRole: BusinessRole; assets: ReportAsset[] };
-  status: ReportStatus;
-  /** Why the item is blocked (`automation_account`), else null. */
-  blockedReason: string | null;
-  applyId: string | null;
-  removalTaskId: string | null;
-  removedAt: string | null;
-  verifiedAt: string | null;
-  verifiedRemovalSec: number | null;
-  lastError: { kind: string; message: string; evidence: string[] } | null;
-  announcedAt: string | null;
-  announcementId: string | null;
-  /** The check asked for after this person was gone: its completion is the proof. */
-  verificationTaskId: string | null;
   updatedAt: string;
+}
+
+/** The item a MemberBecameLeaver writes: the member as last seen, not yet removed. */
+export function newReportItem(
+  member: Pick<
+    DeprovisionReportItem,
+    'workspaceId' | 'integrationId' | 'memberId' | 'name' | 'email' | 'access'
+  >,
+  leaver: MemberBecameLeaver['data'],
+  at: string,
+): DeprovisionReportItem {
+  const { workspaceId, integrationId, memberId, name, email, access } = member;
+  const { identityId, leftAt, reason, ...progress } = leaverProgress(leaver);
+  // The key order of the documents written before this builder existed.
+  return {
+    id: memberId,
+    workspaceId,
+    integrationId,
+    memberId,
+    name,
+    email,
+    identityId,
+    leftAt,
+    reason,
+    access,
+    ...progress,
+    updatedAt: at,
+  };
 }
 
 /** Per integration: the counts by status, the proof times, the last announcement. */
@@ -95,11 +104,6 @@ export const DEPROVISION_REPORT = 'deprovision_report';
 export const DEPROVISION_REPORT_META = 'deprovision_report_meta';
 const MEMBER_SHADOW = 'deprovision_report_members';
 const ASSET_SHADOW = 'deprovision_report_assets';
-
-/** Items whose removal ended and wait for a complete check to prove it. */
-const AWAITING_PROOF: ReportStatus[] = ['removed', 'absent'];
-/** Items still holding access: what they hold follows what checks observe. */
-const HOLDING: ReportStatus[] = ['pending', 'failed', 'blocked', 'removing', 'reinstated'];
 
 const assetKey = (integrationId: string, assetId: string) => `${integrationId}:${assetId}`;
 
@@ -272,14 +276,11 @@ export const deprovisionReportProjection: Projection = {
         return;
       }
       case 'CheckForUpdatesRequested':
-        // Every item already gone waits for this check: if it completes, Pinterest no longer
-        // had them when it was read.
         await each(
           ctx,
           { integrationId: event.data.integrationId, status: { in: AWAITING_PROOF } },
           'leftAt',
-          (item) =>
-            save(ctx, item, { ...item, verificationTaskId: event.data.taskId, updatedAt: at }),
+          (item) => save(ctx, item, { ...evolveReportItem(item, event, at), updatedAt: at }),
         );
         return;
       case 'CheckForUpdatesFinished':
@@ -289,31 +290,16 @@ export const deprovisionReportProjection: Projection = {
           { integrationId: event.data.integrationId, verificationTaskId: event.data.taskId },
           'id',
           async (item) => {
-            if (!AWAITING_PROOF.includes(item.status)) return;
-            const sec = Math.max(0, Math.round((Date.parse(at) - Date.parse(item.leftAt)) / 1000));
-            await save(ctx, item, {
-              ...item,
-              status: 'verified',
-              verifiedAt: at,
-              verifiedRemovalSec: sec,
-              verificationTaskId: null,
-              updatedAt: at,
-            });
+            const next = evolveReportItem(item, event, at);
+            if (next !== item) await save(ctx, item, { ...next, updatedAt: at });
           },
         );
         return;
       case 'DeprovisionReportApplied': {
         const d = event.data;
-        for (let i = 0; i < d.memberIds.length; i += 1) {
-          const item = await ctx.get<DeprovisionReportItem>(DEPROVISION_REPORT, d.memberIds[i]);
-          if (item) {
-            await save(ctx, item, {
-              ...item,
-              applyId: d.applyId,
-              removalTaskId: d.taskIds[i],
-              updatedAt: at,
-            });
-          }
+        for (const memberId of d.memberIds) {
+          const item = await ctx.get<DeprovisionReportItem>(DEPROVISION_REPORT, memberId);
+          if (item) await save(ctx, item, { ...evolveReportItem(item, event, at), updatedAt: at });
         }
         const meta = await metaOf(ctx, d.integrationId, workspaceId);
         ctx.put<DeprovisionReportMeta>(DEPROVISION_REPORT_META, {
@@ -332,14 +318,7 @@ export const deprovisionReportProjection: Projection = {
         const d = event.data;
         for (const memberId of d.memberIds) {
           const item = await ctx.get<DeprovisionReportItem>(DEPROVISION_REPORT, memberId);
-          if (item) {
-            await save(ctx, item, {
-              ...item,
-              announcedAt: at,
-              announcementId: d.notificationId,
-              updatedAt: at,
-            });
-          }
+          if (item) await save(ctx, item, { ...evolveReportItem(item, event, at), updatedAt: at });
         }
         const meta = await metaOf(ctx, d.integrationId, workspaceId);
         ctx.put<DeprovisionReportMeta>(DEPROVISION_REPORT_META, {
@@ -377,17 +356,7 @@ async function onMember(
         businessRole: event.data.businessRole,
         assets: event.data.assets,
       };
-      // Back on Pinterest after being gone: a leaver who holds access again.
-      if (item && ['removed', 'absent', 'verified'].includes(item.status)) {
-        next = {
-          ...item,
-          status: 'pending',
-          removedAt: null,
-          verifiedAt: null,
-          verifiedRemovalSec: null,
-          verificationTaskId: null,
-        };
-      }
+      if (item) next = evolveReportItem(item, event, at);
       break;
     case 'MemberProfileChanged':
       if (shadow) nextShadow = { ...shadow, ...event.data.personal };
@@ -404,70 +373,26 @@ async function onMember(
         nextShadow = { ...shadow, assets };
       }
       break;
+    case 'MemberBecameLeaver':
+      next = newReportItem(
+        {
+          workspaceId: recorded.metadata.workspaceId,
+          integrationId,
+          memberId,
+          name: shadow?.name ?? '',
+          email: shadow?.email ?? '',
+          access: { businessRole: shadow?.businessRole ?? 'employee', assets: [] },
+        },
+        event.data,
+        at,
+      );
+      break;
     case 'MemberLeftBusiness':
-      if (item && HOLDING.includes(item.status) && item.status !== 'reinstated') {
-        next = { ...item, status: 'absent', removedAt: at };
-      }
-      break;
-    case 'MemberBecameLeaver': {
-      const d = event.data;
-      next = {
-        id: memberId,
-        workspaceId: recorded.metadata.workspaceId,
-        integrationId,
-        memberId,
-        name: shadow?.name ?? '',
-        email: shadow?.email ?? '',
-        identityId: d.identityId,
-        leftAt: d.leftAt,
-        reason: d.reason,
-        access: { businessRole: shadow?.businessRole ?? 'employee', assets: [] },
-        status: d.automationAccount ? 'blocked' : 'pending',
-        blockedReason: d.automationAccount ? 'automation_account' : null,
-        applyId: null,
-        removalTaskId: null,
-        removedAt: null,
-        verifiedAt: null,
-        verifiedRemovalSec: null,
-        lastError: null,
-        announcedAt: null,
-        announcementId: null,
-        verificationTaskId: null,
-        updatedAt: at,
-      };
-      break;
-    }
     case 'MemberReinstated':
-      if (item) next = { ...item, status: 'reinstated' };
-      break;
     case 'MemberRemovalRequested':
-      if (item && HOLDING.includes(item.status)) {
-        next = { ...item, status: 'removing', removalTaskId: event.data.taskId, lastError: null };
-      }
-      break;
     case 'MemberRemoved':
-      if (item && HOLDING.includes(item.status)) {
-        next = {
-          ...item,
-          status: removalIsOurs(event.data) ? 'removed' : 'absent',
-          removalTaskId: event.data.taskId,
-          removedAt: at,
-        };
-      }
-      break;
     case 'MemberRemovalFailed':
-      if (item) {
-        next = {
-          ...item,
-          status: 'failed',
-          removalTaskId: event.data.taskId,
-          lastError: {
-            kind: event.data.failure.kind,
-            message: event.data.failure.message,
-            evidence: event.data.failure.evidence,
-          },
-        };
-      }
+      if (item) next = evolveReportItem(item, event, at);
       break;
   }
   if (nextShadow && nextShadow !== shadow) {

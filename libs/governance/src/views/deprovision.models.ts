@@ -10,19 +10,10 @@ import {
   TextListField,
   UuidField,
 } from './fields';
+import { REPORT_STATUSES } from '../deprovision/report-item';
 import { FailureModel } from './member.models';
 
 /** The answer shapes of the deprovision report and its apply (REST and GraphQL). */
-const REPORT_STATUSES = [
-  'pending',
-  'removing',
-  'removed',
-  'verified',
-  'absent',
-  'failed',
-  'blocked',
-  'reinstated',
-] as const;
 
 @ObjectType('ReportAsset')
 export class ReportAssetModel {

@@ -1,12 +1,14 @@
-import {
-  deprovisionReportStream,
-  integrationStream,
-  type MemberRemoved,
-  removalIsOurs,
-} from '@app/domain';
+import { deprovisionReportStream, integrationStream, type MemberBecameLeaver } from '@app/domain';
 import type { EventStore, RecordedEvent } from '@app/eventstore';
 import type { Collection, ReadModelStore, Where } from '@app/readmodels';
-import type { ReportStatus } from '../../deprovision/deprovision-report.projection';
+import {
+  evolveReportItem,
+  HOLDING,
+  leaverProgress,
+  type ReportItemEvent,
+  type ReportProgress,
+  type ReportStatus,
+} from '../../deprovision/report-item';
 import {
   AUDIT_HISTORY,
   AUDIT_MEMBER_VERSIONS,
@@ -51,14 +53,24 @@ interface Step {
   data: Record<string, unknown>;
 }
 
-interface ItemState extends Omit<ReportRowAt, 'name' | 'email' | 'businessRole' | 'assets'> {
-  verificationTaskId: string | null;
+interface ItemState extends ReportProgress {
+  memberId: string;
   /** The seq at which the access shown was last followed (while the leaver held it). */
   accessSeq: number | null;
 }
 
-const AWAITING_PROOF: ReportStatus[] = ['removed', 'absent'];
-const HOLDING: ReportStatus[] = ['pending', 'failed', 'blocked', 'removing', 'reinstated'];
+const ITEM_EVENTS = new Set<string>([
+  'MemberDiscovered',
+  'MemberLeftBusiness',
+  'MemberReinstated',
+  'MemberRemovalRequested',
+  'MemberRemoved',
+  'MemberRemovalFailed',
+  'CheckForUpdatesRequested',
+  'CheckForUpdatesFinished',
+  'DeprovisionReportApplied',
+  'DeprovisionReportAnnounced',
+]);
 const BATCH = 500;
 
 /**
@@ -112,111 +124,23 @@ export async function deprovisionReportAt(
   );
 }
 
-/** The live projection's rules (deprovision-report.projection.ts), over one leaver's steps. */
+/** The live report's rules (evolveReportItem, the projection's own), over one leaver's steps. */
 function fold(memberId: string, steps: Step[], upToSeq: number): ItemState | null {
   let item = null as ItemState | null;
   for (const step of steps) {
-    const d = step.data;
-    const at = step.occurredAt;
     const before: ItemState | null = item;
-    switch (step.type) {
-      case 'MemberBecameLeaver': {
-        const automation = d.automationAccount === true;
-        item = {
-          memberId,
-          identityId: String(d.identityId),
-          leftAt: String(d.leftAt),
-          reason: String(d.reason),
-          status: automation ? 'blocked' : 'pending',
-          blockedReason: automation ? 'automation_account' : null,
-          applyId: null,
-          removalTaskId: null,
-          removedAt: null,
-          verifiedAt: null,
-          verifiedRemovalSec: null,
-          lastError: null,
-          announcedAt: null,
-          verificationTaskId: null,
-          accessSeq: null,
-        };
-        break;
-      }
-      case 'MemberDiscovered':
-        if (item && ['removed', 'absent', 'verified'].includes(item.status)) {
-          item = {
-            ...item,
-            status: 'pending',
-            removedAt: null,
-            verifiedAt: null,
-            verifiedRemovalSec: null,
-            verificationTaskId: null,
-          };
-        }
-        break;
-      case 'MemberLeftBusiness':
-        if (item && HOLDING.includes(item.status) && item.status !== 'reinstated')
-          item = { ...item, status: 'absent', removedAt: at };
-        break;
-      case 'MemberReinstated':
-        if (item) item = { ...item, status: 'reinstated' };
-        break;
-      case 'MemberRemovalRequested':
-        if (item && HOLDING.includes(item.status))
-          item = { ...item, status: 'removing', removalTaskId: String(d.taskId), lastError: null };
-        break;
-      case 'MemberRemoved':
-        if (item && HOLDING.includes(item.status)) {
-          item = {
-            ...item,
-            status: removalIsOurs(d as unknown as MemberRemoved['data']) ? 'removed' : 'absent',
-            removalTaskId: String(d.taskId),
-            removedAt: at,
-          };
-        }
-        break;
-      case 'MemberRemovalFailed':
-        if (item) {
-          const failure = d.failure as { kind: string; message: string; evidence: string[] };
-          item = {
-            ...item,
-            status: 'failed',
-            removalTaskId: String(d.taskId),
-            lastError: { kind: failure.kind, message: failure.message, evidence: failure.evidence },
-          };
-        }
-        break;
-      case 'CheckForUpdatesRequested':
-        if (item && AWAITING_PROOF.includes(item.status))
-          item = { ...item, verificationTaskId: String(d.taskId) };
-        break;
-      case 'CheckForUpdatesFinished':
-        if (
-          item &&
-          d.result === 'completed' &&
-          AWAITING_PROOF.includes(item.status) &&
-          item.verificationTaskId === d.taskId
-        ) {
-          const sec = Math.max(0, Math.round((Date.parse(at) - Date.parse(item.leftAt)) / 1000));
-          item = {
-            ...item,
-            status: 'verified',
-            verifiedAt: at,
-            verifiedRemovalSec: sec,
-            verificationTaskId: null,
-          };
-        }
-        break;
-      case 'DeprovisionReportApplied': {
-        const ids = d.memberIds as string[];
-        const i = ids.indexOf(memberId);
-        if (item && i >= 0)
-          item = { ...item, applyId: String(d.applyId), removalTaskId: (d.taskIds as string[])[i] };
-        break;
-      }
-      case 'DeprovisionReportAnnounced':
-        if (item && (d.memberIds as string[]).includes(memberId))
-          item = { ...item, announcedAt: at };
-        break;
+    if (step.type === 'MemberBecameLeaver') {
+      item = {
+        memberId,
+        ...leaverProgress(step.data as unknown as MemberBecameLeaver['data']),
+        accessSeq: null,
+      };
+    } else if (item && ITEM_EVENTS.has(step.type)) {
+      item = evolveReportItem(
+        item,
+        { type: step.type, data: step.data } as unknown as ReportItemEvent,
+        step.occurredAt,
+      );
     }
     // What a leaver holds follows the member while they hold it; once gone, it stays.
     if (item && before && HOLDING.includes(before.status) && !HOLDING.includes(item.status))
@@ -241,7 +165,8 @@ async function withAccess(
   });
   const doc = found.items[0]?.doc;
   const names = await audit.assetNamesAt(integrationId, seq);
-  const { verificationTaskId: _v, accessSeq: _a, ...rest } = item;
+  // The live report's announcementId is not a column of the export.
+  const { verificationTaskId: _v, announcementId: _n, accessSeq: _a, ...rest } = item;
   return {
     ...rest,
     name: doc?.name ?? '',
