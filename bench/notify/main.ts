@@ -92,6 +92,18 @@ async function main(): Promise<void> {
         password: DEFAULT_GENERATED_MANAGER.password,
       },
     });
+    /** Asks for a check for updates and waits until its task has ended; returns the task's id. */
+    const checkForUpdates = async (): Promise<string> => {
+      const { taskId } = await api<{ taskId: string }>(
+        'POST',
+        `/api/integrations/${integrationId}/check-for-updates`,
+      );
+      for (;;) {
+        const task = await api<{ status: string }>('GET', `/api/automation-tasks/${taskId}`);
+        if (task.status === 'completed' || task.status === 'not_completed') return taskId;
+        await sleep(20);
+      }
+    };
     await api('PUT', '/api/settings/notifications', { emails: ['security@acme.example'] });
     progress(`SMTP on ${smtpPort}; ${checks} checks, ${leaversPerCheck} new leavers before each`);
 
@@ -122,15 +134,7 @@ async function main(): Promise<void> {
       }
       const before = arrivals.length;
       const asked = Date.now();
-      const { taskId } = await api<{ taskId: string }>(
-        'POST',
-        `/api/integrations/${integrationId}/check-for-updates`,
-      );
-      for (;;) {
-        const task = await api<{ status: string }>('GET', `/api/automation-tasks/${taskId}`);
-        if (task.status === 'completed' || task.status === 'not_completed') break;
-        await sleep(20);
-      }
+      const taskId = await checkForUpdates();
       while (arrivals.length === before) await sleep(5);
       let completedAt = 0;
       for (const e of await events.readStream(`automationTask-${taskId}`)) {
@@ -143,15 +147,7 @@ async function main(): Promise<void> {
       );
     }
     // A last check with nothing new: no email.
-    const { taskId } = await api<{ taskId: string }>(
-      'POST',
-      `/api/integrations/${integrationId}/check-for-updates`,
-    );
-    for (;;) {
-      const task = await api<{ status: string }>('GET', `/api/automation-tasks/${taskId}`);
-      if (task.status === 'completed' || task.status === 'not_completed') break;
-      await sleep(20);
-    }
+    await checkForUpdates();
     await sleep(2000);
     const ids = arrivals.map((a) => a.messageId);
     const result = {
