@@ -4,9 +4,7 @@
  * time from each request to its MemberRemoved. Progress lines start with "# "; the last line
  * is one JSON object: {"removals","totalSec","p50Ms","p95Ms","failed"}.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
 import { EventStore, type RecordedEvent } from '@app/eventstore';
 import { BUSINESS_READER, type PinterestBusinessReader } from '@app/governance';
@@ -17,12 +15,11 @@ import {
   startSimulator,
 } from '@app/simulator';
 import { createApp } from '../../apps/api/src/bootstrap';
+import { ADMIN_KEY, benchServiceEnv } from '../support/service-env';
 import { arg, peakRssMb, progress, round } from '../support/measure';
 
 const removals = arg('removals', 200);
 const BUSINESS_ID = '900000000000000600';
-const ADMIN_KEY = 'bench-admin-key-0123456789';
-const SCIM_TOKEN = 'bench-scim-token-0123456789';
 /** Members nobody removes, besides the automation account. */
 const SPARE_MEMBERS = 20;
 
@@ -95,17 +92,7 @@ async function main(): Promise<void> {
     seed: 600,
   });
   const simulator = await startSimulator({ fixture: { businesses: [fixture] } });
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-actions-'));
-  Object.assign(process.env, {
-    DATA_DIR: dataDir,
-    PORT: '0',
-    PINTEREST_BASE_URL: simulator.url,
-    ADMIN_API_KEY: ADMIN_KEY,
-    SCIM_TOKEN,
-    EVENTSTORE_URL: '',
-    MONGO_URL: '',
-    // Not `process.env.LOG_LEVEL ?? …`: importing the app module already wrote the defaults there.
-    LOG_LEVEL: 'error',
+  const dataDir = benchServiceEnv('actions', simulator.url, {
     RPA_CONCURRENCY: process.env.RPA_CONCURRENCY || '2',
   });
   let app: INestApplication | undefined;

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import { DEFAULT_GENERATED_MANAGER, generateBusiness, startSimulator } from '@app/simulator';
-import { arg, progress, round } from '../support/measure';
+import { arg, medianMs, progress, round, timedFetch } from '../support/measure';
 import { BUSINESS, type FromParent, type ToParent } from './protocol';
 
 const members = arg('members', 10_000);
@@ -69,29 +69,15 @@ interface Page {
   counts: Record<string, number>;
 }
 
-async function get(
-  url: string,
-  auth = true,
-): Promise<{ status: number; body: string; ms: number }> {
-  const started = process.hrtime.bigint();
-  const res = await fetch(url, auth ? { headers: { authorization: `Bearer ${ADMIN_KEY}` } } : {});
-  const body = await res.text();
-  return { status: res.status, body, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+const init = (auth: boolean): RequestInit =>
+  auth ? { headers: { authorization: `Bearer ${ADMIN_KEY}` } } : {};
+
+function get(url: string, auth = true): ReturnType<typeof timedFetch> {
+  return timedFetch(url, init(auth));
 }
 
-/** The median of `n` sequential requests, after one to warm up. */
-async function single(label: string, url: string, auth = true, n = 15): Promise<number> {
-  await get(url, auth);
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const { status, ms } = await get(url, auth);
-    if (status !== 200) throw new Error(`${label}: ${status}`);
-    times.push(ms);
-  }
-  times.sort((a, b) => a - b);
-  const median = round(times[Math.floor(n / 2)], 2);
-  progress(`single request, ${label}: ${median} ms (median of ${n})`);
-  return median;
+function single(label: string, url: string, auth = true): Promise<number> {
+  return medianMs(label, url, init(auth), 15);
 }
 
 /** The cursor of a page, without parsing its items: the load generator has a core to spare. */

@@ -7,35 +7,24 @@
  * instant half-way through the log, a tab page as of that instant, and a 10,000-row access
  * export. Last line: one JSON object.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { rmSync } from 'node:fs';
 import type { AssetPermission, BusinessRole } from '@app/domain';
 import { EventStore, type NewEvent, type StreamWrite } from '@app/eventstore';
 import {
-  allProjections,
   AuditService,
   BUSINESS_READER,
   EvidenceExports,
-  GovernanceModule,
   IntegrationsService,
   MEMBERS,
   type MemberDoc,
   PinterestBusinessReader,
   SnapshotImporter,
 } from '@app/governance';
-import {
-  AppConfigModule,
-  PersistenceModule,
-  ProjectionsModule,
-  READ_MODEL_STORE,
-} from '@app/infrastructure';
+import { READ_MODEL_STORE } from '@app/infrastructure';
 import { ProjectionRunner } from '@app/projections';
 import type { ReadModelStore } from '@app/readmodels';
 import { DEFAULT_GENERATED_MANAGER, generateBusiness } from '@app/simulator';
-import { VaultModule } from '@app/vault';
+import { benchAppContext } from '../support/app-context';
 import { arg, peakRssMb, progress, round, timed } from '../support/measure';
 import { observedOf } from '../support/observed';
 
@@ -99,27 +88,11 @@ function nextEvent(m: MemberState, integrationId: string, step: number): NewEven
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-audit-'));
-  Object.assign(process.env, { DATA_DIR: dataDir, EVENTSTORE_URL: '', MONGO_URL: '' });
-  @Module({
-    imports: [
-      AppConfigModule,
-      PersistenceModule,
-      VaultModule,
-      ProjectionsModule.forRoot({ projections: allProjections(), run: true }),
-      GovernanceModule.forRoot({
-        runWorkers: false,
-        businessReader: {
-          provide: BUSINESS_READER,
-          // Never called: the snapshot is handed to the importer.
-          useFactory: () => new PinterestBusinessReader({ baseUrl: 'http://127.0.0.1:9', dataDir }),
-        },
-      }),
-    ],
-  })
-  class BenchModule {}
-  const app = await NestFactory.createApplicationContext(BenchModule, { logger: ['error'] });
-  await app.init();
+  const { app, dataDir } = await benchAppContext('audit', false, (dataDir) => ({
+    provide: BUSINESS_READER,
+    // Never called: the snapshot is handed to the importer.
+    useFactory: () => new PinterestBusinessReader({ baseUrl: 'http://127.0.0.1:9', dataDir }),
+  }));
   try {
     const events = app.get(EventStore);
     const runner = app.get(ProjectionRunner);

@@ -7,19 +7,16 @@
  * runs by itself proved the removals. Progress lines start with "# "; the last line is one
  * JSON object: {"members","leavers","reportSec","applySec","failed","medianVerifiedRemovalSec"}.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
 import { DEFAULT_GENERATED_MANAGER, generateBusiness, startSimulator } from '@app/simulator';
 import { createApp } from '../../apps/api/src/bootstrap';
+import { ADMIN_KEY, SCIM_TOKEN, benchServiceEnv } from '../support/service-env';
 import { arg, progress, round } from '../support/measure';
 
 const memberCount = arg('members', 10_000);
 const leaverCount = arg('leavers', 200);
 const BUSINESS_ID = '900000000000000808';
-const ADMIN_KEY = 'bench-admin-key-0123456789';
-const SCIM_TOKEN = 'bench-scim-token-0123456789';
 
 interface Member {
   id: string;
@@ -92,17 +89,7 @@ async function main(): Promise<void> {
     seed: 808,
   });
   const simulator = await startSimulator({ fixture: { businesses: [fixture] } });
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-deprovision-'));
-  Object.assign(process.env, {
-    DATA_DIR: dataDir,
-    PORT: '0',
-    PINTEREST_BASE_URL: simulator.url,
-    ADMIN_API_KEY: ADMIN_KEY,
-    SCIM_TOKEN,
-    EVENTSTORE_URL: '',
-    MONGO_URL: '',
-    LOG_LEVEL: 'error',
-  });
+  const dataDir = benchServiceEnv('deprovision', simulator.url);
   let app: INestApplication | undefined;
   try {
     app = await createApp();

@@ -13,7 +13,7 @@ import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import { DEFAULT_GENERATED_MANAGER, generateBusiness, startSimulator } from '@app/simulator';
 import { BUSINESS, type ToParent } from '../api/protocol';
-import { arg, progress, round } from '../support/measure';
+import { arg, medianMs, progress, round, timedFetch } from '../support/measure';
 
 const members = arg('members', 10_000);
 const connections = arg('connections', 20);
@@ -44,30 +44,6 @@ function next<T extends ToParent['type']>(
     child.on('message', onMessage);
     child.once('exit', (code) => reject(new Error(`service exited (${code}) before ${type}`)));
   });
-}
-
-async function timedFetch(
-  url: string,
-  init: RequestInit,
-): Promise<{ status: number; body: string; ms: number }> {
-  const started = process.hrtime.bigint();
-  const res = await fetch(url, init);
-  const body = await res.text();
-  return { status: res.status, body, ms: Number(process.hrtime.bigint() - started) / 1e6 };
-}
-
-async function median(label: string, url: string, init: RequestInit, n = 21): Promise<number> {
-  await timedFetch(url, init);
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const { status, ms } = await timedFetch(url, init);
-    if (status !== 200) throw new Error(`${label}: ${status}`);
-    times.push(ms);
-  }
-  times.sort((a, b) => a - b);
-  const value = round(times[Math.floor(n / 2)], 2);
-  progress(`single request, ${label}: ${value} ms (median of ${n})`);
-  return value;
 }
 
 async function load(label: string, options: autocannon.Options): Promise<autocannon.Result> {
@@ -140,8 +116,8 @@ async function main(): Promise<void> {
     }
     progress(`GraphQL and REST answer the same ${rest.items.length} rows`);
 
-    const restMs = await median('REST page', url + restPath, restInit);
-    const gqlMs = await median('GraphQL page', `${url}/graphql`, gqlInit);
+    const restMs = await medianMs('REST page', url + restPath, restInit, 21);
+    const gqlMs = await medianMs('GraphQL page', `${url}/graphql`, gqlInit, 21);
     const restLoad = await load('REST pages', { url: url + restPath, headers: AUTH });
     const gqlLoad = await load('GraphQL pages', {
       url: `${url}/graphql`,

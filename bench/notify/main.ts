@@ -6,10 +6,8 @@
  * {"checks","leaversPerCheck","emails","announceP50Ms","announceP95Ms","checkP50Ms","duplicates"}.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { SMTPServer } from 'smtp-server';
 import { EventStore } from '@app/eventstore';
@@ -18,14 +16,13 @@ import { READ_MODEL_STORE } from '@app/infrastructure';
 import type { ReadModelStore } from '@app/readmodels';
 import { DEFAULT_GENERATED_MANAGER, generateBusiness, startSimulator } from '@app/simulator';
 import { createApp } from '../../apps/api/src/bootstrap';
+import { ADMIN_KEY, benchServiceEnv } from '../support/service-env';
 import { arg, peakRssMb, progress, round } from '../support/measure';
 import { pendingReportItem } from '../../test/support/report-item';
 
 const checks = arg('checks', 10);
 const leaversPerCheck = arg('leavers', 20);
 const BUSINESS_ID = '900000000000000700';
-const ADMIN_KEY = 'bench-admin-key-0123456789';
-const SCIM_TOKEN = 'bench-scim-token-0123456789';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -64,16 +61,7 @@ async function main(): Promise<void> {
     seed: 700,
   });
   const simulator = await startSimulator({ fixture: { businesses: [fixture] } });
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-notify-'));
-  Object.assign(process.env, {
-    DATA_DIR: dataDir,
-    PORT: '0',
-    PINTEREST_BASE_URL: simulator.url,
-    ADMIN_API_KEY: ADMIN_KEY,
-    SCIM_TOKEN,
-    EVENTSTORE_URL: '',
-    MONGO_URL: '',
-    LOG_LEVEL: 'error',
+  const dataDir = benchServiceEnv('notify', simulator.url, {
     SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
   });
   let app: INestApplication | undefined;
@@ -104,6 +92,18 @@ async function main(): Promise<void> {
         password: DEFAULT_GENERATED_MANAGER.password,
       },
     });
+    /** Asks for a check for updates and waits until its task has ended; returns the task's id. */
+    const checkForUpdates = async (): Promise<string> => {
+      const { taskId } = await api<{ taskId: string }>(
+        'POST',
+        `/api/integrations/${integrationId}/check-for-updates`,
+      );
+      for (;;) {
+        const task = await api<{ status: string }>('GET', `/api/automation-tasks/${taskId}`);
+        if (task.status === 'completed' || task.status === 'not_completed') return taskId;
+        await sleep(20);
+      }
+    };
     await api('PUT', '/api/settings/notifications', { emails: ['security@acme.example'] });
     progress(`SMTP on ${smtpPort}; ${checks} checks, ${leaversPerCheck} new leavers before each`);
 
@@ -134,15 +134,7 @@ async function main(): Promise<void> {
       }
       const before = arrivals.length;
       const asked = Date.now();
-      const { taskId } = await api<{ taskId: string }>(
-        'POST',
-        `/api/integrations/${integrationId}/check-for-updates`,
-      );
-      for (;;) {
-        const task = await api<{ status: string }>('GET', `/api/automation-tasks/${taskId}`);
-        if (task.status === 'completed' || task.status === 'not_completed') break;
-        await sleep(20);
-      }
+      const taskId = await checkForUpdates();
       while (arrivals.length === before) await sleep(5);
       let completedAt = 0;
       for (const e of await events.readStream(`automationTask-${taskId}`)) {
@@ -155,15 +147,7 @@ async function main(): Promise<void> {
       );
     }
     // A last check with nothing new: no email.
-    const { taskId } = await api<{ taskId: string }>(
-      'POST',
-      `/api/integrations/${integrationId}/check-for-updates`,
-    );
-    for (;;) {
-      const task = await api<{ status: string }>('GET', `/api/automation-tasks/${taskId}`);
-      if (task.status === 'completed' || task.status === 'not_completed') break;
-      await sleep(20);
-    }
+    await checkForUpdates();
     await sleep(2000);
     const ids = arrivals.map((a) => a.messageId);
     const result = {

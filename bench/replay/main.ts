@@ -5,34 +5,26 @@
  * with a reader that hands the snapshot in (no browser); replay is the CLI's code, in-process.
  * Last line: one JSON object.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import type { ObservedBusiness } from '@app/domain';
 import { EventStore } from '@app/eventstore';
 import {
-  allProjections,
   BUSINESS_READER,
   type BusinessReader,
   FileSnapshotStore,
-  GovernanceModule,
   IntegrationsService,
   replaySync,
   snapshotsDir,
 } from '@app/governance';
-import { AppConfigModule, PersistenceModule, ProjectionsModule } from '@app/infrastructure';
 import { generateBusiness, DEFAULT_GENERATED_MANAGER } from '@app/simulator';
-import { VaultModule } from '@app/vault';
+import { benchAppContext } from '../support/app-context';
 import { arg, peakRssMb, progress, round, timed } from '../support/measure';
 import { observedOf } from '../support/observed';
 
 const members = arg('members', 10_000);
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-replay-'));
-  Object.assign(process.env, { DATA_DIR: dataDir, EVENTSTORE_URL: '', MONGO_URL: '' });
   const fixture = generateBusiness({
     businessId: '900000000000000043',
     members,
@@ -43,21 +35,10 @@ async function main(): Promise<void> {
   });
   let current: ObservedBusiness = observedOf(fixture);
   const reader: BusinessReader = { readBusiness: async () => current };
-  @Module({
-    imports: [
-      AppConfigModule,
-      PersistenceModule,
-      VaultModule,
-      ProjectionsModule.forRoot({ projections: allProjections(), run: true }),
-      GovernanceModule.forRoot({
-        runWorkers: true,
-        businessReader: { provide: BUSINESS_READER, useValue: reader },
-      }),
-    ],
-  })
-  class BenchModule {}
-  const app = await NestFactory.createApplicationContext(BenchModule, { logger: ['error'] });
-  await app.init();
+  const { app, dataDir } = await benchAppContext('replay', true, () => ({
+    provide: BUSINESS_READER,
+    useValue: reader,
+  }));
   const caller = {
     workspaceId: 'default',
     actor: 'bench',

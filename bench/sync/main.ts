@@ -3,24 +3,18 @@
  * (a) the snapshot handed to the import in-process (no browser); (b) the same business read
  * from the simulator through Chromium. Last line: one JSON object.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { rmSync } from 'node:fs';
+import type { INestApplicationContext } from '@nestjs/common';
 import { EventStore, type Position } from '@app/eventstore';
 import {
-  allProjections,
   BUSINESS_READER,
-  GovernanceModule,
   IntegrationsService,
   PinterestBusinessReader,
   SnapshotImporter,
 } from '@app/governance';
-import { AppConfigModule, PersistenceModule, ProjectionsModule } from '@app/infrastructure';
 import { ProjectionRunner } from '@app/projections';
 import { generateBusiness, DEFAULT_GENERATED_MANAGER, startSimulator } from '@app/simulator';
-import { VaultModule } from '@app/vault';
+import { benchAppContext } from '../support/app-context';
 import { arg, peakRssMb, progress, round, timed } from '../support/measure';
 import { observedOf } from '../support/observed';
 
@@ -30,30 +24,12 @@ const grantsPerMember = arg('grants', 3);
 
 async function withService<T>(
   baseUrl: string,
-  work: (app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>) => Promise<T>,
+  work: (app: INestApplicationContext) => Promise<T>,
 ): Promise<T> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bench-sync-'));
-  process.env.DATA_DIR = dataDir;
-  process.env.EVENTSTORE_URL = '';
-  process.env.MONGO_URL = '';
-  @Module({
-    imports: [
-      AppConfigModule,
-      PersistenceModule,
-      VaultModule,
-      ProjectionsModule.forRoot({ projections: allProjections(), run: true }),
-      GovernanceModule.forRoot({
-        runWorkers: false,
-        businessReader: {
-          provide: BUSINESS_READER,
-          useFactory: () => new PinterestBusinessReader({ baseUrl, dataDir }),
-        },
-      }),
-    ],
-  })
-  class BenchModule {}
-  const app = await NestFactory.createApplicationContext(BenchModule, { logger: ['error'] });
-  await app.init();
+  const { app, dataDir } = await benchAppContext('sync', false, (dataDir) => ({
+    provide: BUSINESS_READER,
+    useFactory: () => new PinterestBusinessReader({ baseUrl, dataDir }),
+  }));
   try {
     return await work(app);
   } finally {

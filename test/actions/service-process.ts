@@ -184,18 +184,18 @@ export interface LoggedEvent {
   recordedAt: string;
 }
 
-/** `npm run cli -- events --category <category>` on the data directory, parsed. */
-export function cliEvents(dataDir: string, category: string): Promise<LoggedEvent[]> {
-  return new Promise((resolveEvents, reject) => {
-    const child = spawn(process.execPath, ['-r', REGISTER, CLI, 'events', '--category', category], {
+export interface CliAnswer {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The CLI on the data directory, with the in-process stores, in a child process. */
+function cli(dataDir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliAnswer> {
+  return new Promise((resolveAnswer, reject) => {
+    const child = spawn(process.execPath, ['-r', REGISTER, CLI, ...args], {
       cwd: ROOT,
-      env: {
-        ...process.env,
-        DATA_DIR: dataDir,
-        EVENTSTORE_URL: '',
-        MONGO_URL: '',
-        LOG_LEVEL: 'warn',
-      },
+      env: { ...process.env, DATA_DIR: dataDir, EVENTSTORE_URL: '', MONGO_URL: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -203,14 +203,23 @@ export function cliEvents(dataDir: string, category: string): Promise<LoggedEven
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`cli events exited ${code}: ${stderr}`));
-      resolveEvents(
-        stdout
-          .split('\n')
-          .filter((line) => line.trim() !== '')
-          .map((line) => JSON.parse(line) as LoggedEvent),
-      );
-    });
+    child.once('exit', (status) => resolveAnswer({ status, stdout, stderr }));
   });
+}
+
+/** `npm run cli -- events --category <category>` on the data directory, parsed. */
+export async function cliEvents(dataDir: string, category: string): Promise<LoggedEvent[]> {
+  const { status, stdout, stderr } = await cli(dataDir, ['events', '--category', category], {
+    LOG_LEVEL: 'warn',
+  });
+  if (status !== 0) throw new Error(`cli events exited ${status}: ${stderr}`);
+  return stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as LoggedEvent);
+}
+
+/** `npm run cli -- projections verify` on the data directory. */
+export function cliVerifyProjections(dataDir: string): Promise<CliAnswer> {
+  return cli(dataDir, ['projections', 'verify']);
 }

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +9,9 @@ import {
   startSimulator,
 } from '@app/simulator';
 import {
+  cliVerifyProjections,
   eventually,
   getJson,
-  ROOT,
   ServiceProcess,
   type ServiceOptions,
   sleep,
@@ -198,21 +197,7 @@ describe('an apply of the deprovision report survives kill -9 (service in a chil
     await sleep(500);
     await service().kill();
     svc = undefined;
-    const cli = spawnSync(
-      process.execPath,
-      [
-        '-r',
-        join(ROOT, 'tools/register.js'),
-        join(ROOT, 'apps/cli/src/main.ts'),
-        'projections',
-        'verify',
-      ],
-      {
-        cwd: ROOT,
-        env: { ...process.env, DATA_DIR: dataDir, EVENTSTORE_URL: '', MONGO_URL: '' },
-        encoding: 'utf8',
-      },
-    );
+    const cli = await cliVerifyProjections(dataDir);
     expect(cli.status).toBe(0);
     const lines = cli.stdout
       .trim()

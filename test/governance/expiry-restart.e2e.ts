@@ -1,12 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningSimulator, startSimulator } from '@app/simulator';
 import {
   cliEvents,
+  cliVerifyProjections,
   eventually,
-  ROOT,
   ServiceProcess,
   type ServiceOptions,
   sleep,
@@ -143,21 +142,7 @@ describe('expiries after kill -9 and a restart', () => {
     expect(ended).toHaveLength(1);
     expect(ended[0].data).toMatchObject({ reason: 'guest_expired' });
 
-    const verify = spawnSync(
-      process.execPath,
-      [
-        '-r',
-        join(ROOT, 'tools/register.js'),
-        join(ROOT, 'apps/cli/src/main.ts'),
-        'projections',
-        'verify',
-      ],
-      {
-        cwd: ROOT,
-        env: { ...process.env, DATA_DIR: dataDir, EVENTSTORE_URL: '', MONGO_URL: '' },
-        encoding: 'utf8',
-      },
-    );
+    const verify = await cliVerifyProjections(dataDir);
     expect(verify.stderr).toBe('');
     expect(verify.status).toBe(0);
     const lines = verify.stdout
