@@ -26,10 +26,10 @@ const AUTH = { authorization: `Bearer ${ADMIN_KEY}` };
 /** Every field REST answers for a member, plus the matched identity (a batched lookup). */
 const MEMBER_FIELDS = `id pinterestUserId name email businessRole status tab ambiguityCandidates
   discoveredAt updatedAt assets { assetId assetType name permissions }
-  matchedIdentity { identityId how rule role matchedAt actor } exemption { reason actor at }
+  matchedIdentity { identityId how rule role matchedAt actor } exemption { reason actor at expiresAt }
   pendingAction { kind taskId requestedAt actor } invite { email status taskId }
   lastFailure { kind taskId at failure { kind message evidence } } account { status reason at }
-  removal { taskId outcome observed afterInterruptedAttempt removedBy actor at }`;
+  removal { taskId outcome observed afterInterruptedAttempt removedBy actor at } leaver leftAt`;
 
 function next<T extends ToParent['type']>(
   child: ChildProcess,
