@@ -449,10 +449,6 @@ export class PinterestApiGateway implements PinterestBusinessGateway {
     return page.items?.find((m) => (m.id ?? m.user?.id) === memberId);
   }
 
-  private url(businessId: string, rest: string): string {
-    return `${this.path(businessId, rest)}`;
-  }
-
   async removeMember(businessId: string, memberId: string): Promise<RemoveMemberResult> {
     const before = await this.member(businessId, memberId);
     if (!before) return { memberId, outcome: 'already_absent' };
@@ -466,7 +462,7 @@ export class PinterestApiGateway implements PinterestBusinessGateway {
     });
     if (await this.member(businessId, memberId)) {
       throw new UnexpectedPage(
-        this.url(businessId, 'members'),
+        this.path(businessId, 'members'),
         `member ${memberId} removed`,
         'still listed',
       );
@@ -492,7 +488,7 @@ export class PinterestApiGateway implements PinterestBusinessGateway {
     if (!after) throw new MemberNotFound(businessId, memberId);
     if (roleOf(after.business_roles) !== role) {
       throw new UnexpectedPage(
-        this.url(businessId, 'members'),
+        this.path(businessId, 'members'),
         `role ${role} for ${memberId}`,
         after.business_roles?.join(', '),
       );
@@ -570,7 +566,7 @@ export class PinterestApiGateway implements PinterestBusinessGateway {
     const after = await this.permissionsOn(businessId, memberId, assetId);
     if (!samePermissions(after, wanted)) {
       throw new UnexpectedPage(
-        this.url(businessId, `members/${memberId}/assets`),
+        this.path(businessId, `members/${memberId}/assets`),
         `permissions ${wanted.join(', ') || 'none'} on ${assetId}`,
         after.join(', '),
       );
@@ -638,14 +634,14 @@ export class PinterestApiGateway implements PinterestBusinessGateway {
       const missing = sent.filter((e) => !after.has(e.toLowerCase()));
       if (missing.length > 0) {
         throw new UnexpectedPage(
-          this.url(businessId, 'invites'),
+          this.path(businessId, 'invites'),
           `pending invitations for ${missing.length} email(s)`,
         );
       }
     }
     for (const e of requested) {
       if (!outcomes.has(e))
-        throw new UnexpectedPage(this.url(businessId, 'invites'), `an answer for ${maskEmail(e)}`);
+        throw new UnexpectedPage(this.path(businessId, 'invites'), `an answer for ${maskEmail(e)}`);
     }
     return { results: requested.map((email) => ({ email, outcome: outcomes.get(email)! })) };
   }
@@ -664,7 +660,7 @@ export class PinterestApiGateway implements PinterestBusinessGateway {
     });
     if (await find()) {
       throw new UnexpectedPage(
-        this.url(businessId, 'invites'),
+        this.path(businessId, 'invites'),
         `the invitation for ${maskEmail(email)} cancelled`,
       );
     }
