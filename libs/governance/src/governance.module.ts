@@ -1,22 +1,12 @@
 import { join } from 'node:path';
-import {
-  DynamicModule,
-  Inject,
-  Injectable,
-  Logger,
-  Module,
-  Optional,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-  type Provider,
-} from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Module, Optional, type Provider } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { Environment } from '@app/config';
 import { EventStore } from '@app/eventstore';
-import { READ_MODEL_STORE, WORKER_ORDER, WorkerLease } from '@app/infrastructure';
-import { DurableConsumerRunner, type EventConsumer } from '@app/projections';
+import { READ_MODEL_STORE, WorkerLease } from '@app/infrastructure';
 import type { ReadModelStore } from '@app/readmodels';
 import { AccessModule } from './access/access.module';
+import { ConsumerGroup } from './consumer-group';
 import {
   ACTION_RETRY_POLICY,
   type ActionRetryPolicy,
@@ -89,9 +79,7 @@ export const snapshotsDir = (dataDir: string): string => join(dataDir, 'snapshot
 
 /** Runs the process managers from the store, each with its own checkpoint. */
 @Injectable()
-export class ProcessManagers implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly runners: DurableConsumerRunner[];
-
+export class ProcessManagers extends ConsumerGroup {
   constructor(
     events: EventStore,
     @Inject(READ_MODEL_STORE) readModels: ReadModelStore,
@@ -101,40 +89,16 @@ export class ProcessManagers implements OnApplicationBootstrap, OnApplicationShu
     guestSponsors: GuestSponsorProcess,
     leavers: LeaversProcess,
     deprovisionApply: DeprovisionApplyProcess,
-    @Inject(RUN_WORKERS) private readonly run: boolean,
-    @Optional() private readonly lease?: WorkerLease,
+    @Inject(RUN_WORKERS) run: boolean,
+    @Optional() lease?: WorkerLease,
   ) {
-    const logger = new Logger('ProcessManagers');
-    const log = { log: (m: string) => logger.log(m), error: (m: string) => logger.error(m) };
-    const consumers: EventConsumer[] = [
-      check,
-      matching,
-      actions,
-      guestSponsors,
-      leavers,
-      deprovisionApply,
-    ];
-    this.runners = consumers.map((c) => new DurableConsumerRunner(events, readModels, c, log));
-    // Under the worker lease they run only in the process that holds it.
-    lease?.register(WORKER_ORDER.processManagers, {
-      name: 'sagas',
-      start: () => this.runners.forEach((runner) => runner.start()),
-      stop: async () => void (await Promise.all(this.runners.map((r) => r.stop()))),
-    });
-  }
-
-  onApplicationBootstrap(): void {
-    if (this.run && !this.lease) for (const runner of this.runners) runner.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.runners.map((r) => r.stop()));
-  }
-
-  runner(name: string): DurableConsumerRunner {
-    const runner = this.runners.find((r) => r.consumer.name === name);
-    if (!runner) throw new Error(`no process manager ${name}`);
-    return runner;
+    super(
+      events,
+      readModels,
+      [check, matching, actions, guestSponsors, leavers, deprovisionApply],
+      { logger: 'ProcessManagers', leaseName: 'sagas', kind: 'process manager', run },
+      lease,
+    );
   }
 }
 

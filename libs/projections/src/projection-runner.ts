@@ -118,16 +118,22 @@ export class ProjectionRunner {
   }
 
   /**
-   * Resolves once every projection has applied all matching events up to `position` (null, an
-   * empty log's head: at once).
+   * Resolves once every projection (or only those named in `only`, for a caller that reads just
+   * their read models) has applied all matching events up to `position` (null, an empty log's
+   * head: at once).
    */
-  async waitFor(position: Position | null, timeoutMs = 10_000): Promise<void> {
+  async waitFor(
+    position: Position | null,
+    timeoutMs = 10_000,
+    only?: readonly string[],
+  ): Promise<void> {
+    const awaited = only ? only.map((name) => this.get(name)) : this.projections;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const behind = await Promise.all(this.projections.map((p) => this.isBehind(p, position)));
+      const behind = await Promise.all(awaited.map((p) => this.isBehind(p, position)));
       if (!behind.some(Boolean)) return;
       if (Date.now() > deadline) {
-        const names = this.projections.filter((_, i) => behind[i]).map((p) => p.name);
+        const names = awaited.filter((_, i) => behind[i]).map((p) => p.name);
         throw new Error(
           `projections not caught up to ${String(position)} after ${timeoutMs} ms: ${names.join(', ')}`,
         );

@@ -10,7 +10,7 @@ import { EventStore, type RecordedEvent } from '@app/eventstore';
 import { type CommandContext, CommandExecutor, READ_MODEL_STORE } from '@app/infrastructure';
 import { type EventConsumer, ProjectionRunner } from '@app/projections';
 import type { ReadModelStore } from '@app/readmodels';
-import { EXPIRIES, type ExpiryDoc } from '../expiries/expiries.projection';
+import { EXPIRIES, type ExpiryDoc, expiriesProjection } from '../expiries/expiries.projection';
 
 /**
  * A guest lasts as long as its sponsor: when the sponsor's identity is deprovisioned, each of
@@ -32,8 +32,8 @@ export class GuestSponsorProcess implements EventConsumer {
 
   async handle(event: RecordedEvent): Promise<void> {
     if (event.type === 'GuestIdentityInvited') return this.checkSponsor(event);
-    // The agenda must hold every guest invited before this event.
-    await this.projections.waitFor(event.position, 60_000);
+    // The agenda must hold every guest invited before this event; nothing else is read.
+    await this.projections.waitFor(event.position, 60_000, [expiriesProjection.name]);
     const sponsorId = (event.data as { identityId: string }).identityId;
     for (const guest of await this.guestsOf(event.metadata.workspaceId, sponsorId)) {
       await this.end(guest.stream, sponsorId, event);

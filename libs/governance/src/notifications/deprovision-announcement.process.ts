@@ -22,8 +22,13 @@ import type { ReadModelStore } from '@app/readmodels';
 import {
   DEPROVISION_REPORT,
   type DeprovisionReportItem,
+  deprovisionReportProjection,
 } from '../deprovision/deprovision-report.projection';
-import { INTEGRATIONS, type IntegrationDoc } from '../read-models/integrations.projection';
+import {
+  INTEGRATIONS,
+  type IntegrationDoc,
+  integrationsProjection,
+} from '../read-models/integrations.projection';
 import { deprovisionAnnouncement } from './deprovision-announcement.message';
 
 export const ANNOUNCEMENT_TIMING = Symbol('AnnouncementTiming');
@@ -84,8 +89,12 @@ export class DeprovisionAnnouncementProcess implements EventConsumer {
 
     let memberIds = queued.state.memberIds;
     if (!queued.state.notificationId) {
-      // The report as of the end of this check, and of every announcement before it.
-      await this.projections.waitFor(await this.events.headPosition(), this.timing.catchUpMs);
+      // The report as of the end of this check, and of every announcement before it; the
+      // integration's label is the only other read model read.
+      await this.projections.waitFor(await this.events.headPosition(), this.timing.catchUpMs, [
+        deprovisionReportProjection.name,
+        integrationsProjection.name,
+      ]);
       const items = await this.unannounced(workspaceId, integrationId);
       if (items.length === 0) return;
       const integration = await this.readModels

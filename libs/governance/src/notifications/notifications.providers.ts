@@ -1,18 +1,10 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-  Optional,
-  type Provider,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type Provider } from '@nestjs/common';
 import { Environment } from '@app/config';
 import { EventStore } from '@app/eventstore';
-import { READ_MODEL_STORE, WORKER_ORDER, WorkerLease } from '@app/infrastructure';
+import { READ_MODEL_STORE, WorkerLease } from '@app/infrastructure';
 import { createMailTransport, MailTransport } from '@app/mail';
-import { DurableConsumerRunner } from '@app/projections';
 import type { ReadModelStore } from '@app/readmodels';
+import { ConsumerGroup } from '../consumer-group';
 import {
   ANNOUNCEMENT_TIMING,
   type AnnouncementTiming,
@@ -38,43 +30,28 @@ const RUN_NOTIFICATIONS = Symbol('RunNotifications');
  * like the other process managers: under the worker lease, in the process that holds it.
  */
 @Injectable()
-export class NotificationProcesses implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly runners: DurableConsumerRunner[];
-
+export class NotificationProcesses extends ConsumerGroup {
   constructor(
     events: EventStore,
     @Inject(READ_MODEL_STORE) readModels: ReadModelStore,
     delivery: NotificationDeliveryProcess,
     announcements: DeprovisionAnnouncementProcess,
     private readonly mail: MailTransport,
-    @Inject(RUN_NOTIFICATIONS) private readonly run: boolean,
-    @Optional() private readonly lease?: WorkerLease,
+    @Inject(RUN_NOTIFICATIONS) run: boolean,
+    @Optional() lease?: WorkerLease,
   ) {
-    const logger = new Logger('Notifications');
-    const log = { log: (m: string) => logger.log(m), error: (m: string) => logger.error(m) };
-    this.runners = [delivery, announcements].map(
-      (c) => new DurableConsumerRunner(events, readModels, c, log),
+    super(
+      events,
+      readModels,
+      [delivery, announcements],
+      { logger: 'Notifications', leaseName: 'notifications', kind: 'notification process', run },
+      lease,
     );
-    lease?.register(WORKER_ORDER.processManagers, {
-      name: 'notifications',
-      start: () => this.runners.forEach((runner) => runner.start()),
-      stop: async () => void (await Promise.all(this.runners.map((r) => r.stop()))),
-    });
   }
 
-  onApplicationBootstrap(): void {
-    if (this.run && !this.lease) for (const runner of this.runners) runner.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.runners.map((r) => r.stop()));
+  override async onApplicationShutdown(): Promise<void> {
+    await super.onApplicationShutdown();
     await this.mail.close();
-  }
-
-  runner(name: string): DurableConsumerRunner {
-    const runner = this.runners.find((r) => r.consumer.name === name);
-    if (!runner) throw new Error(`no notification process ${name}`);
-    return runner;
   }
 }
 

@@ -10,8 +10,12 @@ import type { RecordedEvent } from '@app/eventstore';
 import { CommandExecutor, READ_MODEL_STORE } from '@app/infrastructure';
 import { type EventConsumer, ProjectionRunner } from '@app/projections';
 import type { ReadModelStore } from '@app/readmodels';
-import { IDENTITIES, type IdentityDoc } from '../directory/identities.projection';
-import { MEMBERS, type MemberDoc } from '../read-models/members.projection';
+import {
+  IDENTITIES,
+  identitiesProjection,
+  type IdentityDoc,
+} from '../directory/identities.projection';
+import { MEMBERS, type MemberDoc, membersProjection } from '../read-models/members.projection';
 import { IdentityCandidates } from './identity-candidates';
 import { MATCH_RULE_EMAIL } from './snapshot-importer';
 
@@ -34,8 +38,12 @@ export class IdentityMatchingProcess implements EventConsumer {
   ) {}
 
   async handle(event: RecordedEvent): Promise<void> {
-    // The email index must include this very change before candidates are looked up.
-    await this.projections.waitFor(event.position, 60_000);
+    // The email index must include this very change before candidates are looked up; only
+    // identities and members are read.
+    await this.projections.waitFor(event.position, 60_000, [
+      identitiesProjection.name,
+      membersProjection.name,
+    ]);
     if (event.type === 'MemberExemptionExpired') return this.matchReturned(event);
     const identityId = event.stream.slice('identity-'.length);
     const identity = await this.readModels.collection<IdentityDoc>(IDENTITIES).get(identityId);

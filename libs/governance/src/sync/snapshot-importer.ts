@@ -18,7 +18,8 @@ import { EventStore } from '@app/eventstore';
 import { CommandExecutor, type CommandContext, READ_MODEL_STORE } from '@app/infrastructure';
 import { ProjectionRunner } from '@app/projections';
 import type { ReadModelStore } from '@app/readmodels';
-import { MEMBERS, type MemberDoc } from '../read-models/members.projection';
+import { identitiesProjection } from '../directory/identities.projection';
+import { MEMBERS, type MemberDoc, membersProjection } from '../read-models/members.projection';
 import { IdentityCandidates } from './identity-candidates';
 
 /** Changes nobody asked the service for are Pinterest's own: drift. */
@@ -181,7 +182,12 @@ export class SnapshotImporter {
     integrationId: string,
     seen: Map<string, MemberState>,
   ): Promise<AbsentMember[]> {
-    await this.projections.waitFor(await this.events.headPosition(), 60_000);
+    // What follows reads members here and identity emails in autoMatch: the other projections
+    // (the audit's above all) need not hold up every import.
+    await this.projections.waitFor(await this.events.headPosition(), 60_000, [
+      membersProjection.name,
+      identitiesProjection.name,
+    ]);
     const members = this.readModels.collection<MemberDoc>(MEMBERS);
     let cursor: string | null = null;
     const absent: AbsentMember[] = [];

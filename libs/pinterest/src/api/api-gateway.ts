@@ -7,6 +7,7 @@ import {
   UnexpectedPage,
 } from '../errors';
 import type { PinterestBusinessGateway } from '../gateway.port';
+import { grantsByAsset, requestedEmails, samePermissions, sortPermissions } from '../gateway-rules';
 import {
   ASSET_PERMISSIONS,
   ASSET_TYPES,
@@ -24,7 +25,6 @@ import {
   type RemoveMemberResult,
   type SetAssetPermissionsResult,
   type SnapshotAsset,
-  type SnapshotGrant,
   type SnapshotInvite,
   type SnapshotMember,
   type SnapshotOptions,
@@ -104,12 +104,6 @@ const ASSET_LABEL: Record<AssetType, string> = {
   PROFILE: 'Profile',
   CATALOG: 'Catalog',
 };
-
-const samePermissions = (a: readonly AssetPermission[], b: readonly AssetPermission[]): boolean =>
-  a.length === b.length && a.every((p) => b.includes(p));
-const sortPermissions = (perms: readonly AssetPermission[]): AssetPermission[] =>
-  [...new Set(perms)].sort((x, y) => ASSET_PERMISSIONS.indexOf(x) - ASSET_PERMISSIONS.indexOf(y));
-const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
 
 /**
  * The gateway over Pinterest's official REST API (v5 business access), with an app's OAuth
@@ -391,15 +385,10 @@ export class PinterestApiGateway implements PinterestBusinessGateway {
     progress({ phase: 'partners', done: partners.length, total: partners.length });
 
     // Grants in asset order, then people in list order, then partners, as the browser reads them.
-    const byAsset = new Map<string, SnapshotGrant[]>(assets.map((a) => [a.id, []]));
-    const place = (grant: SnapshotGrant): void => {
-      const list = byAsset.get(grant.assetId);
-      if (list) list.push(grant);
-      else
-        warnings.push(
-          `${grant.principalType} ${grant.principalId} has asset ${grant.assetId}, which no asset list shows`,
-        );
-    };
+    const { place, grants } = grantsByAsset(
+      assets.map((a) => a.id),
+      warnings,
+    );
     for (const m of members.values()) {
       const grants = memberGrants.get(m.id) ?? new Map<string, AssetPermission[]>();
       m.assetsCount = grants.size;
@@ -441,7 +430,7 @@ export class PinterestApiGateway implements PinterestBusinessGateway {
       invites,
       assets,
       partners,
-      grants: [...byAsset.values()].flat(),
+      grants: grants(),
       warnings,
       complete: warnings.length === 0,
       evidence: [],
@@ -460,10 +449,6 @@ export class PinterestApiGateway implements PinterestBusinessGateway {
     return page.items?.find((m) => (m.id ?? m.user?.id) === memberId);
   }
 
-  private url(businessId: string, rest: string): string {
-    return `${this.path(businessId, rest)}`;
-  }
-
   async removeMember(businessId: string, memberId: string): Promise<RemoveMemberResult> {
     const before = await this.member(businessId, memberId);
     if (!before) return { memberId, outcome: 'already_absent' };
@@ -477,7 +462,7 @@ export class PinterestApiGateway implements PinterestBusinessGateway {
     });
     if (await this.member(businessId, memberId)) {
       throw new UnexpectedPage(
-        this.url(businessId, 'members'),
+        this.path(businessId, 'members'),
         `member ${memberId} removed`,
         'still listed',
       );
@@ -503,7 +488,7 @@ export class PinterestApiGateway implements PinterestBusinessGateway {
     if (!after) throw new MemberNotFound(businessId, memberId);
     if (roleOf(after.business_roles) !== role) {
       throw new UnexpectedPage(
-        this.url(businessId, 'members'),
+        this.path(businessId, 'members'),
         `role ${role} for ${memberId}`,
         after.business_roles?.join(', '),
       );
@@ -581,7 +566,7 @@ export class PinterestApiGateway implements PinterestBusinessGateway {
     const after = await this.permissionsOn(businessId, memberId, assetId);
     if (!samePermissions(after, wanted)) {
       throw new UnexpectedPage(
-        this.url(businessId, `members/${memberId}/assets`),
+        this.path(businessId, `members/${memberId}/assets`),
         `permissions ${wanted.join(', ') || 'none'} on ${assetId}`,
         after.join(', '),
       );
@@ -605,12 +590,8 @@ export class PinterestApiGateway implements PinterestBusinessGateway {
     emails: readonly string[],
     role: BusinessRole,
   ): Promise<InviteMembersResult> {
-    const requested = [...new Set(emails.map((e) => e.trim()).filter(Boolean))];
+    const requested = requestedEmails(emails);
     if (requested.length === 0) return { results: [] };
-    const malformed = requested.filter((e) => !EMAIL.test(e));
-    if (malformed.length > 0) {
-      throw new InvalidRequest(`not email addresses: ${malformed.map(maskEmail).join(', ')}`);
-    }
     const pendingOf = async () =>
       new Set((await this.pendingInvites(businessId)).map((i) => i.user?.email?.toLowerCase()));
     const pending = await pendingOf();
@@ -653,14 +634,14 @@ export class PinterestApiGateway implements PinterestBusinessGateway {
       const missing = sent.filter((e) => !after.has(e.toLowerCase()));
       if (missing.length > 0) {
         throw new UnexpectedPage(
-          this.url(businessId, 'invites'),
+          this.path(businessId, 'invites'),
           `pending invitations for ${missing.length} email(s)`,
         );
       }
     }
     for (const e of requested) {
       if (!outcomes.has(e))
-        throw new UnexpectedPage(this.url(businessId, 'invites'), `an answer for ${maskEmail(e)}`);
+        throw new UnexpectedPage(this.path(businessId, 'invites'), `an answer for ${maskEmail(e)}`);
     }
     return { results: requested.map((email) => ({ email, outcome: outcomes.get(email)! })) };
   }
@@ -679,7 +660,7 @@ export class PinterestApiGateway implements PinterestBusinessGateway {
     });
     if (await find()) {
       throw new UnexpectedPage(
-        this.url(businessId, 'invites'),
+        this.path(businessId, 'invites'),
         `the invitation for ${maskEmail(email)} cancelled`,
       );
     }

@@ -15,6 +15,7 @@ import {
   UnexpectedPage,
 } from '../errors';
 import type { PinterestBusinessGateway } from '../gateway.port';
+import { grantsByAsset, requestedEmails, samePermissions, sortPermissions } from '../gateway-rules';
 import { Semaphore } from '../semaphore';
 import {
   ASSET_PERMISSIONS,
@@ -31,7 +32,6 @@ import {
   type RemoveMemberResult,
   type SetAssetPermissionsResult,
   type SnapshotAsset,
-  type SnapshotGrant,
   type SnapshotInvite,
   type SnapshotOptions,
   type SnapshotPartner,
@@ -113,12 +113,6 @@ interface PendingChallenge {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-const samePermissions = (a: readonly AssetPermission[], b: readonly AssetPermission[]): boolean =>
-  a.length === b.length && a.every((p) => b.includes(p));
-
-const sortPermissions = (perms: readonly AssetPermission[]): AssetPermission[] =>
-  [...new Set(perms)].sort((x, y) => ASSET_PERMISSIONS.indexOf(x) - ASSET_PERMISSIONS.indexOf(y));
 
 /**
  * The gateway over Business Manager's web pages, driven in headless Chromium.
@@ -532,15 +526,10 @@ export class PlaywrightPinterestGateway implements PinterestBusinessGateway {
         warnings.push(`Employees said ${expectedMembers} people, ${members.size} were read`);
       }
       // Grants in asset order, then people in Employees order, then partners.
-      const byAsset = new Map<string, SnapshotGrant[]>(assetRows.map((a) => [a.id, []]));
-      const place = (grant: SnapshotGrant): void => {
-        const list = byAsset.get(grant.assetId);
-        if (list) list.push(grant);
-        else
-          warnings.push(
-            `${grant.principalType} ${grant.principalId} has asset ${grant.assetId}, which no asset list shows`,
-          );
-      };
+      const { place, grants } = grantsByAsset(
+        assetRows.map((a) => a.id),
+        warnings,
+      );
       for (const m of members.values()) {
         if (m.assigned.length !== m.assetsCount) {
           warnings.push(
@@ -582,7 +571,7 @@ export class PlaywrightPinterestGateway implements PinterestBusinessGateway {
         invites,
         assets: assetRows.map((a): SnapshotAsset => ({ id: a.id, type: a.type, name: a.name })),
         partners,
-        grants: [...byAsset.values()].flat(),
+        grants: grants(),
         warnings,
         complete,
         evidence,
@@ -742,12 +731,8 @@ export class PlaywrightPinterestGateway implements PinterestBusinessGateway {
     emails: readonly string[],
     role: BusinessRole,
   ): Promise<InviteMembersResult> {
-    const requested = [...new Set(emails.map((e) => e.trim()).filter(Boolean))];
+    const requested = requestedEmails(emails);
     if (requested.length === 0) return { results: [] };
-    const malformed = requested.filter((e) => !/^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/.test(e));
-    if (malformed.length > 0) {
-      throw new InvalidRequest(`not email addresses: ${malformed.map(maskEmail).join(', ')}`);
-    }
     const sent = new Set<string>();
     return this.operation('invite-members', 'changes', async (driver) => {
       const employees = new EmployeesPage(driver);
