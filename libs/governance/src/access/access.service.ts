@@ -10,7 +10,7 @@ import { EventStore } from '@app/eventstore';
 import { type CommandContext, CommandExecutor, READ_MODEL_STORE } from '@app/infrastructure';
 import { ProjectionRunner } from '@app/projections';
 import type { ReadModelStore } from '@app/readmodels';
-import { CREDENTIALS, type CredentialDoc } from './credentials.projection';
+import { CREDENTIALS, type CredentialDoc, credentialsProjection } from './credentials.projection';
 
 export const DEFAULT_WORKSPACE_ID = 'default';
 
@@ -113,9 +113,9 @@ export class AccessService {
     const hash = hashSecret(secret);
     let doc = await this.readModels.collection<CredentialDoc>(CREDENTIALS).get(hash);
     if (!doc) {
-      // A credential issued a moment ago may not be projected yet.
+      // A credential issued a moment ago may not be projected yet; only its projection matters.
       await this.projections
-        .waitFor(await this.events.headPosition(), 2_000)
+        .waitFor(await this.events.headPosition(), 2_000, [credentialsProjection.name])
         .catch(() => undefined);
       doc = await this.readModels.collection<CredentialDoc>(CREDENTIALS).get(hash);
     }
