@@ -2,3 +2,4 @@ export * from './access.service';
 export * from './auth.guard';
 export * from './credentials.projection';
 export * from './access.module';
+export * from './roles';

@@ -1,0 +1,17 @@
+import { SetMetadata } from '@nestjs/common';
+
+/**
+ * What a key may do, each role including the one before it: an auditor reads, an operator
+ * also runs checks and member actions, an admin also manages the workspace.
+ */
+export const ROLES = ['auditor', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const REQUIRED_ROLE = 'governance:requiredRole';
+
+/** The least role a route or GraphQL field needs; the guard refuses weaker keys with 403. */
+export const RequiresRole = (role: Role) => SetMetadata(REQUIRED_ROLE, role);
+
+export function roleIncludes(held: Role, needed: Role): boolean {
+  return ROLES.indexOf(held) >= ROLES.indexOf(needed);
+}
