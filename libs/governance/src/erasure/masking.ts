@@ -42,11 +42,15 @@ export function personPattern(person: ErasedPerson): RegExp | null {
   return new RegExp(spellings.map(escapeRegExp).join('|'), 'gi');
 }
 
-/** Whether the text holds the person (any spelling) or their token. */
-export function mentions(text: string, person: ErasedPerson): boolean {
-  if (text.includes(erasedToken(person.personId))) return true;
+/** Whether the text still holds the person in clear (any spelling). */
+export function holdsPerson(text: string, person: ErasedPerson): boolean {
   const pattern = personPattern(person);
   return pattern !== null && pattern.test(text);
+}
+
+/** Whether the text holds the person in clear or their token (content regenerated since). */
+export function mentions(text: string, person: ErasedPerson): boolean {
+  return text.includes(erasedToken(person.personId)) || holdsPerson(text, person);
 }
 
 /** The text with every spelling of the person replaced by their token. */

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { erasedToken, maskText, mentions } from './masking';
+import { erasedToken, holdsPerson, maskText } from './masking';
 import type { ErasedPerson, ErasureScrubber, ScrubReport } from './scrubber';
 
 interface ParsedMessage {
@@ -34,7 +34,7 @@ export class OutboxScrubber implements ErasureScrubber {
       if (name.endsWith('.tmp')) {
         // A delivery that stopped before its rename holding the person: never read by anyone.
         const text = await fs.readFile(file, 'utf8').catch(() => '');
-        if (mentions(text, person) || mentions(parseMessage(text).text, person)) {
+        if (holdsPerson(text, person) || holdsPerson(parseMessage(text).text, person)) {
           await fs.rm(file, { force: true });
           removed += 1;
         }
@@ -45,12 +45,15 @@ export class OutboxScrubber implements ErasureScrubber {
       const message = parseMessage(raw);
       const header = (h: string): string => message.headers.get(h) ?? '';
       const decoded = [header('to'), header('cc'), header('subject'), message.text].join('\n');
-      if (!mentions(decoded, person) && !mentions(raw, person)) continue;
+      // Already masked (a second run) when neither spelling is left.
+      if (!holdsPerson(decoded, person) && !holdsPerson(raw, person)) continue;
       const to = header('to')
         .split(',')
         .map((a) => a.trim())
         .filter((a) => a.length > 0)
-        .map((a) => (mentions(a, person) ? `${erasedToken(person.personId)}@erased.invalid` : a));
+        .map((a) =>
+          holdsPerson(a, person) ? `${erasedToken(person.personId)}@erased.invalid` : a,
+        );
       const rebuilt = await new MailComposer({
         from: header('from'),
         to,

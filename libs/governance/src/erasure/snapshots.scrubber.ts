@@ -10,7 +10,7 @@ import {
   snapshotErasureFile,
   snapshotRefOf,
 } from '../sync/snapshot-store';
-import { maskValue, mentions } from './masking';
+import { holdsPerson, maskValue } from './masking';
 import type { ErasedPerson, ErasureScrubber, ScrubReport } from './scrubber';
 
 const gzipAsync = promisify(gzip);
@@ -43,7 +43,7 @@ export class SnapshotsScrubber implements ErasureScrubber {
         const text = (
           await gunzipAsync(await fs.readFile(file)).catch(() => Buffer.alloc(0))
         ).toString('utf8');
-        if (text.length === 0 || mentions(text, person)) {
+        if (text.length === 0 || holdsPerson(text, person)) {
           await fs.rm(file, { force: true });
           removed += 1;
         }
@@ -51,10 +51,9 @@ export class SnapshotsScrubber implements ErasureScrubber {
       }
       if (!name.endsWith('.json.gz')) continue;
       const text = (await gunzipAsync(await fs.readFile(file))).toString('utf8');
-      if (!mentions(text, person)) continue;
+      // Nothing of them left in clear: never held them, or already erased.
+      if (!holdsPerson(text, person)) continue;
       const masked = Buffer.from(canonicalJson(maskValue(JSON.parse(text), person)), 'utf8');
-      // Already this person's erased version (a run that stopped after its rename).
-      if (masked.toString('utf8') === text) continue;
       const ref = snapshotRefOf(masked);
       const versions = await readSnapshotErasures(file);
       const prior = versions.flatMap((v) => v.personIds);
