@@ -22,6 +22,7 @@ import {
 } from '@app/governance';
 import { READ_MODEL_STORE } from '@app/infrastructure';
 import { ProjectionRunner } from '@app/projections';
+import { Vault } from '@app/vault';
 import type { Collection, Document, ReadModelStore } from '@app/readmodels';
 import { exportsVerifyCommand } from '../../apps/cli/src/commands/exports.command';
 import { pendingReportItem } from '../support/report-item';
@@ -55,6 +56,7 @@ const ANN: ErasedPerson = {
   names: ['Ann Lee'],
 };
 const TOKEN = 'erased-p-ann-0001';
+const ANN_PINTEREST_PASSWORD = 'ann-own-pinterest-pw';
 const annIn = (text: string): boolean => /ann\.lee@acme\.example|ann lee|ann\.lee%40/i.test(text);
 
 /** Every file under a folder, with the text a reader would get out of it (archives opened). */
@@ -120,6 +122,7 @@ describe('erasure of the copies outside the log (service, simulator in Chromium)
   let bobRemoval: Task;
   const exportsOf: Record<string, ExportMeta & { bytes: Buffer }> = {};
   let outboxFile: string;
+  let annCredentialsRef: string;
 
   const sim = async (path: string, body: unknown): Promise<void> => {
     const res = await fetch(`${svc.simulator.url}${path}`, {
@@ -177,7 +180,12 @@ describe('erasure of the copies outside the log (service, simulator in Chromium)
   };
 
   beforeAll(async () => {
-    svc = await startService(fixtureOf(trickyBusiness()), { MAIL_FROM: 'governance@acme.example' });
+    const business = trickyBusiness();
+    // Ann can log in to Pinterest herself (her account gets connected below)
+    business.members = business.members.map((m) =>
+      m.id === '1001' ? { ...m, password: ANN_PINTEREST_PASSWORD } : m,
+    );
+    svc = await startService(fixtureOf(business), { MAIL_FROM: 'governance@acme.example' });
     scrubbers = svc.app.get<ErasureScrubber[]>(ERASURE_SCRUBBERS);
     const res = await svc.api<{ id: string }>('POST', '/api/integrations', {
       label: 'Acme',
@@ -250,6 +258,35 @@ describe('erasure of the copies outside the log (service, simulator in Chromium)
       60_000,
     );
     outboxFile = join(outbox, readdirSync(outbox).filter((f) => f.endsWith('.eml'))[0]);
+    // Ann joins the directory, is matched, and connects her own Pinterest account (vaulted)
+    const scim = await svc.scim('POST', '/Users', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'ann.lee@acme.example',
+      name: { givenName: 'Ann', familyName: 'Lee' },
+      emails: [{ value: 'ann.lee@acme.example', primary: true }],
+      active: true,
+    });
+    expect(scim.status).toBe(201);
+    await eventually(
+      async () =>
+        (
+          await svc.api<{ items: unknown[] }>(
+            'GET',
+            `/api/integrations/${integrationId}/members?tab=onboarded&search=ann`,
+          )
+        ).body.items.length,
+      (n) => n === 1,
+      60_000,
+    );
+    const connected = await svc.api(
+      'POST',
+      `/api/integrations/${integrationId}/members/${annId}/connect-account`,
+      { email: 'ANN.LEE@Acme.Example', password: ANN_PINTEREST_PASSWORD },
+    );
+    expect(connected.status).toBe(200);
+    const [account] = await svc.events({ eventTypes: ['MemberAccountConnected'] });
+    annCredentialsRef = (account.data as { credentialsRef: string }).credentialsRef;
+    expect(await svc.app.get(Vault).has(annCredentialsRef)).toBe(true);
   }, 600_000);
 
   afterAll(async () => svc?.close());
@@ -269,8 +306,12 @@ describe('erasure of the copies outside the log (service, simulator in Chromium)
       ...(bobRemoval.error?.evidence ?? []),
     ])
       expect(existsSync(path)).toBe(true);
-    // Bob's evidence (Pinterest's error pages) does not name Ann
-    for (const f of bobFolders) expect(readable(f).some((x) => annIn(x.text))).toBe(false);
+    // the archive hides her from a byte search: only its opened entries show her
+    expect(annIn(trace.toString('latin1'))).toBe(false);
+    // Pinterest's error pages kept for both removals name neither: only the log ties Ann's
+    // removal evidence to her
+    for (const f of [...annFolders, ...bobFolders])
+      expect(readable(f).some((x) => annIn(x.text))).toBe(false);
 
     // When Ann is erased
     const [evidence] = await scrubAll();
@@ -320,7 +361,7 @@ describe('erasure of the copies outside the log (service, simulator in Chromium)
     expect(nodes.find((n) => n.id === bobRemoval.id)?.error?.erasedEvidence).toEqual([]);
 
     // and erasing again (a crash made the erasure run twice) removes nothing more
-    expect((await scrubAll()).map((r) => r.removed)).toEqual([0, 0, 0, 0]);
+    expect((await scrubAll()).map((r) => r.removed)).toEqual([0, 0, 0, 0, 0]);
   }, 300_000);
 
   it('rewrites the kept snapshot with the person masked; replay accepts the erased copy and compares masked, and still refuses an altered one', async () => {
@@ -414,6 +455,12 @@ describe('erasure of the copies outside the log (service, simulator in Chromium)
     expect(refused.code).toBe(1);
     expect(refused.out).toContain('DIFFERS');
   }, 300_000);
+
+  it('deletes the person’s own Pinterest credentials from the vault', async () => {
+    // Given (erased by the first test): the entry her member's events name is gone
+    expect(await svc.app.get(Vault).has(annCredentialsRef)).toBe(false);
+    await expect(svc.app.get(Vault).get(annCredentialsRef, 'default')).rejects.toThrow();
+  });
 
   it('rewrites the outbox message with the person masked, under the same name and Message-ID', () => {
     // Given (erased by the first test) the leaver email kept in the outbox

@@ -7,3 +7,4 @@ export * from './snapshots.scrubber';
 export * from './outbox.scrubber';
 export * from './scrubbers.module';
 export * from './task-failure.resolver';
+export * from './vault.scrubber';

@@ -4,12 +4,14 @@ import { Environment } from '@app/config';
 import { EventStore } from '@app/eventstore';
 import { READ_MODEL_STORE } from '@app/infrastructure';
 import type { ReadModelStore } from '@app/readmodels';
+import { Vault } from '@app/vault';
 import { AuditService } from '../audit/audit.service';
 import { EvidenceScrubber, erasedEvidenceOf, type ErasedEvidenceEntry } from './evidence.scrubber';
 import { ExportsScrubber } from './exports.scrubber';
 import { OutboxScrubber } from './outbox.scrubber';
 import { ERASURE_SCRUBBERS, type ErasureScrubber } from './scrubber';
 import { SnapshotsScrubber } from './snapshots.scrubber';
+import { VaultScrubber } from './vault.scrubber';
 
 /** The copies under DATA_DIR the scrubbers look after (the gateway and mail adapters' own). */
 export const evidenceDir = (dataDir: string): string => join(dataDir, 'evidence');
@@ -21,12 +23,14 @@ export function erasureScrubbers(
   dataDir: string,
   events: EventStore,
   readModels: ReadModelStore,
+  vault: Vault,
 ): ErasureScrubber[] {
   return [
     new EvidenceScrubber(evidenceDir(dataDir), events),
     new ExportsScrubber(dataDir, events, new AuditService(readModels, events)),
     new SnapshotsScrubber(snapshotsDirOf(dataDir)),
     new OutboxScrubber(outboxDir(dataDir)),
+    new VaultScrubber(events, vault),
   ];
 }
 
@@ -56,9 +60,13 @@ export class ErasedEvidence {
   providers: [
     {
       provide: ERASURE_SCRUBBERS,
-      inject: [Environment, EventStore, READ_MODEL_STORE],
-      useFactory: (env: Environment, events: EventStore, readModels: ReadModelStore) =>
-        erasureScrubbers(env.DATA_DIR, events, readModels),
+      inject: [Environment, EventStore, READ_MODEL_STORE, Vault],
+      useFactory: (
+        env: Environment,
+        events: EventStore,
+        readModels: ReadModelStore,
+        vault: Vault,
+      ) => erasureScrubbers(env.DATA_DIR, events, readModels, vault),
     },
     ErasedEvidence,
   ],
