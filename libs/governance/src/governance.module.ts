@@ -27,6 +27,8 @@ import { AuditService } from './audit/audit.service';
 import { EvidenceExports } from './audit/exports/evidence-exports.service';
 import { ExportsController } from './audit/exports/exports.controller';
 import { DirectoryModule } from './directory/directory.module';
+import { ErasureScrubbersModule } from './erasure/scrubbers.module';
+import { TaskFailureResolver } from './erasure/task-failure.resolver';
 import { ExpiryScheduler } from './expiries/expiry.scheduler';
 import { GuestSponsorProcess } from './guests/guest-sponsor.process';
 import { GuestsController } from './guests/guests.controller';
@@ -122,7 +124,7 @@ export class GovernanceModule {
   static forRoot(options: GovernanceOptions): DynamicModule {
     return {
       module: GovernanceModule,
-      imports: [AccessModule, DirectoryModule, ScheduleModule.forRoot()],
+      imports: [AccessModule, DirectoryModule, ErasureScrubbersModule, ScheduleModule.forRoot()],
       controllers: [
         IntegrationsController,
         AutomationAccountsController,
@@ -183,6 +185,7 @@ export class GovernanceModule {
         AccessItemResolver,
         ReportItemResolver,
         MemberActionsResolver,
+        TaskFailureResolver,
         ...notificationProviders({ runWorkers: options.runWorkers, ...options.notifications }),
         ...(options.runWorkers ? [DailyCheckScheduler, ExpiryScheduler] : []),
       ],
@@ -193,6 +196,7 @@ export class GovernanceModule {
         AccessModule,
         AuditService,
         EvidenceExports,
+        ErasureScrubbersModule,
       ],
     };
   }

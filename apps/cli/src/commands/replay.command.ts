@@ -114,6 +114,12 @@ export async function replayCommand(
     `state before: the ${report.stateBefore.events} events recorded before position ${report.stateBefore.beforePosition}, in a scratch store`,
   );
   out(`compared: ${report.compared}`);
+  if (report.erased) {
+    out(
+      `snapshot erased at ${report.erased.erasedAt} (${report.erased.personIds.map((id) => `erased-${id}`).join(', ')}): ` +
+        `compared with erased fields masked, ${report.erased.maskedFields} field(s) differed only there`,
+    );
+  }
   const width = Math.max(8, ...report.recorded.map((e) => label(e).length));
   out(`    ${'recorded'.padEnd(width)}   replayed`);
   const rows = Math.max(report.recorded.length, report.replayed.length);

@@ -40,6 +40,7 @@ import {
 import type { Caller } from '../access/access.service';
 import { ApiKeyGuard, CurrentCaller } from '../access/auth.guard';
 import { automationAccountCard } from '../read-models/automation-accounts.projection';
+import { ErasedEvidence } from '../erasure/scrubbers.module';
 import { TaskEventsQuery } from '../replay/task-events.query';
 import {
   CheckForUpdatesDto,
@@ -179,20 +180,25 @@ export class AutomationTasksController {
   constructor(
     private readonly integrations: IntegrationsService,
     private readonly taskEvents: TaskEventsQuery,
+    private readonly erasedEvidence: ErasedEvidence,
   ) {}
 
   @Get()
   @ApiOkResponse({ type: AutomationTaskPageModel })
   @ApiErrors(400)
-  list(@CurrentCaller() caller: Caller, @Query() query: ListTasksQuery) {
-    return this.integrations.tasksOf(caller, query);
+  async list(@CurrentCaller() caller: Caller, @Query() query: ListTasksQuery) {
+    const page = await this.integrations.tasksOf(caller, query);
+    return {
+      ...page,
+      items: await Promise.all(page.items.map((t) => this.erasedEvidence.mark(t))),
+    };
   }
 
   @Get(':id')
   @ApiOkResponse({ type: AutomationTaskModel })
   @ApiErrors(400, 404)
-  get(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string) {
-    return this.integrations.task(caller, id);
+  async get(@CurrentCaller() caller: Caller, @Param('id', uuid) id: string) {
+    return this.erasedEvidence.mark(await this.integrations.task(caller, id));
   }
 
   /** The events carrying the task's id and the events they caused, oldest first. */

@@ -29,7 +29,8 @@ import {
 import { allProjections } from '../projections.registry';
 import { IdentityCandidates } from '../sync/identity-candidates';
 import { SnapshotImporter } from '../sync/snapshot-importer';
-import { canonicalJson, type SnapshotStore } from '../sync/snapshot-store';
+import { compareMasked } from '../erasure/masking';
+import { canonicalJson, type SnapshotErasure, type SnapshotStore } from '../sync/snapshot-store';
 
 /**
  * The streams a check's import appends to (SnapshotImporter: the business's catalog and its
@@ -67,6 +68,11 @@ export interface ReplayReport {
   replayed: ComparedEvent[];
   identical: boolean;
   differences: EventDifference[];
+  /**
+   * The kept snapshot is an erased copy (people masked as `erased-<personId>`): events were
+   * compared with the erased fields masked, and `maskedFields` differed only there.
+   */
+  erased: (SnapshotErasure & { maskedFields: number }) | null;
 }
 
 /** The task cannot be replayed at all (unknown, or it kept no snapshot): a usage error. */
@@ -121,7 +127,10 @@ export async function replaySync(
   }
 
   // Read (and verify) the evidence first: a missing or altered file ends it here.
-  const snapshot = await snapshots.read(ref);
+  const kept = snapshots.readKept
+    ? await snapshots.readKept(ref)
+    : { snapshot: await snapshots.read(ref), erased: null };
+  const snapshot = kept.snapshot;
   const recorded = await importEventsOf(live, request.id, started.position, referencing.position);
 
   const dir = mkdtempSync(join(tmpdir(), 'replay-'));
@@ -153,7 +162,7 @@ export async function replaySync(
       }
       return out;
     });
-    const differences = diff(recorded, replayed);
+    const { differences, maskedFields } = diff(recorded, replayed);
     return {
       taskId,
       integrationId,
@@ -165,6 +174,7 @@ export async function replaySync(
       replayed,
       identical: differences.length === 0,
       differences,
+      erased: kept.erased ? { ...kept.erased, maskedFields } : null,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -275,13 +285,27 @@ async function inScratch<T>(
   }
 }
 
-function diff(recorded: ComparedEvent[], replayed: ComparedEvent[]): EventDifference[] {
+/**
+ * Event by event; a field where either side shows an erased person (`erased-<personId>`:
+ * the log after an erasure, or the erased copy of the snapshot) matches whatever the other
+ * side holds there, so an erasure reads as erased, not as a different import.
+ */
+function diff(
+  recorded: ComparedEvent[],
+  replayed: ComparedEvent[],
+): { differences: EventDifference[]; maskedFields: number } {
   const out: EventDifference[] = [];
+  let maskedFields = 0;
   for (let i = 0; i < Math.max(recorded.length, replayed.length); i++) {
     const a = recorded[i] ?? null;
     const b = replayed[i] ?? null;
     if (a && b && canonicalJson(a) === canonicalJson(b)) continue;
+    const masked = a && b ? compareMasked(a, b) : { equal: false, maskedFields: 0 };
+    if (masked.equal) {
+      maskedFields += masked.maskedFields;
+      continue;
+    }
     out.push({ index: i, recorded: a, replayed: b });
   }
-  return out;
+  return { differences: out, maskedFields };
 }

@@ -22,7 +22,30 @@ export interface SnapshotStore {
   read(ref: SnapshotRef): Promise<ObservedBusiness>;
   /** Where the reference's file is, in words an operator can act on. */
   locate(ref: SnapshotRef): string;
+  /**
+   * Like `read`, saying whether the kept file is the erased copy (people masked as
+   * `erased-<personId>`) that an erasure wrote in place of what the reference names.
+   */
+  readKept?(ref: SnapshotRef): Promise<KeptSnapshot>;
 }
+
+/** An erasure rewrote the kept file: the content that now stands under the reference's name. */
+export interface SnapshotErasure {
+  sha256: string;
+  bytes: number;
+  personIds: string[];
+  erasedAt: string;
+}
+
+export interface KeptSnapshot {
+  snapshot: ObservedBusiness;
+  /** null: the file is the one the reference names, byte for byte. */
+  erased: SnapshotErasure | null;
+}
+
+/** Beside `<sha256>.json.gz`: the erased versions of its content that are accepted as kept. */
+export const snapshotErasureFile = (file: string): string =>
+  file.replace(/\.json\.gz$/, '.erased.json');
 
 export const SNAPSHOT_STORE = Symbol('SnapshotStore');
 
@@ -108,6 +131,10 @@ export class FileSnapshotStore implements SnapshotStore {
   }
 
   async read(ref: SnapshotRef): Promise<ObservedBusiness> {
+    return (await this.readKept(ref)).snapshot;
+  }
+
+  async readKept(ref: SnapshotRef): Promise<KeptSnapshot> {
     const file = this.locate(ref);
     let compressed: Buffer;
     try {
@@ -123,14 +150,35 @@ export class FileSnapshotStore implements SnapshotStore {
       throw new SnapshotAltered(ref, file, `is not valid gzip (${(error as Error).message})`);
     }
     const actual = snapshotRefOf(canonical);
+    let erased: SnapshotErasure | null = null;
     if (actual.sha256 !== ref.sha256 || actual.bytes !== ref.bytes) {
+      // An erasure rewrote it: accepted only as one of the versions its record names.
+      erased =
+        (await readSnapshotErasures(file)).find(
+          (v) => v.sha256 === actual.sha256 && v.bytes === actual.bytes,
+        ) ?? null;
+    }
+    if (!erased && (actual.sha256 !== ref.sha256 || actual.bytes !== ref.bytes)) {
       throw new SnapshotAltered(
         ref,
         file,
         `holds content with sha256 ${actual.sha256} (${actual.bytes} bytes), not the ${ref.bytes} bytes recorded`,
       );
     }
-    return JSON.parse(canonical.toString('utf8')) as ObservedBusiness;
+    return { snapshot: JSON.parse(canonical.toString('utf8')) as ObservedBusiness, erased };
+  }
+}
+
+/** The erased versions recorded beside a kept file (none when it was never erased). */
+export async function readSnapshotErasures(file: string): Promise<SnapshotErasure[]> {
+  try {
+    const parsed = JSON.parse(await fs.readFile(snapshotErasureFile(file), 'utf8')) as {
+      versions?: SnapshotErasure[];
+    };
+    return parsed.versions ?? [];
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
   }
 }
 

@@ -125,4 +125,10 @@ export class ExportModel {
   @TextField({ description: 'hex; also the content’s ETag' }) sha256!: string;
   @IntField() bytes!: number;
   @InstantField() createdAt!: string;
+  @InstantField({
+    nullable: true,
+    description:
+      'when an erasure deleted it (it held an erased person); its content then answers 410',
+  })
+  erasedAt!: string | null;
 }

@@ -10,7 +10,7 @@ import {
   UuidField,
 } from './fields';
 import { JsonField } from './json.scalar';
-import { FailureModel, MemberCountsModel } from './member.models';
+import { MemberCountsModel, TaskFailureModel } from './member.models';
 
 /** The answer shapes of integrations, automation tasks and automation accounts. */
 @ObjectType('CheckFailure')
@@ -108,7 +108,7 @@ export class AutomationTaskModel {
   @ObjectField(() => TaskProgressModel, { nullable: true }) progress!: TaskProgressModel | null;
   @JsonField({ nullable: true, description: 'what the task did; its keys depend on the kind' })
   summary!: Record<string, unknown> | null;
-  @ObjectField(() => FailureModel, { nullable: true }) error!: FailureModel | null;
+  @ObjectField(() => TaskFailureModel, { nullable: true }) error!: TaskFailureModel | null;
   @InstantField({ nullable: true }) retryAt!: string | null;
   @InstantField() createdAt!: string;
   @InstantField() updatedAt!: string;

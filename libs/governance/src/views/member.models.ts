@@ -71,6 +71,22 @@ export class FailureModel {
   evidence!: string[];
 }
 
+@ObjectType('ErasedEvidence')
+export class ErasedEvidenceModel {
+  @TextField({ description: 'the path the events keep naming; its file is deleted' }) path!: string;
+  @InstantField() erasedAt!: string;
+}
+
+/** A task's failure: its evidence, and which of it an erasure deleted (about an erased person). */
+@ObjectType('TaskFailure')
+export class TaskFailureModel extends FailureModel {
+  @ObjectListField(() => ErasedEvidenceModel, {
+    description:
+      'evidence files deleted by an erasure (GDPR art. 17); their paths stay in `evidence`',
+  })
+  erasedEvidence!: ErasedEvidenceModel[];
+}
+
 @ObjectType('MemberFailure')
 export class MemberFailureModel {
   @TextField() kind!: string;

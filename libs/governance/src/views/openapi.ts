@@ -17,6 +17,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'no valid bearer token',
   404: 'no such resource in the caller’s workspace',
   409: 'the action does not fit the current state (details.state / details.reason), or a concurrent change',
+  410: 'deleted by an erasure (GDPR art. 17): its metadata stays, its content is no longer served',
   413: 'the body is too large',
   415: 'the body is not JSON',
   422: 'refused by Pinterest (e.g. credentials)',

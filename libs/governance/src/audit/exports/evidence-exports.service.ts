@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { GoneException, Inject, Injectable } from '@nestjs/common';
+import { Environment } from '@app/config';
 import { type EvidenceExportRequested, exportDecider, exportStream, NotFound } from '@app/domain';
 import { EventStore, type Position } from '@app/eventstore';
 import { CommandExecutor, READ_MODEL_STORE } from '@app/infrastructure';
@@ -9,6 +10,7 @@ import { AUDIT_POSITIONS } from '../audit.projection';
 import { AuditService, badRequest, type LogPoint, type Tab } from '../audit.service';
 import type { ExportKind } from '../audit.dto';
 import { REPORT_STATUSES } from '../../deprovision/deprovision-report.projection';
+import { readExportErasure } from '../../erasure/exports.scrubber';
 import {
   encodeExport,
   EXPORT_FORMAT_VERSION,
@@ -26,6 +28,8 @@ export interface ExportMetadata {
   sha256: string;
   bytes: number;
   createdAt: string;
+  /** When an erasure deleted it (it held an erased person); null while it is served. */
+  erasedAt: string | null;
 }
 
 /** The params each kind takes: required ones first. */
@@ -230,6 +234,7 @@ export class EvidenceExports {
     private readonly events: EventStore,
     private readonly commands: CommandExecutor,
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
+    private readonly env: Environment,
   ) {}
 
   async create(
@@ -291,6 +296,7 @@ export class EvidenceExports {
       sha256: d.sha256,
       bytes: d.bytes,
       createdAt: recorded.metadata.occurredAt,
+      erasedAt: (await readExportErasure(this.env.DATA_DIR, d.exportId))?.erasedAt ?? null,
     };
   }
 
@@ -300,6 +306,10 @@ export class EvidenceExports {
     id: string,
   ): Promise<{ meta: ExportMetadata; bytes: Buffer }> {
     const meta = await this.get(caller, id);
+    if (meta.erasedAt !== null)
+      throw new GoneException(
+        `export ${id} was erased at ${meta.erasedAt}: it held a person since erased`,
+      );
     const bytes = await computeExport(this.audit, {
       kind: meta.kind,
       params: meta.params,

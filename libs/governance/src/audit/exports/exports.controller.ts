@@ -38,7 +38,7 @@ export class ExportsController {
     },
     headers: { ETag: { description: 'the sha256, quoted', schema: { type: 'string' } } },
   })
-  @ApiErrors(400, 404)
+  @ApiErrors(400, 404, 410)
   async content(
     @CurrentCaller() caller: Caller,
     @Param('id', uuidParam) id: string,
