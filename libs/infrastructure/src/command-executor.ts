@@ -15,6 +15,8 @@ import {
 export interface CommandContext {
   workspaceId: string;
   actor: string;
+  /** The credential behind `actor` when it is a key: who the person was is resolved through it. */
+  actorKeyId?: string;
   correlationId?: string;
   causationId?: string | null;
   /** When the fact happened, if not now (e.g. when Pinterest was observed). */
@@ -29,6 +31,7 @@ export function metadataFor(ctx: CommandContext, schemaVersion = 1): EventMetada
     causationId: ctx.causationId ?? null,
     occurredAt: ctx.occurredAt ?? new Date().toISOString(),
     schemaVersion,
+    ...(ctx.actorKeyId ? { actorKeyId: ctx.actorKeyId } : {}),
   };
 }
 

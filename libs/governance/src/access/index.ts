@@ -3,3 +3,5 @@ export * from './auth.guard';
 export * from './credentials.projection';
 export * from './access.module';
 export * from './roles';
+export * from './credential-index';
+export * from './pepper';

@@ -52,6 +52,7 @@ import {
 import { IntegrationsService } from './integrations.service';
 import { MembersQuery } from './members.query';
 import { AuditService } from '../audit/audit.service';
+import { RequiresRole } from '../access/roles';
 
 const uuid = uuidParam;
 
@@ -59,6 +60,7 @@ const uuid = uuidParam;
 @ApiKeyAuth()
 @Controller('api/integrations')
 @UseGuards(ApiKeyGuard)
+@RequiresRole('auditor')
 export class IntegrationsController {
   constructor(
     private readonly integrations: IntegrationsService,
@@ -66,6 +68,7 @@ export class IntegrationsController {
     private readonly audit: AuditService,
   ) {}
 
+  @RequiresRole('admin')
   @Post()
   @ApiCreatedResponse({ type: IntegrationModel, description: 'the app card' })
   @ApiErrors(400, 409, 415)
@@ -86,6 +89,7 @@ export class IntegrationsController {
     return this.integrations.get(caller, id);
   }
 
+  @RequiresRole('admin')
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'disconnected (the history stays)' })
@@ -95,6 +99,7 @@ export class IntegrationsController {
   }
 
   /** Begins the OAuth authorization-code flow of an API integration. */
+  @RequiresRole('admin')
   @Post(':id/oauth/start')
   @HttpCode(200)
   @ApiOkResponse({ type: AuthorizationStartModel })
@@ -103,6 +108,7 @@ export class IntegrationsController {
     return this.integrations.startAuthorization(caller, id);
   }
 
+  @RequiresRole('operator')
   @Post(':id/check-for-updates')
   @HttpCode(202)
   @ApiBody({ type: CheckForUpdatesDto, required: false })
@@ -160,6 +166,7 @@ export class IntegrationsController {
 @ApiKeyAuth()
 @Controller('api/automation-accounts')
 @UseGuards(ApiKeyGuard)
+@RequiresRole('auditor')
 export class AutomationAccountsController {
   constructor(private readonly integrations: IntegrationsService) {}
 
@@ -175,6 +182,7 @@ export class AutomationAccountsController {
 @ApiKeyAuth()
 @Controller('api/automation-tasks')
 @UseGuards(ApiKeyGuard)
+@RequiresRole('auditor')
 export class AutomationTasksController {
   constructor(
     private readonly integrations: IntegrationsService,
