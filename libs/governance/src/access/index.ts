@@ -5,3 +5,4 @@ export * from './access.module';
 export * from './roles';
 export * from './credential-index';
 export * from './pepper';
+export * from './route-roles';
