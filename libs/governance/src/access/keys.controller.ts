@@ -46,6 +46,7 @@ class KeyIdPipe implements PipeTransform<unknown, string> {
 const keyId = new KeyIdPipe();
 
 /** The same four routes for API keys and SCIM tokens; only the kind differs. */
+@Injectable()
 abstract class CredentialsController {
   protected abstract readonly kind: CredentialKind;
   constructor(protected readonly access: AccessService) {}
