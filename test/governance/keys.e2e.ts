@@ -363,4 +363,59 @@ describe('people, keys and roles', () => {
     expect(tokens.status).toBe(200);
     expect(tokens.body.items.map((t) => t.name)).toContain('okta');
   });
+
+  it("given a guest invited with a person's key, then the identity history names the key and the person behind it", async () => {
+    // given a directory identity to sponsor the guest, and an admin key handed to Ada
+    const sponsor = await svc.scim<{ id: string }>('POST', '/Users', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'sponsor@acme.test',
+      name: { givenName: 'Spon', familyName: 'Sor' },
+      emails: [{ value: 'sponsor@acme.test', primary: true }],
+      active: true,
+    });
+    expect(sponsor.status).toBe(201);
+    const adaAdmin = (
+      await svc.api<Issued>('POST', '/api/api-keys', {
+        name: 'ada-admin',
+        role: 'admin',
+        person: ada,
+      })
+    ).body;
+    // when she invites a guest
+    const guest = await eventually(
+      () =>
+        svc.api<{ id: string }>(
+          'POST',
+          '/api/guests',
+          {
+            name: 'Gus Guest',
+            email: 'gus@partner.test',
+            kind: 'guest',
+            sponsorIdentityId: sponsor.body.id,
+            expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+          },
+          adaAdmin.key,
+        ),
+      (r) => r.status === 201,
+      10_000,
+    );
+    // then
+    type Entry = { actor: string; actorKeyId: string | null; actorPerson: unknown; type: string };
+    const history = await eventually(
+      () =>
+        svc.api<{ items: Entry[] }>(
+          'GET',
+          `/api/identities/${guest.body.id}/history`,
+          undefined,
+          auditor.key,
+        ),
+      (r) => r.status === 200 && r.body.items.length > 0,
+      10_000,
+    );
+    expect(history.body.items[0]).toMatchObject({
+      actor: 'ada-admin',
+      actorKeyId: adaAdmin.id,
+      actorPerson: { name: ada.name, email: ada.email },
+    });
+  });
 });

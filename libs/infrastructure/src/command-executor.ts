@@ -23,6 +23,13 @@ export interface CommandContext {
   occurredAt?: string;
 }
 
+/** The actor of an event, and its key: what a saga acting on the event's behalf carries on. */
+export function actorOf(metadata: EventMetadata): Pick<CommandContext, 'actor' | 'actorKeyId'> {
+  return typeof metadata.actorKeyId === 'string'
+    ? { actor: metadata.actor, actorKeyId: metadata.actorKeyId }
+    : { actor: metadata.actor };
+}
+
 export function metadataFor(ctx: CommandContext, schemaVersion = 1): EventMetadata {
   return {
     workspaceId: ctx.workspaceId,

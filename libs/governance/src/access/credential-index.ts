@@ -12,6 +12,7 @@ const CREDENTIAL_EVENTS = ['CredentialIssued', 'CredentialRevoked', 'CredentialR
 
 /** How generated secrets start: the kind, then the credential id, then the secret. */
 export const KEY_PREFIX: Record<CredentialKind, string> = { api_key: 'pak', scim_token: 'scim' };
+const MISS_REFRESH_MS = 100;
 const WITH_ID = /^(pak|scim)_([0-9a-f]{16})_/;
 
 export interface IndexedCredential {
@@ -62,7 +63,13 @@ export class CredentialIndex {
     now = Date.now(),
   ): Promise<IndexedCredential | null> {
     if (now - this.refreshedAt > this.maxAgeMs) await this.refresh();
-    const candidate = this.candidate(secret);
+    let candidate = this.candidate(secret);
+    if (!candidate && Date.now() - this.refreshedAt > MISS_REFRESH_MS) {
+      // A key issued a moment ago elsewhere: one read of the log's tail, at most every 100 ms,
+      // so that unknown keys cannot make every request read.
+      await this.refresh();
+      candidate = this.candidate(secret);
+    }
     if (!candidate || candidate.kind !== kind || candidate.revoked) return null;
     if (candidate.expiresAt !== null && now >= candidate.expiresAt) return null;
     const presented = Buffer.from(
