@@ -28,6 +28,10 @@ export interface IndexedCredential {
   expiresAt: number | null;
 }
 
+function usableAt(c: IndexedCredential, now: number): boolean {
+  return !c.revoked && (c.expiresAt === null || now < c.expiresAt);
+}
+
 export function hmacSecret(pepper: KeyObject, secret: string): string {
   return createHmac('sha256', pepper).update(secret, 'utf8').digest('hex');
 }
@@ -47,6 +51,12 @@ export class CredentialIndex {
   private readonly byId = new Map<string, IndexedCredential>();
   /** Hex hash → id, for secrets that do not carry their id (environment keys, legacy keys). */
   private readonly byHash = new Map<string, string>();
+  /**
+   * Secrets already verified, to their credential: the next request with one costs a map
+   * lookup instead of an HMAC. Bounded by the credentials there are (only matches are kept);
+   * the entry is the live record, so a revocation or expiry still applies.
+   */
+  private readonly verified = new Map<string, IndexedCredential>();
   private position: Position | undefined;
   private refreshedAt = Number.NEGATIVE_INFINITY;
   private refreshing: Promise<void> | null = null;
@@ -63,6 +73,8 @@ export class CredentialIndex {
     now = Date.now(),
   ): Promise<IndexedCredential | null> {
     if (now - this.refreshedAt > this.maxAgeMs) await this.refresh();
+    const known = this.verified.get(secret);
+    if (known) return known.kind === kind && usableAt(known, now) ? known : null;
     let candidate = this.candidate(secret);
     if (!candidate && Date.now() - this.refreshedAt > MISS_REFRESH_MS) {
       // A key issued a moment ago elsewhere: one read of the log's tail, at most every 100 ms,
@@ -70,14 +82,15 @@ export class CredentialIndex {
       await this.refresh();
       candidate = this.candidate(secret);
     }
-    if (!candidate || candidate.kind !== kind || candidate.revoked) return null;
-    if (candidate.expiresAt !== null && now >= candidate.expiresAt) return null;
+    if (!candidate || candidate.kind !== kind || !usableAt(candidate, now)) return null;
     const presented = Buffer.from(
       candidate.peppered ? hmacSecret(this.pepper, secret) : hashSecret(secret),
       'hex',
     );
     if (presented.length !== candidate.hash.length) return null;
-    return timingSafeEqual(presented, candidate.hash) ? candidate : null;
+    if (!timingSafeEqual(presented, candidate.hash)) return null;
+    this.verified.set(secret, candidate);
+    return candidate;
   }
 
   /** Reads what was appended since the last read; concurrent callers share one read. */
@@ -114,7 +127,11 @@ export class CredentialIndex {
     if (type === 'CredentialIssued') {
       const d = data as CredentialIssued['data'];
       const previous = this.byId.get(d.credentialId);
-      if (previous) this.byHash.delete(previous.hash.toString('hex'));
+      if (previous) {
+        this.byHash.delete(previous.hash.toString('hex'));
+        // A re-issued id gets a new record: secrets verified against the old one are checked again.
+        this.verified.clear();
+      }
       this.byId.set(d.credentialId, {
         credentialId: d.credentialId,
         workspaceId: d.workspaceId,
