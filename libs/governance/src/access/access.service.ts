@@ -161,12 +161,7 @@ export class AccessService {
     const stream = workspaceStream(workspaceId);
     const ctx = { workspaceId, actor: 'system' };
     const { origin, name } = ENV_NAME[kind];
-    const { state } = await this.commands.execute(
-      stream,
-      workspaceDecider,
-      { type: 'CreateWorkspace', workspaceId, name: workspaceId },
-      ctx,
-    );
+    const { state } = await this.commands.load(stream, workspaceDecider);
     const usable = [...state.credentials.values()].filter(
       (c) => c.kind === kind && !c.revoked && c.expiresAt === null,
     );
