@@ -29,7 +29,7 @@ const REPORT_ITEM_FIELDS = `
   lastError { kind message evidence }`;
 
 const HISTORY_FIELDS = `
-  position type occurredAt recordedAt actor reason correlationId causationId summary data
+  position type occurredAt recordedAt actor actorKeyId actorPerson { name email } reason correlationId causationId summary data
   integrationId memberId`;
 
 const ACCESS_FIELDS = `

@@ -159,6 +159,12 @@ describe('GraphQL over the same services as REST (simulator in Chromium)', () =>
       },
       ctx,
     );
+    // A key written straight into the log works on every process within 2 s.
+    await eventually(
+      () => svc.api('GET', '/api/me', undefined, OTHER_KEY),
+      (r) => r.status === 200,
+      2_000,
+    );
   }, 180_000);
 
   afterAll(async () => svc?.close());

@@ -589,7 +589,7 @@ describe('audit reads and evidence exports over a scripted history (simulator in
       const lines = (await content.text()).split('\n');
       expect(JSON.parse(lines[0]).evidenceExport).toEqual({
         format: 'ndjson',
-        formatVersion: 1,
+        formatVersion: 2,
         kind: 'tab',
         params: { integrationId, tab: 'unmatched' },
         position,
@@ -624,7 +624,7 @@ describe('audit reads and evidence exports over a scripted history (simulator in
       const bytes = Buffer.from(await content.arrayBuffer());
       expect(bytes.length).toBe(requested.body.bytes);
       const lines = bytes.toString('utf8').split('\n');
-      expect(lines[0].startsWith('# {"evidenceExport":{"format":"csv","formatVersion":1')).toBe(
+      expect(lines[0].startsWith('# {"evidenceExport":{"format":"csv","formatVersion":2')).toBe(
         true,
       );
       expect(lines[1]).toBe(

@@ -5,6 +5,7 @@ import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventStore } from '@app/eventstore';
 import {
+  AccessService,
   allProjections,
   AUDIT_HISTORY,
   AUDIT_MEMBER_VERSIONS,
@@ -390,6 +391,28 @@ describe('dashboard reads are served from indexes (no SCAN in their query plans)
     });
     expectNoScan(plans);
     expect(plans.filter((p) => 'find' in p.issued.query).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('the API keys and SCIM tokens lists, by workspace and kind in creation order', async () => {
+    const access = app.get(AccessService, { strict: false });
+    await access.bootstrap({
+      adminApiKey: 'plans-admin-key-0123456789',
+      scimToken: 'plans-scim-token-0123456789',
+    });
+    for (let i = 0; i < 3; i++) {
+      await access.issueApiKey(
+        'default',
+        { name: `key ${i}`, role: 'auditor', person: { email: `k${i}@acme.test`, name: `K ${i}` } },
+        { workspaceId: 'default', actor: 'plans' },
+      );
+    }
+    await app.get(ProjectionRunner).waitFor(await app.get(EventStore).headPosition(), 60_000);
+    const plans = await plansOf(async () => {
+      expect(await access.list('default', 'api_key')).toHaveLength(4);
+      await access.list('default', 'scim_token');
+    });
+    expectNoScan(plans);
+    expect(plans).toHaveLength(2);
   });
 
   it("the leaver announcement's read of the report's pending items, oldest first", async () => {

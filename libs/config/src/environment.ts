@@ -66,7 +66,7 @@ class IsSmtpUrl implements ValidatorConstraintInterface {
 }
 
 /** Variables that are a secret: an error names them, never shows them. */
-const SECRET_VARIABLES = new Set(['ADMIN_API_KEY', 'SCIM_TOKEN', 'VAULT_KEY']);
+const SECRET_VARIABLES = new Set(['ADMIN_API_KEY', 'SCIM_TOKEN', 'VAULT_KEY', 'API_KEY_PEPPER']);
 
 /** Variables whose value may hold a secret: an error shows them without it. */
 function shown(property: string, value: unknown): string {
@@ -156,6 +156,17 @@ export class Environment {
   @IsString()
   @MinLength(16, { message: 'SCIM_TOKEN must be at least 16 characters' })
   SCIM_TOKEN?: string;
+
+  /**
+   * The server secret API keys and SCIM tokens are hashed with (HMAC-SHA-256). Unset: a
+   * random one kept in DATA_DIR/api-key.pepper (mode 0600), shared by the processes on that
+   * directory; processes on different hosts must all be given the same value.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'API_KEY_PEPPER must be at least 32 characters' })
+  API_KEY_PEPPER?: string;
 
   /** When set, the service drives this Business Manager and starts no simulator. */
   @Transform(emptyToUndefined)

@@ -47,13 +47,20 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     category: 'workspace',
     version: 1,
     personal: false,
-    description: 'An API key or SCIM token was issued (hash only).',
+    description:
+      'An API key or SCIM token was issued: a hash of it (HMAC-SHA-256 with the server pepper; bare SHA-256 when hashScheme is absent), its role and the person it was handed to.',
   },
   CredentialRevoked: {
     category: 'workspace',
     version: 1,
     personal: false,
     description: 'A credential stopped working.',
+  },
+  CredentialRotated: {
+    category: 'workspace',
+    version: 1,
+    personal: false,
+    description: 'A credential was replaced by a new one and keeps working until expiresAt.',
   },
   IntegrationConnected: {
     category: 'integration',

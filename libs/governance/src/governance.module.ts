@@ -6,6 +6,8 @@ import { EventStore } from '@app/eventstore';
 import { READ_MODEL_STORE, WorkerLease } from '@app/infrastructure';
 import type { ReadModelStore } from '@app/readmodels';
 import { AccessModule } from './access/access.module';
+import { ApiKeysController, ScimTokensController } from './access/keys.controller';
+import { MeController } from './access/me.controller';
 import { ConsumerGroup } from './consumer-group';
 import {
   ACTION_RETRY_POLICY,
@@ -137,6 +139,9 @@ export class GovernanceModule {
         AuditController,
         ExportsController,
         OAuthCallbackController,
+        ApiKeysController,
+        ScimTokensController,
+        MeController,
       ],
       providers: [
         { provide: RUN_WORKERS, useValue: options.runWorkers },

@@ -15,10 +15,19 @@ import {
 export interface CommandContext {
   workspaceId: string;
   actor: string;
+  /** The credential behind `actor` when it is a key: who the person was is resolved through it. */
+  actorKeyId?: string;
   correlationId?: string;
   causationId?: string | null;
   /** When the fact happened, if not now (e.g. when Pinterest was observed). */
   occurredAt?: string;
+}
+
+/** The actor of an event, and its key: what a saga acting on the event's behalf carries on. */
+export function actorOf(metadata: EventMetadata): Pick<CommandContext, 'actor' | 'actorKeyId'> {
+  return typeof metadata.actorKeyId === 'string'
+    ? { actor: metadata.actor, actorKeyId: metadata.actorKeyId }
+    : { actor: metadata.actor };
 }
 
 export function metadataFor(ctx: CommandContext, schemaVersion = 1): EventMetadata {
@@ -29,6 +38,7 @@ export function metadataFor(ctx: CommandContext, schemaVersion = 1): EventMetada
     causationId: ctx.causationId ?? null,
     occurredAt: ctx.occurredAt ?? new Date().toISOString(),
     schemaVersion,
+    ...(ctx.actorKeyId ? { actorKeyId: ctx.actorKeyId } : {}),
   };
 }
 

@@ -1,22 +1,87 @@
 import type { Decider } from '../shared/decider';
-import { WrongState } from '../shared/errors';
-import type { CredentialKind, WorkspaceEvent } from './workspace.events';
+import { NotFound, WrongState } from '../shared/errors';
+import type {
+  CredentialHashScheme,
+  CredentialIssued,
+  CredentialKind,
+  CredentialOrigin,
+  CredentialPerson,
+  CredentialRole,
+  WorkspaceEvent,
+} from './workspace.events';
+
+export interface NewCredential {
+  credentialId: string;
+  secretHash: string;
+  hashScheme?: CredentialHashScheme;
+}
 
 export type WorkspaceCommand =
   | { type: 'CreateWorkspace'; workspaceId: string; name: string }
-  | {
+  | ({
       type: 'IssueCredential';
-      credentialId: string;
       kind: CredentialKind;
       name: string;
-      secretHash: string;
+      role?: CredentialRole;
+      person?: CredentialPerson;
+      origin?: CredentialOrigin;
+    } & NewCredential)
+  | {
+      type: 'RevokeCredential';
+      credentialId: string;
+      /** When given, a credential of another kind is as unknown as a missing one. */
+      kind?: CredentialKind;
     }
-  | { type: 'RevokeCredential'; credentialId: string };
+  | {
+      type: 'RotateCredential';
+      credentialId: string;
+      kind?: CredentialKind;
+      replacement: NewCredential;
+      /** Until when the old secret still works; null: it stops now. Decided by the caller's clock. */
+      expiresAt: string | null;
+    };
+
+export interface CredentialState {
+  credentialId: string;
+  kind: CredentialKind;
+  name: string;
+  secretHash: string;
+  role?: CredentialRole;
+  person?: CredentialPerson;
+  origin?: CredentialOrigin;
+  revoked: boolean;
+  /** Set once rotated: the end of its grace. */
+  expiresAt: string | null;
+}
 
 export interface WorkspaceState {
   workspaceId: string | null;
-  /** secretHash → credential id, for the active credentials. */
-  credentials: Map<string, { credentialId: string; kind: CredentialKind }>;
+  /** Every credential ever issued, by id; revoked ones stay (an id names one credential forever). */
+  credentials: Map<string, CredentialState>;
+}
+
+function usable(c: CredentialState): boolean {
+  return !c.revoked && c.expiresAt === null;
+}
+
+function issued(
+  workspaceId: string,
+  c: Omit<CredentialIssued['data'], 'workspaceId'>,
+): CredentialIssued {
+  const data: CredentialIssued['data'] = {
+    workspaceId,
+    credentialId: c.credentialId,
+    kind: c.kind,
+    name: c.name,
+    secretHash: c.secretHash,
+  };
+  // Optional fields only when present: older events had none, and replays compare them.
+  if (c.hashScheme) data.hashScheme = c.hashScheme;
+  if (c.role) data.role = c.role;
+  if (c.person) data.person = { email: c.person.email, name: c.person.name };
+  if (c.origin) data.origin = c.origin;
+  if (c.replaces) data.replaces = c.replaces;
+  return { type: 'CredentialIssued', data };
 }
 
 export const workspaceDecider: Decider<WorkspaceCommand, WorkspaceEvent, WorkspaceState> = {
@@ -27,16 +92,31 @@ export const workspaceDecider: Decider<WorkspaceCommand, WorkspaceEvent, Workspa
       case 'WorkspaceCreated':
         return { ...state, workspaceId: event.data.workspaceId };
       case 'CredentialIssued': {
+        const d = event.data;
         const credentials = new Map(state.credentials);
-        credentials.set(event.data.secretHash, {
-          credentialId: event.data.credentialId,
-          kind: event.data.kind,
+        credentials.set(d.credentialId, {
+          credentialId: d.credentialId,
+          kind: d.kind,
+          name: d.name,
+          secretHash: d.secretHash,
+          role: d.role,
+          person: d.person,
+          origin: d.origin,
+          revoked: false,
+          expiresAt: null,
         });
         return { ...state, credentials };
       }
-      case 'CredentialRevoked': {
-        const credentials = new Map(
-          [...state.credentials].filter(([, c]) => c.credentialId !== event.data.credentialId),
+      case 'CredentialRevoked':
+      case 'CredentialRotated': {
+        const current = state.credentials.get(event.data.credentialId);
+        if (!current) return state;
+        const credentials = new Map(state.credentials);
+        credentials.set(
+          current.credentialId,
+          event.type === 'CredentialRevoked'
+            ? { ...current, revoked: true }
+            : { ...current, expiresAt: event.data.expiresAt },
         );
         return { ...state, credentials };
       }
@@ -56,31 +136,81 @@ export const workspaceDecider: Decider<WorkspaceCommand, WorkspaceEvent, Workspa
       case 'IssueCredential': {
         if (!state.workspaceId) throw new WrongState('workspace does not exist');
         // The same secret twice (a restart with the same ADMIN_API_KEY) is already issued.
-        if (state.credentials.has(command.secretHash)) return [];
+        for (const c of state.credentials.values()) {
+          if (c.secretHash === command.secretHash && !c.revoked) return [];
+        }
+        const known = state.credentials.get(command.credentialId);
+        // A revoked id comes back only for the same secret (ADMIN_API_KEY set back to a former value).
+        if (known && known.secretHash !== command.secretHash) {
+          throw new WrongState(`credential ${command.credentialId} already exists`);
+        }
         return [
-          {
-            type: 'CredentialIssued',
-            data: {
-              workspaceId: state.workspaceId,
-              credentialId: command.credentialId,
-              kind: command.kind,
-              name: command.name,
-              secretHash: command.secretHash,
-            },
-          },
+          issued(state.workspaceId, {
+            credentialId: command.credentialId,
+            kind: command.kind,
+            name: command.name,
+            secretHash: command.secretHash,
+            hashScheme: command.hashScheme,
+            role: command.role,
+            person: command.person,
+            origin: command.origin,
+          }),
         ];
       }
       case 'RevokeCredential': {
         if (!state.workspaceId) throw new WrongState('workspace does not exist');
-        const known = [...state.credentials.values()].some(
-          (c) => c.credentialId === command.credentialId,
-        );
-        if (!known) return [];
+        const credential = state.credentials.get(command.credentialId);
+        if (!credential || (command.kind && credential.kind !== command.kind))
+          throw new NotFound(`credential ${command.credentialId} not found`);
+        if (credential.revoked) return [];
         return [
           {
             type: 'CredentialRevoked',
             data: { workspaceId: state.workspaceId, credentialId: command.credentialId },
           },
+        ];
+      }
+      case 'RotateCredential': {
+        if (!state.workspaceId) throw new WrongState('workspace does not exist');
+        const old = state.credentials.get(command.credentialId);
+        if (!old || (command.kind && old.kind !== command.kind))
+          throw new NotFound(`credential ${command.credentialId} not found`);
+        if (!usable(old)) {
+          throw new WrongState(
+            `credential ${command.credentialId} is ${old.revoked ? 'revoked' : 'already rotated'}`,
+            { state: old.revoked ? 'revoked' : 'rotated' },
+          );
+        }
+        if (state.credentials.has(command.replacement.credentialId)) {
+          throw new WrongState(`credential ${command.replacement.credentialId} already exists`);
+        }
+        const next = issued(state.workspaceId, {
+          credentialId: command.replacement.credentialId,
+          kind: old.kind,
+          name: old.name,
+          secretHash: command.replacement.secretHash,
+          hashScheme: command.replacement.hashScheme,
+          // A key from before roles was an admin key, and its replacement stays one.
+          role: old.role ?? (old.kind === 'api_key' ? 'admin' : undefined),
+          person: old.person,
+          replaces: old.credentialId,
+        });
+        return [
+          next,
+          command.expiresAt === null
+            ? {
+                type: 'CredentialRevoked',
+                data: { workspaceId: state.workspaceId, credentialId: old.credentialId },
+              }
+            : {
+                type: 'CredentialRotated',
+                data: {
+                  workspaceId: state.workspaceId,
+                  credentialId: old.credentialId,
+                  replacedBy: command.replacement.credentialId,
+                  expiresAt: command.expiresAt,
+                },
+              },
         ];
       }
     }

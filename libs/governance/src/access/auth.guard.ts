@@ -3,11 +3,14 @@ import {
   type CanActivate,
   createParamDecorator,
   type ExecutionContext,
+  ForbiddenException,
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { CredentialKind } from '@app/domain';
 import { AccessService, type Caller } from './access.service';
+import { DRY_RUN_ROLE, REQUIRED_ROLE, type Role, roleIncludes } from './roles';
 
 interface HeaderResponse {
   setHeader(name: string, value: string): unknown;
@@ -15,6 +18,7 @@ interface HeaderResponse {
 
 interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
   caller?: Caller;
   /** Express's link to the response (what a GraphQL resolver reaches it by). */
   res?: HeaderResponse;
@@ -63,7 +67,22 @@ abstract class BearerGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = requestOf(context);
     // A GraphQL request runs the guard once per root field: one caller, one correlation.
-    if (request.caller) return true;
+    if (!request.caller) await this.authenticate(context, request);
+    this.authorize(context, request, request.caller as Caller);
+    return true;
+  }
+
+  /** What the caller's role allows; the SCIM token's routes have no roles. */
+  protected authorize(
+    _context: ExecutionContext,
+    _request: AuthenticatedRequest,
+    _caller: Caller,
+  ) {}
+
+  private async authenticate(
+    context: ExecutionContext,
+    request: AuthenticatedRequest,
+  ): Promise<void> {
     // Echoed before authentication, so that even a refused request can be traced.
     const correlationId = correlationOf(request.headers);
     responseOf(context, request).setHeader(CORRELATION_HEADER, correlationId);
@@ -72,14 +91,46 @@ abstract class BearerGuard implements CanActivate {
     const caller = await this.access.authenticate(token, this.kind);
     if (!caller) throw new UnauthorizedException('the bearer token is not valid');
     request.caller = { ...caller, correlationId };
-    return true;
   }
 }
 
-/** Every /api route: a workspace's API key. */
+/** The least role a handler needs: a route without one needs admin (fail closed). */
+export function requiredRole(reflector: Reflector, context: ExecutionContext, body: unknown): Role {
+  const targets = [context.getHandler(), context.getClass()];
+  const dryRun = reflector.getAllAndOverride<Role | undefined>(DRY_RUN_ROLE, targets);
+  if (dryRun && typeof body === 'object' && body !== null && 'dryRun' in body) {
+    if ((body as { dryRun: unknown }).dryRun === true) return dryRun;
+  }
+  return reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, targets) ?? 'admin';
+}
+
+/** Every /api route: a workspace's API key, whose role must include the route's. */
 @Injectable()
 export class ApiKeyGuard extends BearerGuard {
   protected readonly kind = 'api_key' as const;
+
+  constructor(
+    access: AccessService,
+    private readonly reflector: Reflector,
+  ) {
+    super(access);
+  }
+
+  protected override authorize(
+    context: ExecutionContext,
+    request: AuthenticatedRequest,
+    caller: Caller,
+  ): void {
+    const held = caller.role ?? 'admin';
+    const needed = requiredRole(this.reflector, context, request.body);
+    if (roleIncludes(held, needed)) return;
+    throw new ForbiddenException({
+      statusCode: 403,
+      error: 'Forbidden',
+      message: `this needs the ${needed} role; the key '${caller.actor}' has the ${held} role`,
+      details: { requiredRole: needed, keyRole: held },
+    });
+  }
 }
 
 /** /scim/v2: the workspace's SCIM token. */

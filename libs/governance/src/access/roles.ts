@@ -15,3 +15,11 @@ export const RequiresRole = (role: Role) => SetMetadata(REQUIRED_ROLE, role);
 export function roleIncludes(held: Role, needed: Role): boolean {
   return ROLES.indexOf(held) >= ROLES.indexOf(needed);
 }
+
+export const DRY_RUN_ROLE = 'governance:dryRunRole';
+
+/**
+ * A route whose body can ask for a dry run (`"dryRun": true`): that request changes nothing,
+ * so it needs only this role (an auditor previewing the deprovision report's removals).
+ */
+export const DryRunAllowedTo = (role: Role) => SetMetadata(DRY_RUN_ROLE, role);

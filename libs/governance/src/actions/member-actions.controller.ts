@@ -24,6 +24,7 @@ import {
   MatchMemberDto,
 } from './member-actions.dto';
 import { type ActionAnswer, MemberActionsService } from './member-actions.service';
+import { RequiresRole } from '../access/roles';
 
 const uuid = uuidParam;
 
@@ -48,6 +49,7 @@ const Answers = () =>
 @ApiKeyAuth()
 @Controller('api/integrations/:id/members/:memberId')
 @UseGuards(ApiKeyGuard)
+@RequiresRole('operator')
 export class MemberActionsController {
   constructor(private readonly actions: MemberActionsService) {}
 
@@ -148,6 +150,7 @@ export class MemberActionsController {
 @ApiKeyAuth()
 @Controller('api/automation-accounts')
 @UseGuards(ApiKeyGuard)
+@RequiresRole('admin')
 export class AutomationAccountConnectController {
   constructor(private readonly actions: MemberActionsService) {}
 

@@ -14,7 +14,7 @@ import {
   taskOutcomeOf,
 } from '@app/domain';
 import { EventStore, type RecordedEvent } from '@app/eventstore';
-import { CommandExecutor, type CommandContext, toDomainEvent } from '@app/infrastructure';
+import { actorOf, CommandExecutor, type CommandContext, toDomainEvent } from '@app/infrastructure';
 import type { EventConsumer } from '@app/projections';
 import {
   BUSINESS_ACTIONS,
@@ -101,7 +101,7 @@ export class MemberActionsProcess implements EventConsumer {
     const stream = memberStream(memberId);
     const ctx: CommandContext = {
       workspaceId: recorded.metadata.workspaceId,
-      actor: recorded.metadata.actor,
+      ...actorOf(recorded.metadata),
       correlationId: recorded.metadata.correlationId,
       causationId: recorded.id,
     };

@@ -13,12 +13,14 @@ import type { Caller } from '../access/access.service';
 import { ApiKeyGuard, CurrentCaller } from '../access/auth.guard';
 import { AccessChangesQuery, AccessQuery, HistoryQuery, PartnersQuery } from './audit.dto';
 import { AuditService } from './audit.service';
+import { RequiresRole } from '../access/roles';
 
 /** The auditors' questions; every answer names the log position it was computed at. */
 @ApiTags('audit')
 @ApiKeyAuth()
 @Controller('api')
 @UseGuards(ApiKeyGuard)
+@RequiresRole('auditor')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 

@@ -63,6 +63,8 @@ export interface HistoryDoc extends Document {
   occurredAt: string;
   recordedAt: string;
   actor: string;
+  /** The key behind `actor` (its person is resolved when read, so that erasure reaches it). */
+  actorKeyId: string | null;
   reason: string | null;
   correlationId: string;
   causationId: string | null;
@@ -274,6 +276,7 @@ function historyDoc(
     occurredAt: event.metadata.occurredAt,
     recordedAt: event.recordedAt,
     actor: event.metadata.actor,
+    actorKeyId: typeof event.metadata.actorKeyId === 'string' ? event.metadata.actorKeyId : null,
     reason: typeof data.reason === 'string' ? data.reason : null,
     correlationId: event.metadata.correlationId,
     causationId: event.metadata.causationId,
@@ -499,7 +502,7 @@ async function handleBusiness(ctx: ProjectionContext, event: RecordedEvent, seq:
 export const auditProjection: Projection = {
   name: 'audit',
   // Its member versions are the members projection's fold: a change of that fold rebuilds both.
-  version: 1000 * membersProjection.version + 1,
+  version: 1000 * membersProjection.version + 2,
   collections: [
     // Events appended together share their recordedAt: `seq` orders them.
     { name: AUDIT_POSITIONS, indexes: [['recordedAt', 'seq']] },

@@ -9,6 +9,7 @@ import {
   type ReadModelStore,
   type Where,
 } from '@app/readmodels';
+import { CREDENTIALS, type CredentialDoc } from '../access/credentials.projection';
 import type { Caller } from '../access/access.service';
 import { memberView, type MemberView } from '../integrations/members.query';
 import { INTEGRATIONS, type IntegrationDoc } from '../read-models/integrations.projection';
@@ -50,6 +51,10 @@ export interface HistoryItem {
   occurredAt: string;
   recordedAt: string;
   actor: string;
+  /** The API key that acted (null for `pinterest`, `scim`, `system`). */
+  actorKeyId: string | null;
+  /** The person the key was handed to, from the key's record now: null when none (or erased). */
+  actorPerson: { name: string; email: string } | null;
   reason: string | null;
   correlationId: string;
   causationId: string | null;
@@ -192,6 +197,8 @@ const historyItem = (d: HistoryDoc): HistoryItem => ({
   occurredAt: d.occurredAt,
   recordedAt: d.recordedAt,
   actor: d.actor,
+  actorKeyId: d.actorKeyId ?? null,
+  actorPerson: null,
   reason: d.reason,
   correlationId: d.correlationId,
   causationId: d.causationId,
@@ -365,16 +372,32 @@ export class AuditService {
     return found.items;
   }
 
-  private historyPage(
+  /** The person behind each item's key, read from the credentials record (one read per key). */
+  private async withPeople(docs: readonly HistoryDoc[]): Promise<HistoryItem[]> {
+    const items = docs.map(historyItem);
+    const ids = [...new Set(items.map((i) => i.actorKeyId).filter((id): id is string => !!id))];
+    const credentials = this.readModels.collection<CredentialDoc>(CREDENTIALS);
+    const people = new Map<string, HistoryItem['actorPerson']>();
+    for (const id of ids) {
+      const doc = await credentials.get(id);
+      people.set(id, doc?.person ? { name: doc.person.name, email: doc.person.email } : null);
+    }
+    for (const item of items) {
+      if (item.actorKeyId) item.actorPerson = people.get(item.actorKeyId) ?? null;
+    }
+    return items;
+  }
+
+  private async historyPage(
     point: LogPoint,
     query: string,
     docs: HistoryDoc[],
     limit: number,
-  ): HistoryPage {
+  ): Promise<HistoryPage> {
     const items = docs.slice(0, limit);
     return {
       position: point.position,
-      items: items.map(historyItem),
+      items: await this.withPeople(items),
       nextCursor: docs.length > limit ? encodeCursor(query, items[items.length - 1].seq) : null,
     };
   }
@@ -682,7 +705,7 @@ export class AuditService {
       from: from?.at ?? null,
       to: to.at,
       position: to.position,
-      items: items.map(historyItem),
+      items: await this.withPeople(items),
       nextCursor:
         found.length > page.limit ? encodePinned(query, items[items.length - 1].seq, to) : null,
     };

@@ -13,7 +13,7 @@ import {
   memberStream,
 } from '@app/domain';
 import { EventStore, type RecordedEvent } from '@app/eventstore';
-import { CommandExecutor, type CommandContext } from '@app/infrastructure';
+import { actorOf, CommandExecutor, type CommandContext } from '@app/infrastructure';
 import type { EventConsumer } from '@app/projections';
 import { TaskRecorder } from '../sync/task-recorder';
 import { automationAccountEmailOf } from '../integrations/automation-account-email';
@@ -68,7 +68,7 @@ export class DeprovisionApplyProcess implements EventConsumer {
     const d = (event as unknown as DeprovisionReportApplied).data;
     const ctx: CommandContext = {
       workspaceId: event.metadata.workspaceId,
-      actor: event.metadata.actor,
+      ...actorOf(event.metadata),
       correlationId: event.metadata.correlationId,
       causationId: event.id,
     };

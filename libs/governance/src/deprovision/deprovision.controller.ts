@@ -12,6 +12,7 @@ import type { Caller } from '../access/access.service';
 import { ApiKeyGuard, CurrentCaller } from '../access/auth.guard';
 import { ApplyDeprovisionReportDto, DeprovisionReportQuery } from './deprovision.dto';
 import { DeprovisionService } from './deprovision.service';
+import { DryRunAllowedTo, RequiresRole } from '../access/roles';
 
 interface StatusResponse {
   status(code: number): unknown;
@@ -21,6 +22,7 @@ interface StatusResponse {
 @ApiKeyAuth()
 @Controller('api/integrations/:id/deprovision-report')
 @UseGuards(ApiKeyGuard)
+@RequiresRole('auditor')
 export class DeprovisionReportController {
   constructor(private readonly deprovision: DeprovisionService) {}
 
@@ -36,6 +38,8 @@ export class DeprovisionReportController {
   }
 
   /** 202 when removals were queued, 200 for a dry run (nothing appended). */
+  @RequiresRole('operator')
+  @DryRunAllowedTo('auditor')
   @Post('apply')
   @ApiBody({ type: ApplyDeprovisionReportDto, required: false })
   @ApiAcceptedResponse({ type: ApplyAnswerModel, description: 'the removals queued' })

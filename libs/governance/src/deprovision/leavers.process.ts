@@ -8,7 +8,12 @@ import {
   memberStream,
 } from '@app/domain';
 import { EventStore, type RecordedEvent } from '@app/eventstore';
-import { CommandExecutor, type CommandContext, READ_MODEL_STORE } from '@app/infrastructure';
+import {
+  actorOf,
+  CommandExecutor,
+  type CommandContext,
+  READ_MODEL_STORE,
+} from '@app/infrastructure';
 import { type EventConsumer, ProjectionRunner } from '@app/projections';
 import type { ReadModelStore } from '@app/readmodels';
 import { MEMBERS, type MemberDoc } from '../read-models/members.projection';
@@ -42,7 +47,7 @@ export class LeaversProcess implements EventConsumer {
     await this.projections.waitFor(event.position, 60_000);
     const ctx: CommandContext = {
       workspaceId: event.metadata.workspaceId,
-      actor: event.metadata.actor,
+      ...actorOf(event.metadata),
       correlationId: event.metadata.correlationId,
       causationId: event.id,
     };
@@ -90,7 +95,7 @@ export class LeaversProcess implements EventConsumer {
       },
       {
         workspaceId: event.metadata.workspaceId,
-        actor: last.metadata.actor,
+        ...actorOf(last.metadata),
         correlationId: event.metadata.correlationId,
         causationId: event.id,
       },

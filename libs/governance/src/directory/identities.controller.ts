@@ -17,6 +17,7 @@ import { ApiErrors, ApiKeyAuth, IdentityModel, IdentityPageModel } from '../view
 import { ApiKeyGuard, type Caller, CurrentCaller } from '../access';
 import { displayNameOf, type IdentityDoc, type IdentitySource } from './identities.projection';
 import { IdentityDirectory, MAX_LIST_LIMIT } from './identity-directory.service';
+import { RequiresRole } from '../access/roles';
 
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
@@ -108,6 +109,7 @@ export function identityItem(
 @ApiKeyAuth()
 @Controller('api/identities')
 @UseGuards(ApiKeyGuard)
+@RequiresRole('auditor')
 export class IdentitiesController {
   constructor(private readonly directory: IdentityDirectory) {}
 

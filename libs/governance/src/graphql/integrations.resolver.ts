@@ -46,6 +46,7 @@ import {
 import { integrationsCost, pageCost } from './limits';
 import { AuditService, type AccessItem } from '../audit/audit.service';
 import { DeprovisionService, type ReportItemView } from '../deprovision/deprovision.service';
+import { RequiresRole } from '../access/roles';
 
 /*
  * The audit reads (issue 9) and the deprovision report (issue 8) call the services REST's
@@ -64,6 +65,7 @@ interface GraphqlContext {
 /** The same services as REST's IntegrationsController and AutomationTasksController. */
 @Resolver(() => IntegrationModel)
 @UseGuards(ApiKeyGuard)
+@RequiresRole('auditor')
 export class IntegrationsResolver {
   constructor(
     private readonly service: IntegrationsService,
@@ -139,6 +141,7 @@ export class IntegrationsResolver {
     );
   }
 
+  @RequiresRole('operator')
   @Mutation(() => CheckForUpdatesResult, {
     description: 'queues a check (REST: POST /api/integrations/:id/check-for-updates)',
   })

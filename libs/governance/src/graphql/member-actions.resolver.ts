@@ -11,6 +11,7 @@ import {
   MatchMemberDto,
 } from '../actions/member-actions.dto';
 import { ActionAnswerModel } from '../views';
+import { RequiresRole } from '../access/roles';
 
 const integrationId = () =>
   Args('integrationId', { type: () => ID }, uuidParam) as ParameterDecorator;
@@ -22,6 +23,7 @@ const memberId = () => Args('memberId', { type: () => ID }, uuidParam) as Parame
  */
 @Resolver()
 @UseGuards(ApiKeyGuard)
+@RequiresRole('operator')
 export class MemberActionsResolver {
   constructor(private readonly actions: MemberActionsService) {}
 

@@ -6,12 +6,14 @@ import { ApiKeyGuard, type Caller, CurrentCaller } from '../access';
 import type { IdentityItem } from '../directory/identities.controller';
 import { InviteGuestDto } from './guests.dto';
 import { GuestsService } from './guests.service';
+import { RequiresRole } from '../access/roles';
 
 /** Guest users and local partners; listed with every identity by `GET /api/identities`. */
 @ApiTags('directory')
 @ApiKeyAuth()
 @Controller('api/guests')
 @UseGuards(ApiKeyGuard)
+@RequiresRole('admin')
 export class GuestsController {
   constructor(private readonly guests: GuestsService) {}
 

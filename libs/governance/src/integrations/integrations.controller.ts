@@ -53,6 +53,7 @@ import {
 import { IntegrationsService } from './integrations.service';
 import { MembersQuery } from './members.query';
 import { AuditService } from '../audit/audit.service';
+import { RequiresRole } from '../access/roles';
 
 const uuid = uuidParam;
 
@@ -60,6 +61,7 @@ const uuid = uuidParam;
 @ApiKeyAuth()
 @Controller('api/integrations')
 @UseGuards(ApiKeyGuard)
+@RequiresRole('auditor')
 export class IntegrationsController {
   constructor(
     private readonly integrations: IntegrationsService,
@@ -67,6 +69,7 @@ export class IntegrationsController {
     private readonly audit: AuditService,
   ) {}
 
+  @RequiresRole('admin')
   @Post()
   @ApiCreatedResponse({ type: IntegrationModel, description: 'the app card' })
   @ApiErrors(400, 409, 415)
@@ -87,6 +90,7 @@ export class IntegrationsController {
     return this.integrations.get(caller, id);
   }
 
+  @RequiresRole('admin')
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'disconnected (the history stays)' })
@@ -96,6 +100,7 @@ export class IntegrationsController {
   }
 
   /** Begins the OAuth authorization-code flow of an API integration. */
+  @RequiresRole('admin')
   @Post(':id/oauth/start')
   @HttpCode(200)
   @ApiOkResponse({ type: AuthorizationStartModel })
@@ -104,6 +109,7 @@ export class IntegrationsController {
     return this.integrations.startAuthorization(caller, id);
   }
 
+  @RequiresRole('operator')
   @Post(':id/check-for-updates')
   @HttpCode(202)
   @ApiBody({ type: CheckForUpdatesDto, required: false })
@@ -161,6 +167,7 @@ export class IntegrationsController {
 @ApiKeyAuth()
 @Controller('api/automation-accounts')
 @UseGuards(ApiKeyGuard)
+@RequiresRole('auditor')
 export class AutomationAccountsController {
   constructor(private readonly integrations: IntegrationsService) {}
 
@@ -176,6 +183,7 @@ export class AutomationAccountsController {
 @ApiKeyAuth()
 @Controller('api/automation-tasks')
 @UseGuards(ApiKeyGuard)
+@RequiresRole('auditor')
 export class AutomationTasksController {
   constructor(
     private readonly integrations: IntegrationsService,

@@ -5,11 +5,13 @@ import type { Caller } from '../access/access.service';
 import { ApiKeyGuard, CurrentCaller } from '../access/auth.guard';
 import { ListNotificationsQuery, NotificationSettingsDto } from './notifications.dto';
 import { NotificationsService } from './notifications.service';
+import { RequiresRole } from '../access/roles';
 
 @ApiTags('notifications')
 @ApiKeyAuth()
 @Controller('api/settings/notifications')
 @UseGuards(ApiKeyGuard)
+@RequiresRole('auditor')
 export class NotificationSettingsController {
   constructor(private readonly notifications: NotificationsService) {}
 
@@ -19,6 +21,7 @@ export class NotificationSettingsController {
     return this.notifications.settings(caller);
   }
 
+  @RequiresRole('admin')
   @Put()
   @ApiBody({ type: NotificationSettingsDto })
   @ApiOkResponse({ type: NotificationSettingsModel })
@@ -32,6 +35,7 @@ export class NotificationSettingsController {
 @ApiKeyAuth()
 @Controller('api/notifications')
 @UseGuards(ApiKeyGuard)
+@RequiresRole('auditor')
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 

@@ -15,7 +15,7 @@ import {
   type TaskFailure,
 } from '@app/domain';
 import { EventStore, type RecordedEvent } from '@app/eventstore';
-import { CommandExecutor, type CommandContext, toDomainEvent } from '@app/infrastructure';
+import { actorOf, CommandExecutor, type CommandContext, toDomainEvent } from '@app/infrastructure';
 import type { EventConsumer } from '@app/projections';
 import { AutomationLogins } from './automation-logins';
 import { BUSINESS_READER, type BusinessReader, channelOf, failureOf } from './business-reader.port';
@@ -64,7 +64,7 @@ export class CheckForUpdatesProcess implements EventConsumer {
     const { integrationId, taskId } = request.data;
     const ctx: CommandContext = {
       workspaceId: recorded.metadata.workspaceId,
-      actor: recorded.metadata.actor,
+      ...actorOf(recorded.metadata),
       correlationId: recorded.metadata.correlationId,
       causationId: recorded.id,
     };
@@ -115,6 +115,7 @@ export class CheckForUpdatesProcess implements EventConsumer {
             workspaceId: ctx.workspaceId,
             integrationId,
             actor: ctx.actor,
+            actorKeyId: ctx.actorKeyId,
             correlationId: recorded.metadata.correlationId,
             causationId: recorded.id,
           },

@@ -32,6 +32,7 @@ export interface ImportContext {
   integrationId: string;
   /** Who asked for the check: recorded on what the check discovers. */
   actor: string;
+  actorKeyId?: string;
   correlationId: string;
   causationId: string | null;
   onProgress?: (done: number, total: number) => void;
@@ -81,6 +82,7 @@ export class SnapshotImporter {
     const base: CommandContext = {
       workspaceId: ctx.workspaceId,
       actor: ctx.actor,
+      ...(ctx.actorKeyId ? { actorKeyId: ctx.actorKeyId } : {}),
       correlationId: ctx.correlationId,
       causationId: ctx.causationId,
     };

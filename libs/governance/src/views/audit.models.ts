@@ -14,6 +14,12 @@ import { MemberCountsModel, MemberModel } from './member.models';
 /** The answer shapes of the audit reads and the evidence exports (REST and GraphQL). */
 const POSITION = 'opaque log position, as the event store spells it';
 
+@ObjectType('ActorPerson')
+export class ActorPersonModel {
+  @TextField() name!: string;
+  @TextField() email!: string;
+}
+
 @ObjectType('HistoryEntry')
 export class HistoryItemModel {
   @TextField({ description: POSITION }) position!: string;
@@ -22,6 +28,13 @@ export class HistoryItemModel {
   @InstantField() recordedAt!: string;
   @TextField({ description: "an API key's name, `pinterest`, the IdP or `system`" })
   actor!: string;
+  @TextField({ nullable: true, description: 'the API key that acted (GET /api/api-keys)' })
+  actorKeyId!: string | null;
+  @ObjectField(() => ActorPersonModel, {
+    nullable: true,
+    description: "the person the key was handed to, from the key's record when read",
+  })
+  actorPerson!: ActorPersonModel | null;
   @TextField({ nullable: true }) reason!: string | null;
   @TextField() correlationId!: string;
   @TextField({ nullable: true }) causationId!: string | null;

@@ -15,6 +15,7 @@ export const OPENAPI_JSON_PATH = 'api/docs-json';
 const ERROR_TEXT: Record<number, string> = {
   400: 'malformed request: a field, a path id or a cursor (named in details)',
   401: 'no valid bearer token',
+  403: 'the key’s role does not include the role the route needs (details.requiredRole, details.keyRole)',
   404: 'no such resource in the caller’s workspace',
   409: 'the action does not fit the current state (details.state / details.reason), or a concurrent change',
   410: 'deleted by an erasure (GDPR art. 17): its metadata stays, its content is no longer served',
@@ -38,6 +39,7 @@ export function ApiKeyAuth(): ClassDecorator {
     ApiBearerAuth('api-key'),
     ApiExtraModels(FieldErrorModel),
     ApiResponse({ status: 401, description: ERROR_TEXT[401], type: ErrorBodyModel }),
+    ApiResponse({ status: 403, description: ERROR_TEXT[403], type: ErrorBodyModel }),
   );
 }
 

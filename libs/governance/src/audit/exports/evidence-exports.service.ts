@@ -14,6 +14,7 @@ import { readExportErasure } from '../../erasure/exports.scrubber';
 import {
   encodeExport,
   EXPORT_FORMAT_VERSION,
+  EXPORT_FORMAT_VERSIONS,
   type ExportFormat,
   type ExportHeader,
 } from './export-encoding';
@@ -122,6 +123,14 @@ const COLUMNS: Record<keyof typeof PARAMS, string[]> = {
   ],
 };
 
+/** Version 2 adds who was behind an actor that is a key, after `actor`. */
+function columnsOf(kind: keyof typeof PARAMS, formatVersion: number): string[] {
+  const columns = COLUMNS[kind];
+  if (formatVersion < 2 || !columns.includes('actor')) return columns;
+  const at = columns.indexOf('actor') + 1;
+  return [...columns.slice(0, at), 'actorKeyId', 'actorPerson', ...columns.slice(at)];
+}
+
 const PAGE = 500;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -164,7 +173,7 @@ export function checkParams(kind: ExportKind, raw: Record<string, unknown> | und
 export async function computeExport(audit: AuditService, header: ExportHeader): Promise<Buffer> {
   const kind = header.kind as keyof typeof PARAMS;
   if (!(kind in PARAMS)) throw badRequest('kind', `unknown export kind ${header.kind}`);
-  if (header.formatVersion !== EXPORT_FORMAT_VERSION)
+  if (!EXPORT_FORMAT_VERSIONS.includes(header.formatVersion))
     throw badRequest('formatVersion', `export format version ${header.formatVersion} is not known`);
   const point: LogPoint =
     header.position === null
@@ -219,7 +228,7 @@ export async function computeExport(audit: AuditService, header: ExportHeader): 
     }
     cursor = next ?? undefined;
   } while (cursor);
-  return encodeExport(header, COLUMNS[kind], rows);
+  return encodeExport(header, columnsOf(kind, header.formatVersion), rows);
 }
 
 export const sha256OfExport = (bytes: Buffer): string => sha256Of(bytes);

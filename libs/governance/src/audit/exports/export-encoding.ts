@@ -4,7 +4,9 @@
  * upgrade of the product.
  */
 
-export const EXPORT_FORMAT_VERSION = 1;
+export const EXPORT_FORMAT_VERSION = 2;
+/** Versions still recomputed (and so verified): 1 lacks the actor's key and person. */
+export const EXPORT_FORMAT_VERSIONS: readonly number[] = [1, 2];
 
 export type ExportFormat = 'ndjson' | 'csv';
 

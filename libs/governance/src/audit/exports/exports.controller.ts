@@ -6,11 +6,13 @@ import type { Caller } from '../../access/access.service';
 import { ApiKeyGuard, CurrentCaller } from '../../access/auth.guard';
 import { CreateExportDto } from '../audit.dto';
 import { EvidenceExports } from './evidence-exports.service';
+import { RequiresRole } from '../../access/roles';
 
 @ApiTags('audit')
 @ApiKeyAuth()
 @Controller('api/exports')
 @UseGuards(ApiKeyGuard)
+@RequiresRole('auditor')
 export class ExportsController {
   constructor(private readonly exports: EvidenceExports) {}
 
