@@ -1,5 +1,6 @@
 import type { Decider } from '../shared/decider';
-import { WrongState } from '../shared/errors';
+import { InvalidCommand, WrongState } from '../shared/errors';
+import { hasUnsafeCharacters, UNSAFE_TEXT_MESSAGE } from '../shared/text';
 import type { CredentialKind, WorkspaceEvent } from './workspace.events';
 
 export type WorkspaceCommand =
@@ -13,19 +14,22 @@ export type WorkspaceCommand =
     }
   | { type: 'RevokeCredential'; credentialId: string };
 
+export const WORKSPACE_NAME_MAX = 100;
+
 export interface WorkspaceState {
   workspaceId: string | null;
+  name: string | null;
   /** secretHash → credential id, for the active credentials. */
   credentials: Map<string, { credentialId: string; kind: CredentialKind }>;
 }
 
 export const workspaceDecider: Decider<WorkspaceCommand, WorkspaceEvent, WorkspaceState> = {
-  initialState: { workspaceId: null, credentials: new Map() },
+  initialState: { workspaceId: null, name: null, credentials: new Map() },
 
   evolve(state, event) {
     switch (event.type) {
       case 'WorkspaceCreated':
-        return { ...state, workspaceId: event.data.workspaceId };
+        return { ...state, workspaceId: event.data.workspaceId, name: event.data.name };
       case 'CredentialIssued': {
         const credentials = new Map(state.credentials);
         credentials.set(event.data.secretHash, {
@@ -45,14 +49,30 @@ export const workspaceDecider: Decider<WorkspaceCommand, WorkspaceEvent, Workspa
 
   decide(command, state) {
     switch (command.type) {
-      case 'CreateWorkspace':
-        if (state.workspaceId) return [];
+      case 'CreateWorkspace': {
+        const name = command.name.trim();
+        // The name shows in every list an operator reads: it must read as what it is.
+        if (!name || name.length > WORKSPACE_NAME_MAX)
+          throw new InvalidCommand(`name must be 1–${WORKSPACE_NAME_MAX} characters`, {
+            field: 'name',
+          });
+        if (hasUnsafeCharacters(name))
+          throw new InvalidCommand(`name ${UNSAFE_TEXT_MESSAGE}`, { field: 'name' });
+        // The same workspace created again (a restart's bootstrap) is already there; another
+        // name for an existing id is a different request that does not fit.
+        if (state.workspaceId) {
+          if (state.name === name) return [];
+          throw new WrongState(`workspace ${state.workspaceId} already exists`, {
+            state: { workspaceId: state.workspaceId, name: state.name },
+          });
+        }
         return [
           {
             type: 'WorkspaceCreated',
-            data: { workspaceId: command.workspaceId, name: command.name },
+            data: { workspaceId: command.workspaceId, name },
           },
         ];
+      }
       case 'IssueCredential': {
         if (!state.workspaceId) throw new WrongState('workspace does not exist');
         // The same secret twice (a restart with the same ADMIN_API_KEY) is already issued.

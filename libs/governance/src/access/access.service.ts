@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   deterministicId,
   workspaceDecider,
   workspaceStream,
   type CredentialKind,
+  type WorkspaceCreated,
 } from '@app/domain';
 import { EventStore } from '@app/eventstore';
 import { type CommandContext, CommandExecutor, READ_MODEL_STORE } from '@app/infrastructure';
@@ -37,6 +38,20 @@ export function contextOf(caller: Caller): CommandContext {
 
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/** A workspace as `workspaces list` shows it: never a credential. */
+export interface WorkspaceSummary {
+  workspaceId: string;
+  name: string;
+  createdAt: string;
+}
+
+/** What `workspaces create` prints once: the only time the secrets are shown. */
+export interface CreatedWorkspace {
+  workspaceId: string;
+  adminKey: string;
+  scimToken: string;
 }
 
 /**
@@ -104,6 +119,66 @@ export class AccessService {
       await issue('scim_token', 'scim', token);
       announce(`SCIM bearer token (shown once, store it now): ${token}`);
     }
+  }
+
+  /**
+   * A new workspace with its own admin API key and SCIM token, for an operator on the
+   * service's host (`workspaces create`). The workspace and its credentials are events on its
+   * stream; the running service's credentials projection picks them up from the log.
+   */
+  async createWorkspace(name: string, actor = 'system'): Promise<CreatedWorkspace> {
+    const workspaceId = randomUUID();
+    const ctx = { workspaceId, actor };
+    await this.commands.execute(
+      workspaceStream(workspaceId),
+      workspaceDecider,
+      { type: 'CreateWorkspace', workspaceId, name },
+      ctx,
+    );
+    const adminKey = await this.issueNewCredential(workspaceId, 'api_key', 'admin', ctx);
+    const scimToken = await this.issueNewCredential(workspaceId, 'scim_token', 'scim', ctx);
+    return { workspaceId, adminKey, scimToken };
+  }
+
+  /**
+   * Generates a secret, records its credential on the workspace and returns the secret (the
+   * one time it exists outside the caller's hands). The one place a new workspace's
+   * credentials are made, so that the key scheme (hashing, roles, id prefixes) changes here.
+   */
+  async issueNewCredential(
+    workspaceId: string,
+    kind: CredentialKind,
+    name: string,
+    ctx: CommandContext,
+  ): Promise<string> {
+    const secret = `${kind === 'api_key' ? 'pak' : 'scim'}_${randomBytes(24).toString('base64url')}`;
+    const secretHash = hashSecret(secret);
+    await this.commands.execute(
+      workspaceStream(workspaceId),
+      workspaceDecider,
+      { type: 'IssueCredential', credentialId: randomUUID(), kind, name, secretHash },
+      ctx,
+    );
+    return secret;
+  }
+
+  /**
+   * Every workspace, oldest first, read from the log itself: an operator's CLI gets the truth
+   * whether or not a worker has projected it, and there are few workspaces.
+   */
+  async listWorkspaces(): Promise<WorkspaceSummary[]> {
+    const out: WorkspaceSummary[] = [];
+    for await (const e of this.events.readAll({
+      filter: { categories: ['workspace'], eventTypes: ['WorkspaceCreated'] },
+    })) {
+      const data = (e as unknown as WorkspaceCreated).data;
+      out.push({
+        workspaceId: data.workspaceId,
+        name: data.name,
+        createdAt: e.metadata.occurredAt,
+      });
+    }
+    return out;
   }
 
   async authenticate(
