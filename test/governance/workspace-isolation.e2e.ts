@@ -66,6 +66,7 @@ const SHARED_IDS: Record<string, string> = {
 };
 const NOT_SERVICE = [/^\/api\/docs/, /^\/graphql$/];
 
+const SECOND_BUSINESS = '987000000000000001';
 const FAR = new Date(Date.now() + 30 * 86_400_000).toISOString();
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -75,7 +76,7 @@ const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
  * `Ids`), so that it reaches the lookups instead of stopping at validation. A route not
  * listed is called with no query and `{}`.
  */
-const REQUESTS: Record<string, { query?: string; body?: unknown }> = {
+const REQUESTS: Record<string, { query?: string; body?: unknown; more?: unknown[] }> = {
   'POST /api/integrations': {
     body: {
       label: 'Workspace B copy',
@@ -83,6 +84,14 @@ const REQUESTS: Record<string, { query?: string; body?: unknown }> = {
       loginMethod: 'password',
       automationAccount: { label: 'B robot', email: '{automationEmail}', password: 'pw-b-1' },
     },
+    // another business, with the automation account of A's integration named by its id
+    more: [
+      {
+        label: 'B other',
+        businessId: '555000000000000002',
+        automationAccount: { id: '{accountId}' },
+      },
+    ],
   },
   'GET /api/integrations/:id/members': { query: 'tab=onboarded' },
   'POST /api/integrations/:id/members/:memberId/match': {
@@ -97,7 +106,7 @@ const REQUESTS: Record<string, { query?: string; body?: unknown }> = {
     body: { email: 'someone@acme.example', password: 'pw-b-2' },
   },
   'POST /api/automation-accounts/:id/connect': {
-    body: { email: '{automationEmail}', password: 'pw-b-3' },
+    body: { email: 'someone@acme.example', password: 'pw-b-3' },
   },
   'GET /api/automation-tasks': { query: 'integrationId={integrationId}' },
   'POST /api/integrations/:id/deprovision-report/apply': { body: { dryRun: true } },
@@ -205,8 +214,9 @@ function fill(text: string, ids: Ids): string {
 }
 
 /** An answer with each id of the world written as its name: comparable across worlds. */
-function normalized(value: unknown, ids: Ids): string {
+function normalized(value: unknown, ids: Ids, own?: Ids): string {
   let text = JSON.stringify(value);
+  for (const [name, id] of Object.entries(own ?? {})) text = text.split(id).join(`<own ${name}>`);
   for (const [name, id] of Object.entries(ids)) text = text.split(id).join(`<${name}>`);
   return text;
 }
@@ -298,7 +308,12 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
   }
 
   /** The route's request in one world: path with that world's ids, query and body. */
-  function request(route: string, ids: Ids): { method: string; path: string; body?: unknown } {
+  function request(
+    route: string,
+    ids: Ids,
+    variant = 0,
+    pathIds: Ids = ids,
+  ): { method: string; path: string; body?: unknown } {
     const [method, template] = route.split(' ');
     const path = template.replace(/:(\w+)/g, (_whole, param: string) => {
       const known = PATH_IDS.find((p) => template.startsWith(p.prefix) && p.param === param);
@@ -306,13 +321,14 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
         throw new Error(
           `${route}: which of workspace A's ids goes in :${param}? Add it to PATH_IDS`,
         );
-      return encodeURIComponent(ids[known.id]);
+      return encodeURIComponent(pathIds[known.id]);
     });
     const spec = REQUESTS[route] ?? {};
+    const bodyTemplate = variant === 0 ? (spec.body ?? {}) : spec.more![variant - 1];
     const body =
       method === 'GET' || method === 'DELETE'
         ? undefined
-        : JSON.parse(fill(JSON.stringify(spec.body ?? {}), ids));
+        : JSON.parse(fill(JSON.stringify(bodyTemplate), ids));
     return { method, path: spec.query ? `${path}?${fill(spec.query, ids)}` : path, body };
   }
 
@@ -419,7 +435,9 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
     (await svc.events()).filter((e) => e.metadata.workspaceId === 'default');
 
   beforeAll(async () => {
-    svc = await startService(fixtureOf(trickyBusiness()));
+    svc = await startService(
+      fixtureOf(trickyBusiness(), trickyBusiness({ id: SECOND_BUSINESS, name: 'Second' })),
+    );
     // Workspace A (the default one) gets one of everything a workspace holds, through the
     // same routes its users take: identities, an integration with its automation account, a
     // check, matched and exempted members, a leaver with a report item, a notification, an
@@ -629,7 +647,64 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
     const viewsBefore = await viewsOfA();
     const eventsBefore = (await eventsOfA()).length;
 
+    // and B's own integration (another business), checked, with a member and an identity
+    const ownIntegration = await call('POST', '/api/integrations', B.adminKey, {
+      label: 'B own',
+      businessId: SECOND_BUSINESS,
+      loginMethod: 'password',
+      automationAccount: { label: 'B own robot', ...AUTOMATION },
+    });
+    expect(ownIntegration.status).toBe(201);
+    const ownIntegrationId = (ownIntegration.body as { id: string }).id;
+    const queued = await call(
+      'POST',
+      `/api/integrations/${ownIntegrationId}/check-for-updates`,
+      B.adminKey,
+      {},
+    );
+    const ownTask = (queued.body as { taskId: string }).taskId;
+    await eventually(
+      async () => (await call('GET', `/api/automation-tasks/${ownTask}`, B.adminKey)).body,
+      (t) => (t as Task).status === 'completed',
+      120_000,
+    );
+    const ownMembers = await eventually(
+      async () =>
+        (
+          await call(
+            'GET',
+            `/api/integrations/${ownIntegrationId}/members?tab=unmatched`,
+            B.adminKey,
+          )
+        ).body as { items: { id: string; name: string }[] },
+      (page) => page.items.length > 1,
+    );
+    const ownIdentity = await call('POST', '/scim/v2/Users', B.scimToken, {
+      schemas: [USER],
+      userName: 'zed@b-corp.example',
+      emails: [{ value: 'zed@b-corp.example' }],
+    });
+    expect(ownIdentity.status).toBe(201);
+    const ownOfB: Ids = {
+      ...unknown,
+      integrationId: ownIntegrationId,
+      memberId: ownMembers.items.find((m) => m.name === 'Ann Lee')!.id,
+      taskId: ownTask,
+      identityId: (ownIdentity.body as { id: string }).id,
+      accountId: (
+        (await call('GET', '/api/automation-accounts', B.adminKey)).body as {
+          items: { id: string }[];
+        }
+      ).items[0].id,
+    };
+    // B's own ids, written apart when normalizing answers
+    const ownOnly = Object.fromEntries(
+      Object.entries(ownOfB).filter(([k, v]) => unknown[k as keyof Ids] !== v),
+    ) as unknown as Ids;
+    await settle();
+
     const mismatches: unknown[] = [];
+    const checked: string[] = [];
     for (const route of served) {
       if (SHARED[route]) {
         if (route.startsWith('GET /scim/')) {
@@ -646,34 +721,60 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
         continue;
       }
       const token = route.includes(' /scim/') ? B.scimToken : B.adminKey;
-      // when B asks about ids nobody has, then about A's
-      const none = request(route, unknown);
-      const naming = request(route, A);
-      const toNone = await call(none.method, none.path, token, none.body);
-      const toA = await call(naming.method, naming.path, token, naming.body);
-      const hasPathId = route.includes('/:');
-      const same =
-        toA.status === toNone.status &&
-        (toA.status >= 200 && toA.status < 300
-          ? JSON.stringify(shape(toA.body)) === JSON.stringify(shape(toNone.body))
-          : normalized(toA.body, A) === normalized(toNone.body, unknown));
-      // What B named itself may be echoed (an error names the id asked for); nothing else.
-      const asked = naming.path + JSON.stringify(naming.body ?? null);
-      const leaked = markers.filter(
-        (m) => !asked.includes(m) && JSON.stringify(toA.body).includes(m),
-      );
-      // A path id must reach its lookup: 404, not a validation error on an implausible request.
-      const found = hasPathId && toA.status !== 404;
-      if (!same || leaked.length || found)
-        mismatches.push({
-          route,
-          naming: { path: naming.path, status: toA.status, body: toA.body },
-          none: { status: toNone.status, body: toNone.body },
-          leaked,
-        });
+      for (let variant = 0; variant <= (REQUESTS[route]?.more?.length ?? 0); variant++) {
+        // when B asks about ids nobody has, then about A's
+        const none = request(route, unknown, variant);
+        const naming = request(route, A, variant);
+        const toNone = await call(none.method, none.path, token, none.body);
+        const toA = await call(naming.method, naming.path, token, naming.body);
+        const hasPathId = route.includes('/:');
+        const same =
+          toA.status === toNone.status &&
+          (toA.status >= 200 && toA.status < 300
+            ? JSON.stringify(shape(toA.body)) === JSON.stringify(shape(toNone.body))
+            : normalized(toA.body, A) === normalized(toNone.body, unknown));
+        // What B named itself may be echoed (an error names the id asked for); nothing else.
+        const asked = naming.path + JSON.stringify(naming.body ?? null);
+        const leaked = markers.filter(
+          (m) => !asked.includes(m) && JSON.stringify(toA.body).includes(m),
+        );
+        // A path id must reach its lookup: 404, not a validation error on an implausible request.
+        const found = hasPathId && toA.status !== 404;
+        if (!same || leaked.length || found)
+          mismatches.push({
+            route,
+            variant,
+            naming: { path: naming.path, status: toA.status, body: toA.body },
+            none: { status: toNone.status, body: toNone.body },
+            leaked,
+          });
+        // and on B's own things, with A's ids where the query or body names something
+        if (!hasPathId) continue;
+        const ownNone = request(route, unknown, variant, ownOfB);
+        const ownNaming = request(route, A, variant, ownOfB);
+        if (JSON.stringify(ownNone) === JSON.stringify(request(route, A, variant, ownOfB)))
+          continue;
+        const ownToNone = await call(ownNone.method, ownNone.path, token, ownNone.body);
+        const ownToA = await call(ownNaming.method, ownNaming.path, token, ownNaming.body);
+        checked.push(`${route} on B's own`);
+        if (
+          ownToA.status !== ownToNone.status ||
+          normalized(ownToA.body, A, ownOnly) !== normalized(ownToNone.body, unknown, ownOnly)
+        )
+          mismatches.push({
+            route,
+            variant,
+            own: { path: ownNaming.path, body: ownNaming.body },
+            toA: ownToA,
+            toNone: ownToNone,
+          });
+      }
     }
 
     // then
+    expect(checked).toEqual(
+      expect.arrayContaining(["POST /api/integrations/:id/members/:memberId/match on B's own"]),
+    );
     expect(mismatches).toEqual([]);
     await settle();
     expect((await eventsOfA()).length).toBe(eventsBefore);
