@@ -313,15 +313,19 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
     ids: Ids,
     variant = 0,
     pathIds: Ids = ids,
+    ownLeading?: { own: Ids; count: number },
   ): { method: string; path: string; body?: unknown } {
     const [method, template] = route.split(' ');
+    let index = 0;
     const path = template.replace(/:(\w+)/g, (_whole, param: string) => {
+      // The first `count` parameters from B's own things (its integration), the rest from `ids`.
+      const from = ownLeading && index++ < ownLeading.count ? ownLeading.own : pathIds;
       const known = PATH_IDS.find((p) => template.startsWith(p.prefix) && p.param === param);
       if (!known)
         throw new Error(
           `${route}: which of workspace A's ids goes in :${param}? Add it to PATH_IDS`,
         );
-      return encodeURIComponent(pathIds[known.id]);
+      return encodeURIComponent(from[known.id]);
     });
     const spec = REQUESTS[route] ?? {};
     const bodyTemplate = variant === 0 ? (spec.body ?? {}) : spec.more![variant - 1];
@@ -748,8 +752,24 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
             none: { status: toNone.status, body: toNone.body },
             leaked,
           });
-        // and on B's own things, with A's ids where the query or body names something
         if (!hasPathId) continue;
+        // and under B's own integration, naming A's member (a lookup that trusts its parent)
+        const params = route.split(':').length - 1;
+        for (let count = 1; count < params; count++) {
+          const own = { own: ownOfB, count };
+          const underNone = request(route, unknown, variant, unknown, own);
+          const underA = request(route, A, variant, A, own);
+          const toUnderNone = await call(underNone.method, underNone.path, token, underNone.body);
+          const toUnderA = await call(underA.method, underA.path, token, underA.body);
+          checked.push(`${route} under B's own`);
+          if (
+            toUnderA.status !== 404 ||
+            toUnderA.status !== toUnderNone.status ||
+            normalized(toUnderA.body, A, ownOnly) !== normalized(toUnderNone.body, unknown, ownOnly)
+          )
+            mismatches.push({ route, variant, under: underA, toA: toUnderA, toNone: toUnderNone });
+        }
+        // and on B's own things, with A's ids where the query or body names something
         const ownNone = request(route, unknown, variant, ownOfB);
         const ownNaming = request(route, A, variant, ownOfB);
         if (JSON.stringify(ownNone) === JSON.stringify(request(route, A, variant, ownOfB)))
@@ -773,7 +793,10 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
 
     // then
     expect(checked).toEqual(
-      expect.arrayContaining(["POST /api/integrations/:id/members/:memberId/match on B's own"]),
+      expect.arrayContaining([
+        "POST /api/integrations/:id/members/:memberId/match on B's own",
+        "GET /api/integrations/:id/members/:memberId under B's own",
+      ]),
     );
     expect(mismatches).toEqual([]);
     await settle();
