@@ -66,6 +66,7 @@ const SHARED_IDS: Record<string, string> = {
 };
 const NOT_SERVICE = [/^\/api\/docs/, /^\/graphql$/];
 
+const STARTED = new Date().toISOString();
 const SECOND_BUSINESS = '987000000000000001';
 const FAR = new Date(Date.now() + 30 * 86_400_000).toISOString();
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -151,6 +152,8 @@ const GQL_ARGS: Record<string, unknown> = {
   permissions: ['ANALYST'],
   email: 'someone@acme.example',
   password: 'pw-b-4',
+  // a fixed end, so that two answers computed a moment apart can be compared
+  to: STARTED,
 };
 /** `id` means a different id on each root field. */
 const GQL_ID_OF_FIELD: Record<string, keyof Ids> = {
@@ -435,6 +438,68 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
     return out;
   }
 
+  let own: Promise<{ ownOfB: Ids; ownOnly: Ids }> | undefined;
+  /** B's own integration (another business), checked, with a member and an identity: once. */
+  function ownThingsOfB(): Promise<{ ownOfB: Ids; ownOnly: Ids }> {
+    own ??= (async () => {
+      const ownIntegration = await call('POST', '/api/integrations', B.adminKey, {
+        label: 'B own',
+        businessId: SECOND_BUSINESS,
+        loginMethod: 'password',
+        automationAccount: { label: 'B own robot', ...AUTOMATION },
+      });
+      expect(ownIntegration.status).toBe(201);
+      const ownIntegrationId = (ownIntegration.body as { id: string }).id;
+      const queued = await call(
+        'POST',
+        `/api/integrations/${ownIntegrationId}/check-for-updates`,
+        B.adminKey,
+        {},
+      );
+      const ownTask = (queued.body as { taskId: string }).taskId;
+      await eventually(
+        async () => (await call('GET', `/api/automation-tasks/${ownTask}`, B.adminKey)).body,
+        (t) => (t as Task).status === 'completed',
+        120_000,
+      );
+      const ownMembers = await eventually(
+        async () =>
+          (
+            await call(
+              'GET',
+              `/api/integrations/${ownIntegrationId}/members?tab=unmatched`,
+              B.adminKey,
+            )
+          ).body as { items: { id: string; name: string }[] },
+        (page) => page.items.length > 1,
+      );
+      const ownIdentity = await call('POST', '/scim/v2/Users', B.scimToken, {
+        schemas: [USER],
+        userName: 'zed@b-corp.example',
+        emails: [{ value: 'zed@b-corp.example' }],
+      });
+      expect(ownIdentity.status).toBe(201);
+      const ownOfB: Ids = {
+        ...unknown,
+        integrationId: ownIntegrationId,
+        memberId: ownMembers.items.find((m) => m.name === 'Ann Lee')!.id,
+        taskId: ownTask,
+        identityId: (ownIdentity.body as { id: string }).id,
+        accountId: (
+          (await call('GET', '/api/automation-accounts', B.adminKey)).body as {
+            items: { id: string }[];
+          }
+        ).items[0].id,
+      };
+      // B's own ids, written apart when normalizing answers
+      const ownOnly = Object.fromEntries(
+        Object.entries(ownOfB).filter(([k, v]) => unknown[k as keyof Ids] !== v),
+      ) as unknown as Ids;
+      return { ownOfB, ownOnly };
+    })();
+    return own;
+  }
+
   const eventsOfA = async (): Promise<RecordedEvent[]> =>
     (await svc.events()).filter((e) => e.metadata.workspaceId === 'default');
 
@@ -651,60 +716,8 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
     const viewsBefore = await viewsOfA();
     const eventsBefore = (await eventsOfA()).length;
 
-    // and B's own integration (another business), checked, with a member and an identity
-    const ownIntegration = await call('POST', '/api/integrations', B.adminKey, {
-      label: 'B own',
-      businessId: SECOND_BUSINESS,
-      loginMethod: 'password',
-      automationAccount: { label: 'B own robot', ...AUTOMATION },
-    });
-    expect(ownIntegration.status).toBe(201);
-    const ownIntegrationId = (ownIntegration.body as { id: string }).id;
-    const queued = await call(
-      'POST',
-      `/api/integrations/${ownIntegrationId}/check-for-updates`,
-      B.adminKey,
-      {},
-    );
-    const ownTask = (queued.body as { taskId: string }).taskId;
-    await eventually(
-      async () => (await call('GET', `/api/automation-tasks/${ownTask}`, B.adminKey)).body,
-      (t) => (t as Task).status === 'completed',
-      120_000,
-    );
-    const ownMembers = await eventually(
-      async () =>
-        (
-          await call(
-            'GET',
-            `/api/integrations/${ownIntegrationId}/members?tab=unmatched`,
-            B.adminKey,
-          )
-        ).body as { items: { id: string; name: string }[] },
-      (page) => page.items.length > 1,
-    );
-    const ownIdentity = await call('POST', '/scim/v2/Users', B.scimToken, {
-      schemas: [USER],
-      userName: 'zed@b-corp.example',
-      emails: [{ value: 'zed@b-corp.example' }],
-    });
-    expect(ownIdentity.status).toBe(201);
-    const ownOfB: Ids = {
-      ...unknown,
-      integrationId: ownIntegrationId,
-      memberId: ownMembers.items.find((m) => m.name === 'Ann Lee')!.id,
-      taskId: ownTask,
-      identityId: (ownIdentity.body as { id: string }).id,
-      accountId: (
-        (await call('GET', '/api/automation-accounts', B.adminKey)).body as {
-          items: { id: string }[];
-        }
-      ).items[0].id,
-    };
-    // B's own ids, written apart when normalizing answers
-    const ownOnly = Object.fromEntries(
-      Object.entries(ownOfB).filter(([k, v]) => unknown[k as keyof Ids] !== v),
-    ) as unknown as Ids;
+    // and B's own things
+    const { ownOfB, ownOnly } = await ownThingsOfB();
     await settle();
 
     const mismatches: unknown[] = [];
@@ -821,6 +834,9 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
     const eventsBefore = (await eventsOfA()).length;
 
     const mismatches: unknown[] = [];
+    const { ownOfB, ownOnly } = await ownThingsOfB();
+    await settle();
+    const underChecked: string[] = [];
     for (const { field, hasId, operation } of fields) {
       // when B asks about ids nobody has, then about A's
       const toNone = await graphql(B.adminKey, fill(operation, unknown));
@@ -849,9 +865,34 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
           toNone: toNone.body,
           leaked,
         });
+      // and with B's own integration, naming A's member (or identity) beside it
+      if (
+        !operation.includes('{integrationId}') ||
+        fill(operation, { ...A, integrationId: '' }) ===
+          fill(operation, { ...unknown, integrationId: '' })
+      )
+        continue;
+      const under = operation.split('{integrationId}').join(ownOfB.integrationId);
+      const toUnderNone = await graphql(B.adminKey, fill(under, unknown));
+      const toUnderA = await graphql(B.adminKey, fill(under, A));
+      underChecked.push(field);
+      const underCodes = (
+        (toUnderA.body as { errors?: { extensions: { code: string } }[] }).errors ?? []
+      ).map((e) => e.extensions.code);
+      if (
+        normalized(toUnderA.body, A, ownOnly) !== normalized(toUnderNone.body, unknown, ownOnly) ||
+        (hasId && (underCodes.length !== 1 || underCodes[0] !== 'NOT_FOUND'))
+      )
+        mismatches.push({
+          field,
+          under: fill(under, A),
+          toA: toUnderA.body,
+          toNone: toUnderNone.body,
+        });
     }
 
     // then
+    expect(underChecked).toEqual(expect.arrayContaining(['query member', 'mutation removeMember']));
     expect(mismatches).toEqual([]);
     await settle();
     expect((await eventsOfA()).length).toBe(eventsBefore);
