@@ -699,6 +699,15 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
     expect(log).not.toContain(B.scimToken);
   }, 120_000);
 
+  it('given a name with a bidirectional override, when `workspaces create` is run, then it is refused naming the field and nothing is appended', async () => {
+    const before = await svc.head();
+    const refused = await cli(svc.dataDir, ['workspaces', 'create', '--name', 'Acme\u202eEU']);
+    expect(refused.status).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(/^name must not contain control or bidirectional/);
+    expect(await svc.head()).toBe(before);
+  }, 60_000);
+
   it("given workspace A with one of everything, when workspace B calls every route naming A's ids, then each answers as for ids nobody has (404 on a path id), nothing of A shows, and A does not change", async () => {
     expect(B).toBeDefined();
     const served = routes();
