@@ -191,7 +191,11 @@ export interface CliAnswer {
 }
 
 /** The CLI on the data directory, with the in-process stores, in a child process. */
-function cli(dataDir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliAnswer> {
+export function cli(
+  dataDir: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliAnswer> {
   return new Promise((resolveAnswer, reject) => {
     const child = spawn(process.execPath, ['-r', REGISTER, CLI, ...args], {
       cwd: ROOT,

@@ -13,10 +13,18 @@ import {
 import { pinterestSnapshotCommand } from './commands/pinterest-snapshot';
 import { openLiveLogForReading, replayCommand } from './commands/replay.command';
 import { exportsVerifyCommand } from './commands/exports.command';
+import {
+  withAccessService,
+  workspacesCreateCommand,
+  workspacesListCommand,
+} from './commands/workspaces.command';
 
 const USAGE = `usage: npm run cli -- <command>
-  events [--from POS] [--category C] [--type T] [--stream S] [--limit N]
+  events [--from POS] [--category C] [--type T] [--stream S] [--workspace ID] [--limit N]
       --from POS: only events AFTER position POS (exclusive), as printed in an earlier line
+      --workspace ID: only that workspace's events
+  workspaces create --name NAME (prints { workspaceId, adminKey, scimToken }: the secrets, once)
+  workspaces list               (id, name, createdAt of each; never a credential)
   projections status            (running = the service's worker lease is live; runner = its holder)
   projections rebuild <name|all>
   projections verify
@@ -107,6 +115,19 @@ async function main(argv: string[]): Promise<number> {
       await live.dispose();
     }
   }
+  if (command === 'workspaces') {
+    if (sub === 'create') {
+      const { values } = parseArgs({ args: rest, options: { name: { type: 'string' } } });
+      if (!values.name?.trim()) throw new UsageError('--name is required');
+      const name = values.name;
+      return withAccessService((access) => workspacesCreateCommand(access, name, out));
+    }
+    if (sub === 'list') {
+      parseArgs({ args: rest, options: {} });
+      return withAccessService((access) => workspacesListCommand(access, out));
+    }
+    throw new UsageError(`unknown workspaces command "${sub ?? ''}"`);
+  }
   if (command !== 'events' && command !== 'projections' && command !== 'exports')
     throw new UsageError(`unknown command "${command ?? ''}"`);
 
@@ -122,6 +143,7 @@ async function main(argv: string[]): Promise<number> {
           category: { type: 'string' },
           type: { type: 'string' },
           stream: { type: 'string' },
+          workspace: { type: 'string' },
           limit: { type: 'string' },
         },
       });
@@ -133,6 +155,7 @@ async function main(argv: string[]): Promise<number> {
           category: values.category,
           type: values.type,
           stream: values.stream,
+          workspace: values.workspace,
         },
         out,
       );

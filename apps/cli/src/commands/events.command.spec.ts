@@ -6,12 +6,12 @@ import { EventStore, InvalidPosition, type NewEvent } from '@app/eventstore';
 import { SqliteEventStoreAdapter } from '@app/eventstore/sqlite';
 import { eventsCommand } from './events.command';
 
-const event = (type: string): NewEvent => ({
+const event = (type: string, workspaceId = 'w'): NewEvent => ({
   id: randomUUID(),
   type,
   data: {},
   metadata: {
-    workspaceId: 'w',
+    workspaceId,
     actor: 'cli-test',
     correlationId: randomUUID(),
     causationId: null,
@@ -36,9 +36,12 @@ describe('cli events --from (real SQLite)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function run(from?: string): Promise<{ position: string; type: string }[]> {
+  async function run(
+    from?: string,
+    more: { workspace?: string; limit?: number } = {},
+  ): Promise<{ position: string; type: string }[]> {
     const lines: string[] = [];
-    await eventsCommand(events, { from }, (line) => lines.push(line));
+    await eventsCommand(events, { from, ...more }, (line) => lines.push(line));
     return lines.map((l) => JSON.parse(l) as { position: string; type: string });
   }
 
@@ -57,5 +60,32 @@ describe('cli events --from (real SQLite)', () => {
     for (const bad of ['0', '-1', 'abc', '12:12', '']) {
       await expect(run(bad)).rejects.toBeInstanceOf(InvalidPosition);
     }
+  });
+
+  it('given two workspaces in the log, when --workspace names one, then only its events are printed, --limit counting those', async () => {
+    // given events of another workspace between and after this one's
+    await events.appendToStream('member-3', [event('X1', 'other'), event('X2', 'other')]);
+    await events.appendToStream('member-1', [event('D')], { expectedRevision: 1 });
+
+    // when / then
+    expect((await run(undefined, { workspace: 'other' })).map((e) => e.type)).toEqual(['X1', 'X2']);
+    expect((await run(undefined, { workspace: 'w' })).map((e) => e.type)).toEqual([
+      'A',
+      'B',
+      'C',
+      'D',
+    ]);
+    expect((await run(undefined, { workspace: 'w', limit: 4 })).map((e) => e.type)).toEqual([
+      'A',
+      'B',
+      'C',
+      'D',
+    ]);
+    const first = await run(undefined, { workspace: 'other', limit: 1 });
+    expect(first.map((e) => e.type)).toEqual(['X1']);
+    expect((await run(first[0].position, { workspace: 'other' })).map((e) => e.type)).toEqual([
+      'X2',
+    ]);
+    expect(await run(undefined, { workspace: 'nobody' })).toEqual([]);
   });
 });

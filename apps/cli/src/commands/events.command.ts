@@ -9,6 +9,8 @@ export interface EventsArgs {
   category?: string;
   type?: string;
   stream?: string;
+  /** Only the events of this workspace (their metadata's `workspaceId`). */
+  workspace?: string;
   limit?: number;
 }
 
@@ -25,7 +27,12 @@ export async function eventsCommand(
   };
   // Parsed by the store that made it: a position of another store, or made up, is refused.
   const after = args.from === undefined ? undefined : events.parsePosition(args.from);
-  for await (const e of events.readAll({ after, maxCount: args.limit, filter })) {
+  // The workspace is metadata, not a store filter: the limit then counts what is printed.
+  const maxCount = args.workspace === undefined ? args.limit : undefined;
+  let printed = 0;
+  if (args.limit === 0) return 0;
+  for await (const e of events.readAll({ after, maxCount, filter })) {
+    if (args.workspace !== undefined && e.metadata.workspaceId !== args.workspace) continue;
     out(
       JSON.stringify({
         position: e.position,
@@ -37,6 +44,8 @@ export async function eventsCommand(
         recordedAt: e.recordedAt,
       }),
     );
+    printed += 1;
+    if (args.limit !== undefined && printed >= args.limit) break;
   }
   return 0;
 }

@@ -1,5 +1,6 @@
 import type { Decider } from '../shared/decider';
-import { NotFound, WrongState } from '../shared/errors';
+import { InvalidCommand, NotFound, WrongState } from '../shared/errors';
+import { hasUnsafeCharacters, UNSAFE_TEXT_MESSAGE } from '../shared/text';
 import type {
   CredentialHashScheme,
   CredentialIssued,
@@ -54,8 +55,11 @@ export interface CredentialState {
   expiresAt: string | null;
 }
 
+export const WORKSPACE_NAME_MAX = 100;
+
 export interface WorkspaceState {
   workspaceId: string | null;
+  name: string | null;
   /** Every credential ever issued, by id; revoked ones stay (an id names one credential forever). */
   credentials: Map<string, CredentialState>;
 }
@@ -85,12 +89,12 @@ function issued(
 }
 
 export const workspaceDecider: Decider<WorkspaceCommand, WorkspaceEvent, WorkspaceState> = {
-  initialState: { workspaceId: null, credentials: new Map() },
+  initialState: { workspaceId: null, name: null, credentials: new Map() },
 
   evolve(state, event) {
     switch (event.type) {
       case 'WorkspaceCreated':
-        return { ...state, workspaceId: event.data.workspaceId };
+        return { ...state, workspaceId: event.data.workspaceId, name: event.data.name };
       case 'CredentialIssued': {
         const d = event.data;
         const credentials = new Map(state.credentials);
@@ -125,14 +129,30 @@ export const workspaceDecider: Decider<WorkspaceCommand, WorkspaceEvent, Workspa
 
   decide(command, state) {
     switch (command.type) {
-      case 'CreateWorkspace':
-        if (state.workspaceId) return [];
+      case 'CreateWorkspace': {
+        const name = command.name.trim();
+        // The name shows in every list an operator reads: it must read as what it is.
+        if (!name || name.length > WORKSPACE_NAME_MAX)
+          throw new InvalidCommand(`name must be 1–${WORKSPACE_NAME_MAX} characters`, {
+            field: 'name',
+          });
+        if (hasUnsafeCharacters(name))
+          throw new InvalidCommand(`name ${UNSAFE_TEXT_MESSAGE}`, { field: 'name' });
+        // The same workspace created again (a restart's bootstrap) is already there; another
+        // name for an existing id is a different request that does not fit.
+        if (state.workspaceId) {
+          if (state.name === name) return [];
+          throw new WrongState(`workspace ${state.workspaceId} already exists`, {
+            state: { workspaceId: state.workspaceId, name: state.name },
+          });
+        }
         return [
           {
             type: 'WorkspaceCreated',
-            data: { workspaceId: command.workspaceId, name: command.name },
+            data: { workspaceId: command.workspaceId, name },
           },
         ];
+      }
       case 'IssueCredential': {
         if (!state.workspaceId) throw new WrongState('workspace does not exist');
         // The same secret twice (a restart with the same ADMIN_API_KEY) is already issued.

@@ -1,4 +1,4 @@
-import { type KeyObject, randomBytes } from 'node:crypto';
+import { type KeyObject, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Environment } from '@app/config';
 import {
@@ -10,6 +10,7 @@ import {
   workspaceDecider,
   type WorkspaceState,
   workspaceStream,
+  type WorkspaceCreated,
 } from '@app/domain';
 import { EventStore } from '@app/eventstore';
 import { type CommandContext, CommandExecutor, READ_MODEL_STORE } from '@app/infrastructure';
@@ -100,6 +101,20 @@ function newSecret(kind: CredentialKind): { credentialId: string; secret: string
     credentialId,
     secret: `${KEY_PREFIX[kind]}_${credentialId}_${randomBytes(24).toString('base64url')}`,
   };
+}
+
+/** A workspace as `workspaces list` shows it: never a credential. */
+export interface WorkspaceSummary {
+  workspaceId: string;
+  name: string;
+  createdAt: string;
+}
+
+/** What `workspaces create` prints once: the only time the secrets are shown. */
+export interface CreatedWorkspace {
+  workspaceId: string;
+  adminKey: string;
+  scimToken: string;
 }
 
 /**
@@ -355,6 +370,44 @@ export class AccessService {
       role: caller.role ?? 'admin',
       person: doc?.person ?? null,
     };
+  }
+
+  /**
+   * A new workspace with its own admin API key and SCIM token, for an operator on the
+   * service's host (`workspaces create`). The workspace and its credentials are events on its
+   * stream; the running service's credentials projection picks them up from the log.
+   */
+  async createWorkspace(name: string, actor = 'system'): Promise<CreatedWorkspace> {
+    const workspaceId = randomUUID();
+    const ctx = { workspaceId, actor };
+    await this.commands.execute(
+      workspaceStream(workspaceId),
+      workspaceDecider,
+      { type: 'CreateWorkspace', workspaceId, name },
+      ctx,
+    );
+    const adminKey = await this.issueApiKey(workspaceId, { name: 'admin', role: 'admin' }, ctx);
+    const scimToken = await this.issueScimToken(workspaceId, { name: 'scim', role: 'admin' }, ctx);
+    return { workspaceId, adminKey: adminKey.key, scimToken: scimToken.key };
+  }
+
+  /**
+   * Every workspace, oldest first, read from the log itself: an operator's CLI gets the truth
+   * whether or not a worker has projected it, and there are few workspaces.
+   */
+  async listWorkspaces(): Promise<WorkspaceSummary[]> {
+    const out: WorkspaceSummary[] = [];
+    for await (const e of this.events.readAll({
+      filter: { categories: ['workspace'], eventTypes: ['WorkspaceCreated'] },
+    })) {
+      const data = (e as unknown as WorkspaceCreated).data;
+      out.push({
+        workspaceId: data.workspaceId,
+        name: data.name,
+        createdAt: e.metadata.occurredAt,
+      });
+    }
+    return out;
   }
 
   /**

@@ -115,6 +115,9 @@ export class MemberActionsService {
     assetId: string,
     permissions: string[],
   ): Promise<ActionAnswer> {
+    // Whose integration it is comes first: an asset check on another workspace's integration
+    // would tell its caller that the integration exists (400 here, 404 for an unknown id).
+    await this.integrations.integration(caller, integrationId);
     const asset = await this.readModels
       .collection<AssetDoc>(ASSETS)
       .get(assetDocId(integrationId, assetId));
