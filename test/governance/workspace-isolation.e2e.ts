@@ -30,6 +30,8 @@ interface Ids {
   identityId: string;
   exportId: string;
   guestId: string;
+  keyId: string;
+  scimTokenId: string;
   businessId: string;
   userName: string;
   automationEmail: string;
@@ -44,6 +46,8 @@ const PATH_IDS: { prefix: string; param: string; id: keyof Ids }[] = [
   { prefix: '/api/identities/', param: 'id', id: 'identityId' },
   { prefix: '/api/exports/', param: 'id', id: 'exportId' },
   { prefix: '/api/guests/', param: 'id', id: 'guestId' },
+  { prefix: '/api/api-keys/', param: 'id', id: 'keyId' },
+  { prefix: '/api/scim-tokens/', param: 'id', id: 'scimTokenId' },
   { prefix: '/scim/v2/Users/', param: 'id', id: 'identityId' },
 ];
 
@@ -247,6 +251,8 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
     identityId: randomUUID(),
     exportId: randomUUID(),
     guestId: randomUUID(),
+    keyId: randomUUID(),
+    scimTokenId: randomUUID(),
     businessId: '987650000000000001',
     userName: 'nobody.here@acme.example',
     automationEmail: 'robot.nowhere@acme.example',
@@ -628,6 +634,16 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
       expiresAt: FAR,
     });
     expect(guest.status).toBe(201);
+    const key = await svc.api<{ id: string }>('POST', '/api/api-keys', {
+      name: 'auditor of A',
+      role: 'auditor',
+      person: { name: 'Aude Auditor', email: 'aude@a-corp.example' },
+    });
+    expect(key.status).toBe(201);
+    const scimToken = await svc.api<{ id: string }>('POST', '/api/scim-tokens', {
+      name: 'okta of A',
+    });
+    expect(scimToken.status).toBe(201);
     const accounts = await svc.api<{ items: { id: string }[] }>('GET', '/api/automation-accounts');
     Object.assign(A, {
       integrationId,
@@ -637,6 +653,8 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
       identityId: identity.ann,
       exportId: exported.body.id,
       guestId: guest.body.id,
+      keyId: key.body.id,
+      scimTokenId: scimToken.body.id,
       businessId: BUSINESS_ID,
       userName: 'ann.lee@acme.example',
       automationEmail: AUTOMATION.email,
@@ -651,6 +669,8 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
         'Acme of workspace A',
         'security@a-corp.example',
         'gina@partner-a.example',
+        'aude@a-corp.example',
+        'Aude Auditor',
       ]),
     ];
     const tasks = await svc.api<{ items: { id: string }[] }>('GET', '/api/automation-tasks');
