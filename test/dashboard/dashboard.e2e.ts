@@ -1,0 +1,382 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
+import { expect as playwrightExpect } from 'playwright/test';
+import { CHROMIUM_ARGS, resolveChromiumPath } from '@app/pinterest';
+import {
+  ADMIN_KEY,
+  eventually,
+  type ServiceHarness,
+  startService,
+} from '../support/service-harness';
+import { AUTOMATION, BUSINESS_ID, fixtureOf, trickyBusiness } from '../governance/fixture';
+
+/** Screenshots of each view: git-ignored, kept after the run for a person to look at. */
+export const SCREENSHOTS = join(__dirname, '../../.tmp/dashboard-e2e');
+/** Playwright's web-first assertions (they wait), for locators; Jest's expect for values. */
+const expectUi = playwrightExpect.configure({ timeout: 20_000 });
+const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+interface Member {
+  id: string;
+  name: string;
+  tab: string;
+  status: string;
+}
+
+describe('the dashboard in Chromium: the seed walkthrough by roles and names', () => {
+  let svc: ServiceHarness;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let integrationId: string;
+  /** Just before the report was applied, as a datetime-local value (local wall time). */
+  let beforeRemoval = '';
+  const identity: Record<string, string> = {};
+  /** Content-Security-Policy violations and requests to any other origin, on every page. */
+  const violations: string[] = [];
+  const foreign: string[] = [];
+
+  const shot = (name: string) =>
+    page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const sim = (path: string, body: unknown) =>
+    fetch(`${svc.simulator.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const memberByName = async (name: string) => {
+    for (const tab of ['unmatched', 'onboarded', 'exempted']) {
+      const res = await svc.api<{ items: Member[] }>(
+        'GET',
+        `/api/integrations/${integrationId}/members?tab=${tab}&search=${encodeURIComponent(name)}`,
+      );
+      const found = res.body.items.find((m) => m.name === name);
+      if (found) return found;
+    }
+    return null;
+  };
+  const row = (name: string) => page.getByRole('row', { name: new RegExp(name) });
+  const nav = (name: string) =>
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+  const rowMenu = async (name: string, item: string) => {
+    await row(name).getByRole('button', { name: 'More options' }).click();
+    await page.getByRole('menuitem', { name: item }).click();
+  };
+  const watch = (p: Page) => {
+    p.on('console', (m) => {
+      if (/Content.Security.Policy|Refused to/i.test(m.text())) violations.push(m.text());
+    });
+    p.on('request', (r) => {
+      const url = new URL(r.url());
+      if (!['http:', 'https:'].includes(url.protocol)) return;
+      if (url.origin !== new URL(svc.url).origin) foreign.push(r.url());
+    });
+  };
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const business = trickyBusiness();
+    svc = await startService(
+      fixtureOf({
+        ...business,
+        members: [
+          ...business.members,
+          { id: '1006', name: 'Gus Temp', email: 'gus@agency.example', role: 'EMPLOYEE' },
+          { id: '1007', name: 'Hal Vendor', email: 'hal@vendor.example', role: 'EMPLOYEE' },
+        ],
+      }),
+      // Low enough that one leaver of eight members needs the safeguard's confirmation.
+      { DEPROVISION_SAFEGUARD_PERCENT: '5' },
+    );
+    for (const [key, email, name] of [
+      ['ann', 'ann.lee@acme.example', 'Ann Lee'],
+      ['bob', 'bob@acme.example', 'Bob Stone'],
+      ['robot', AUTOMATION.email, 'Acme Robot'],
+      // Dan's directory entry has another email: only a person can match them.
+      ['dan', 'dan.outsider@acme.example', 'Dan Outsider'],
+    ]) {
+      const res = await svc.scim<{ id: string }>('POST', '/Users', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: email,
+        displayName: name,
+        emails: [{ value: email, primary: true }],
+        active: true,
+      });
+      expect(res.status).toBe(201);
+      identity[key] = res.body.id;
+    }
+    browser = await chromium.launch({
+      executablePath: resolveChromiumPath(),
+      headless: true,
+      args: [...CHROMIUM_ARGS],
+    });
+    context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      acceptDownloads: true,
+    });
+    page = await context.newPage();
+    watch(page);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await svc?.close();
+  });
+
+  it('given the sign-in page, when an admin signs in with the API key, then the Apps view shows and the key is in session storage only', async () => {
+    const res = await page.goto(svc.url);
+    expect(res?.headers()['content-security-policy']).toContain("default-src 'self'");
+    await page.getByLabel('API key').fill(ADMIN_KEY);
+    await shot('01-sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Apps', level: 1 }).waitFor();
+    expect(await context.cookies()).toEqual([]);
+    expectUi(page.url()).not.toContain(ADMIN_KEY);
+    const stored = await page.evaluate('Object.values(sessionStorage)');
+    expect(stored).toEqual([ADMIN_KEY]);
+    expect(await page.evaluate('localStorage.length')).toBe(0);
+  });
+
+  it('given the Apps view, when an app is connected through the Connect app dialog, then its card shows label, business id and counts', async () => {
+    await page.getByRole('button', { name: 'Connect app' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Connect app' });
+    await dialog.getByLabel('Label', { exact: true }).fill('Acme');
+    await dialog.getByLabel('Business ID').fill(BUSINESS_ID);
+    await dialog
+      .getByLabel('User management and login method')
+      .selectOption({ label: 'Username and password' });
+    await dialog.getByLabel('Automation account').selectOption({ label: 'Add automation account' });
+    await dialog.getByLabel('Account label').fill('Acme robot');
+    await dialog.getByLabel('Email linked to account').fill(AUTOMATION.email);
+    await dialog.getByLabel('Current password').fill(AUTOMATION.password);
+    await shot('02-connect-app');
+    await dialog.getByRole('button', { name: 'Connect app' }).click();
+    const card = page.getByRole('article', { name: 'Acme' });
+    await card.waitFor();
+    await expectUi(card.getByText(BUSINESS_ID)).toBeVisible();
+    await expectUi(card.getByText('Unmatched users')).toBeVisible();
+    await page.getByRole('status').filter({ hasText: 'Acme was connected' }).waitFor();
+    const list = await svc.api<{ items: { id: string; label: string }[] }>(
+      'GET',
+      '/api/integrations',
+    );
+    integrationId = list.body.items[0].id;
+    // The password typed went to the vault, not to the page's storage.
+    expect(JSON.stringify(await page.evaluate('({ ...sessionStorage })'))).not.toContain(
+      AUTOMATION.password,
+    );
+  });
+
+  it('given the card, when Check for updates is chosen in its More options menu, then a message box tells of the sync, a progress bar of members processed shows, and the task completes in Automation', async () => {
+    // Slow pages, so that the check runs long enough to be watched.
+    await sim('/__sim/faults', { latencyMs: 400 });
+    const card = page.getByRole('article', { name: 'Acme' });
+    await card.getByRole('button', { name: 'More options' }).click();
+    const menu = page.getByRole('menu');
+    await expectUi(menu.getByRole('menuitem')).toHaveText([
+      'View Members',
+      'Check for updates',
+      'Deprovision report',
+      'History and access',
+      'Disconnect',
+    ]);
+    await menu.getByRole('menuitem', { name: 'Check for updates' }).click();
+    const box = page.getByRole('status').filter({ hasText: 'Check for updates started' });
+    await box.waitFor();
+    const bar = card.getByRole('progressbar', { name: 'Members processed' });
+    await bar.waitFor({ timeout: 30_000 });
+    await shot('03-apps-check-running');
+    await box.getByRole('button', { name: 'More details' }).click();
+    await page.getByRole('heading', { name: 'Automation', level: 1 }).waitFor();
+    const task = page.getByRole('row', { name: /Check for updates/ }).first();
+    await expectUi(task).toBeVisible();
+    await shot('04-automation-running');
+    await task.getByText('Completed').waitFor({ timeout: 90_000 });
+    await sim('/__sim/faults', { latencyMs: 0 });
+    await shot('05-automation-completed');
+  }, 150_000);
+
+  it('given the Unmatched users tab, when Dan is matched with a directory person as Owner, then a success message shows and Dan is on the Onboarded users tab', async () => {
+    await nav('Apps').click();
+    await page
+      .getByRole('article', { name: 'Acme' })
+      .getByRole('button', { name: 'More options' })
+      .click();
+    await page.getByRole('menuitem', { name: 'View Members' }).click();
+    await page.getByRole('heading', { name: 'Acme', level: 1 }).waitFor();
+    const tabs = page.getByRole('tablist', { name: 'User Overview' });
+    await expectUi(tabs.getByRole('tab')).toHaveCount(3);
+    await expectUi(tabs.getByRole('tab', { name: /Unmatched users/ })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    await row('Dan Outsider').waitFor();
+    await shot('06-members-unmatched');
+
+    await rowMenu('Dan Outsider', 'Match user');
+    const dialog = page.getByRole('dialog', { name: 'Match user' });
+    await dialog.getByLabel('Match with').fill('dan.outsider');
+    await dialog.getByRole('radio', { name: /dan\.outsider@acme\.example/ }).check();
+    await dialog.getByRole('button', { name: 'Next' }).click();
+    const role = page.getByRole('dialog', { name: 'Select role' });
+    await role.getByLabel('Role').selectOption({ label: 'Owner' });
+    await shot('07-match-select-role');
+    await role.getByRole('button', { name: 'Match user' }).click();
+    await page.getByRole('status').filter({ hasText: 'Dan Outsider was matched' }).waitFor();
+    await expectUi(row('Dan Outsider')).toHaveCount(0);
+    await tabs.getByRole('tab', { name: /Onboarded users/ }).click();
+    await row('Dan Outsider').waitFor();
+    const dan = await memberByName('Dan Outsider');
+    expect(dan?.tab).toBe('onboarded');
+  });
+
+  it('given Gus unmatched, when removed through the Remove user? dialog, then a success message shows and the saga removes him from Pinterest', async () => {
+    await page.getByRole('tab', { name: /Unmatched users/ }).click();
+    await rowMenu('Gus Temp', 'Remove user');
+    const dialog = page.getByRole('dialog', { name: 'Remove user?' });
+    await shot('08-remove-user');
+    await dialog.getByRole('button', { name: 'Remove user' }).click();
+    await page.getByRole('status').filter({ hasText: 'Gus Temp is being removed' }).waitFor();
+    await eventually(
+      async () => (await memberByName('Gus Temp'))?.status ?? 'gone',
+      (s) => s === 'removed' || s === 'gone',
+      60_000,
+    );
+  });
+
+  it('given Hal unmatched, when exempted with a reason, then he is on the Exempted users tab with that reason', async () => {
+    await rowMenu('Hal Vendor', 'Exempt user');
+    const dialog = page.getByRole('dialog', { name: 'Exempt user' });
+    // A reason is required: the dialog says so and stays open.
+    await dialog.getByRole('button', { name: 'Exempt member' }).click();
+    await expectUi(dialog).toBeVisible();
+    await dialog.getByLabel('Provide a reason').fill('Agency contractor on the spring campaign');
+    await shot('09-exempt-user');
+    await dialog.getByRole('button', { name: 'Exempt member' }).click();
+    await page.getByRole('status').filter({ hasText: 'Hal Vendor was exempted' }).waitFor();
+    await page.getByRole('tab', { name: /Exempted users \(1\)/ }).click();
+    await expectUi(row('Hal Vendor')).toContainText('Agency contractor on the spring campaign');
+    await shot('10-members-exempted');
+  });
+
+  it('given the members view, when its menus and dialogs are driven by keyboard, then Escape closes them and focus returns to the button', async () => {
+    await page.getByRole('tab', { name: /Onboarded users/ }).click();
+    const button = row('Bob Stone').getByRole('button', { name: 'More options' });
+    await button.focus();
+    await page.keyboard.press('Enter');
+    const menu = page.getByRole('menu');
+    await expectUi(menu).toBeVisible();
+    await expectUi(menu.getByRole('menuitem')).toHaveText([
+      'Edit role',
+      'Edit asset permissions',
+      'Remove user',
+      'View history',
+    ]);
+    await expectUi(menu.getByRole('menuitem', { name: 'Edit role' })).toBeFocused();
+    await page.keyboard.press('ArrowDown');
+    await expectUi(menu.getByRole('menuitem', { name: 'Edit asset permissions' })).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expectUi(page.getByRole('menu')).toHaveCount(0);
+    await expectUi(button).toBeFocused();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Edit role' });
+    await expectUi(dialog.getByLabel('Business role')).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expectUi(dialog).toHaveCount(0);
+    await expectUi(button).toBeFocused();
+  });
+
+  it('given Ann deprovisioned in the IdP, when the report is dry-run and applied with the safeguard confirmed, then she is removed and verified', async () => {
+    const deactivated = await svc.scim('PATCH', `/Users/${identity.ann}`, {
+      schemas: [PATCH],
+      Operations: [{ op: 'replace', path: 'active', value: false }],
+    });
+    expect(deactivated.status).toBe(200);
+    await eventually(
+      async () =>
+        (
+          await svc.api<{ counts: { pending: number } }>(
+            'GET',
+            `/api/integrations/${integrationId}/deprovision-report`,
+          )
+        ).body.counts.pending,
+      (n) => n === 1,
+    );
+    await nav('Deprovision report').click();
+    await page.getByRole('heading', { name: 'Deprovision report', level: 1 }).waitFor();
+    await expectUi(row('Ann Lee')).toContainText('Pending');
+    await expectUi(row('Ann Lee')).toContainText('Acme US');
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await expectUi(page.getByText(/Applying now would remove 1 member/)).toBeVisible();
+    await page.getByRole('button', { name: 'Apply report' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Apply report?' });
+    await expectUi(dialog).toContainText('The sync safeguard applies');
+    await shot('11-apply-report');
+    await dialog.getByLabel(/I confirm removing 1 members/).check();
+    beforeRemoval = await page.evaluate(() => {
+      const d = new Date(Date.now() - new Date().getTimezoneOffset() * 60_000);
+      return d.toISOString().slice(0, 19);
+    });
+    await dialog.getByRole('button', { name: 'Apply report' }).click();
+    await page.getByRole('status').filter({ hasText: 'Removing 1 leaver' }).waitFor();
+    await expectUi(row('Ann Lee')).toContainText('Verified', { timeout: 90_000 });
+    await shot('12-report-verified');
+  }, 150_000);
+
+  it('given the history, when a member timeline and the access at an instant are read and exported, then the export downloads with its sha256', async () => {
+    await nav('History and access').click();
+    await page.getByRole('heading', { name: 'History and access', level: 1 }).waitFor();
+    await page.getByLabel('Find a member').fill('Hal');
+    await page.getByRole('button', { name: /Hal Vendor/ }).click();
+    const timeline = page.getByRole('list', { name: 'Member timeline' });
+    await expectUi(timeline).toContainText('MemberExempted');
+    await expectUi(timeline).toContainText('Agency contractor on the spring campaign');
+    const downloaded = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export member history' }).click();
+    const file = await downloaded;
+    expect(file.suggestedFilename()).toMatch(/^member_history-.*\.ndjson$/);
+    await expectUi(page.getByText(/^sha256: [0-9a-f]{64}$/).first()).toBeVisible();
+    await expectUi(
+      page.getByText('The downloaded file matches this sha256.').first(),
+    ).toBeVisible();
+
+    await page.getByLabel('Asset', { exact: true }).selectOption({ label: 'Asset 5001' });
+    const at = page.getByLabel('At', { exact: true });
+    await expectUi(at).toHaveAttribute('type', 'datetime-local');
+    await page.getByRole('button', { name: 'Show access' }).click();
+    const access = page.getByRole('table', { name: 'Access at that instant' });
+    // Now (the picker left empty): Ann's access ended with the report.
+    await expectUi(access).toContainText('Dan Outsider');
+    await expectUi(access).not.toContainText('Ann Lee');
+    // Before the report was applied, she could act on the asset.
+    await at.fill(beforeRemoval);
+    await page.getByRole('button', { name: 'Show access' }).click();
+    await expectUi(access.getByRole('row', { name: /Ann Lee/ })).toContainText('ADMIN');
+    await shot('13-history-and-access');
+  });
+
+  it('given every view visited, then no Content-Security-Policy violation was reported and nothing was fetched from another origin', () => {
+    expect(violations).toEqual([]);
+    expect(foreign).toEqual([]);
+  });
+
+  it('given a phone-sized window (390×844), when the members view is shown, then nothing overflows sideways', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const p = await phone.newPage();
+    watch(p);
+    await p.goto(svc.url);
+    await p.getByLabel('API key').fill(ADMIN_KEY);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.goto(`${svc.url}/#/apps/${integrationId}/members?tab=onboarded`);
+    await p.getByRole('tab', { name: /Onboarded users/ }).waitFor();
+    await p.getByRole('row', { name: /Bob Stone/ }).waitFor();
+    const overflow = await p.evaluate(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
+    expect(overflow).toBeLessThanOrEqual(1);
+    await p.screenshot({ path: join(SCREENSHOTS, '14-members-phone.png'), fullPage: true });
+    await phone.close();
+  });
+});
