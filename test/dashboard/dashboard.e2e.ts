@@ -379,4 +379,145 @@ describe('the dashboard in Chromium: the seed walkthrough by roles and names', (
     await p.screenshot({ path: join(SCREENSHOTS, '14-members-phone.png'), fullPage: true });
     await phone.close();
   });
+
+  it('given Swagger UI and GraphQL, when opened in the browser under the CSP the service sends them, then Swagger UI renders the document and GET /graphql loads nothing from a CDN', async () => {
+    const p = await context.newPage();
+    watch(p);
+    const docs = await p.goto(`${svc.url}/api/docs`);
+    expect(docs?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await expectUi(p.locator('.swagger-ui .info .title')).toContainText(
+      'Pinterest access governance',
+    );
+    await expectUi(p.getByText('/api/automation-tasks/{id}/evidence/{name}')).toBeVisible();
+    await p.screenshot({ path: join(SCREENSHOTS, '15-swagger-ui.png') });
+    // No landing page: Apollo's answer says how to ask, and nothing else is loaded.
+    const graphql = await p.goto(`${svc.url}/graphql`);
+    expect(graphql?.status()).toBe(400);
+    expect(graphql?.headers()['content-type']).toContain('application/json');
+    // The dashboard's own origin may POST queries with the key (connect-src 'self').
+    await p.goto(svc.url);
+    const answer = await p.evaluate(
+      `fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer ${ADMIN_KEY}' }, body: JSON.stringify({ query: '{ integrations { label } }' }) }).then((r) => r.json())`,
+    );
+    expect(answer).toEqual({ data: { integrations: [{ label: 'Acme' }] } });
+    await p.close();
+    expect(violations).toEqual([]);
+    expect(foreign).toEqual([]);
+  });
+
+  it('given a check that fails on every attempt, when its evidence is listed and read, then each file comes by its name with its type, from the Automation view too, and anything else is 404', async () => {
+    await sim('/__sim/faults', { failNext: 100_000, failStatus: 503 });
+    const queued = await svc.api<{ taskId: string }>(
+      'POST',
+      `/api/integrations/${integrationId}/check-for-updates`,
+      {},
+    );
+    const taskId = queued.body.taskId;
+    await eventually(
+      async () =>
+        (await svc.api<{ status: string }>('GET', `/api/automation-tasks/${taskId}`)).body,
+      (t) => t.status === 'not_completed',
+      90_000,
+    );
+    await sim('/__sim/faults', { failNext: 0 });
+    const list = await svc.api<{ items: { name: string; contentType: string; bytes: number }[] }>(
+      'GET',
+      `/api/automation-tasks/${taskId}/evidence`,
+    );
+    expect(list.status).toBe(200);
+    const screenshot = list.body.items.find((i) => i.name.endsWith('-screenshot.png'));
+    expect(screenshot).toMatchObject({ contentType: 'image/png' });
+    expect(screenshot!.bytes).toBeGreaterThan(0);
+    for (const item of list.body.items) expect(item.name).not.toMatch(/[/\\]/);
+    const file = await fetch(
+      `${svc.url}/api/automation-tasks/${taskId}/evidence/${encodeURIComponent(screenshot!.name)}`,
+      { headers: { authorization: `Bearer ${ADMIN_KEY}` } },
+    );
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('image/png');
+    const bytes = Buffer.from(await file.arrayBuffer());
+    expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(bytes.length).toBe(screenshot!.bytes);
+
+    const status = (path: string, token = ADMIN_KEY) =>
+      fetch(`${svc.url}${path}`, { headers: { authorization: `Bearer ${token}` } }).then(
+        (r) => r.status,
+      );
+    const base = `/api/automation-tasks/${taskId}/evidence`;
+    expect(await status(`${base}/not-a-file.png`)).toBe(404);
+    expect(await status(`${base}/..%2F..%2Fevents.sqlite`)).toBe(404);
+    expect(await status(`${base}/${encodeURIComponent(`../${screenshot!.name}`)}`)).toBe(404);
+    expect(
+      await status(
+        `/api/automation-tasks/6f1c1f5e-0000-4000-8000-000000000000/evidence/${screenshot!.name}`,
+      ),
+    ).toBe(404);
+    expect(await status(`${base}/${screenshot!.name}`, 'not-a-key-0123456789')).toBe(401);
+
+    await nav('Automation').click();
+    const task = page.locator(`tr[data-task="${taskId}"]`);
+    await expectUi(task).toContainText('Not completed');
+    await task.getByRole('button', { name: /Show evidence/ }).click();
+    const downloaded = page.waitForEvent('download');
+    await task.getByRole('button', { name: screenshot!.name }).click();
+    expect((await downloaded).suggestedFilename()).toBe(screenshot!.name);
+    await shot('16-automation-evidence');
+  }, 150_000);
+
+  it('given an auditor key, when it signs in, then the views show no write button', async () => {
+    const created = await svc.api<{ key: string }>('POST', '/api/api-keys', {
+      name: 'auditor-1',
+      role: 'auditor',
+      person: { email: 'audit@acme.example', name: 'Avery Auditor' },
+    });
+    if (created.status === 404) {
+      // Keys with roles arrive with issue 11 (r3-keys); this branch has no such route yet.
+      console.warn(
+        'SKIPPED: POST /api/api-keys answers 404 on this branch: no auditor key to sign in with',
+      );
+      return;
+    }
+    expect(created.status).toBe(201);
+    const auditor = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const p = await auditor.newPage();
+    await p.goto(svc.url);
+    await p.getByLabel('API key').fill(created.body.key);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('heading', { name: 'Apps', level: 1 }).waitFor();
+    await expectUi(p.getByRole('button', { name: 'Connect app' })).toHaveCount(0);
+    const card = p.getByRole('article', { name: 'Acme' });
+    await card.getByRole('button', { name: 'More options' }).click();
+    await expectUi(p.getByRole('menu').getByRole('menuitem')).toHaveText([
+      'View Members',
+      'Deprovision report',
+      'History and access',
+    ]);
+    await p.getByRole('menuitem', { name: 'View Members' }).click();
+    await p
+      .getByRole('row', { name: /Bob Stone|Dan Outsider/ })
+      .first()
+      .waitFor();
+    await p.getByRole('tab', { name: /Onboarded users/ }).click();
+    await p
+      .getByRole('row', { name: /Bob Stone/ })
+      .getByRole('button', { name: 'More options' })
+      .click();
+    await expectUi(p.getByRole('menu').getByRole('menuitem')).toHaveText(['View history']);
+    await p.keyboard.press('Escape');
+    await p.screenshot({ path: join(SCREENSHOTS, '17-auditor-members.png'), fullPage: true });
+    await p
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Deprovision report' })
+      .click();
+    await p.getByRole('heading', { name: 'Deprovision report', level: 1 }).waitFor();
+    await expectUi(p.getByRole('button', { name: 'Apply report' })).toHaveCount(0);
+    await expectUi(p.getByRole('button', { name: 'Dry run' })).toHaveCount(0);
+    await p
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Automation' })
+      .click();
+    await p.getByRole('heading', { name: 'Automation', level: 1 }).waitFor();
+    await expectUi(p.getByRole('button', { name: /Show evidence/ })).toHaveCount(0);
+    await auditor.close();
+  });
 });
