@@ -288,6 +288,40 @@ describe('the dashboard in Chromium: the seed walkthrough by roles and names', (
     await expectUi(button).toBeFocused();
   });
 
+  it('given Bob onboarded (matched automatically), when his role is raised to Manager, then a failure message box says why; when Analyst is granted on an ad account, then the saga grants it', async () => {
+    await rowMenu('Bob Stone', 'Edit role');
+    const roleDialog = page.getByRole('dialog', { name: 'Edit role' });
+    await roleDialog.getByLabel('Business role').selectOption({ label: 'Manager' });
+    await roleDialog.getByRole('button', { name: 'Save role' }).click();
+    await page.getByRole('alert').filter({ hasText: /owner/i }).waitFor();
+    await shot('11-edit-role-refused');
+    await roleDialog.getByRole('button', { name: 'Cancel' }).click();
+
+    await rowMenu('Bob Stone', 'Edit asset permissions');
+    const dialog = page.getByRole('dialog', { name: 'Edit asset permissions' });
+    await dialog
+      .getByLabel('Asset', { exact: true })
+      .selectOption({ label: 'Another asset (enter its ID)' });
+    await dialog.getByLabel('Asset ID').fill('5001');
+    await dialog.getByRole('checkbox', { name: 'Analyst' }).check();
+    await dialog.getByRole('button', { name: 'Save permissions' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Bob Stone's permissions on 5001/ })
+      .waitFor();
+    await eventually(
+      async () =>
+        (
+          await svc.api<{
+            items: { name: string; assets: { assetId: string; permissions: string[] }[] }[];
+          }>('GET', `/api/integrations/${integrationId}/members?tab=onboarded&search=bob`)
+        ).body.items[0]?.assets ?? [],
+      (assets) => assets.some((a) => a.assetId === '5001' && a.permissions.includes('ANALYST')),
+      60_000,
+    );
+    await expectUi(row('Bob Stone')).toContainText('Analyst');
+  }, 90_000);
+
   it('given Ann deprovisioned in the IdP, when the report is dry-run and applied with the safeguard confirmed, then she is removed and verified', async () => {
     const deactivated = await svc.scim('PATCH', `/Users/${identity.ann}`, {
       schemas: [PATCH],
@@ -313,7 +347,7 @@ describe('the dashboard in Chromium: the seed walkthrough by roles and names', (
     await page.getByRole('button', { name: 'Apply report' }).click();
     const dialog = page.getByRole('dialog', { name: 'Apply report?' });
     await expectUi(dialog).toContainText('The sync safeguard applies');
-    await shot('11-apply-report');
+    await shot('12-apply-report');
     await dialog.getByLabel(/I confirm removing 1 members/).check();
     beforeRemoval = await page.evaluate(() => {
       const d = new Date(Date.now() - new Date().getTimezoneOffset() * 60_000);
@@ -322,7 +356,7 @@ describe('the dashboard in Chromium: the seed walkthrough by roles and names', (
     await dialog.getByRole('button', { name: 'Apply report' }).click();
     await page.getByRole('status').filter({ hasText: 'Removing 1 leaver' }).waitFor();
     await expectUi(row('Ann Lee')).toContainText('Verified', { timeout: 90_000 });
-    await shot('12-report-verified');
+    await shot('13-report-verified');
   }, 150_000);
 
   it('given the history, when a member timeline and the access at an instant are read and exported, then the export downloads with its sha256', async () => {
@@ -354,7 +388,7 @@ describe('the dashboard in Chromium: the seed walkthrough by roles and names', (
     await at.fill(beforeRemoval);
     await page.getByRole('button', { name: 'Show access' }).click();
     await expectUi(access.getByRole('row', { name: /Ann Lee/ })).toContainText('ADMIN');
-    await shot('13-history-and-access');
+    await shot('14-history-and-access');
   });
 
   it('given every view visited, then no Content-Security-Policy violation was reported and nothing was fetched from another origin', () => {
@@ -376,7 +410,7 @@ describe('the dashboard in Chromium: the seed walkthrough by roles and names', (
       'document.documentElement.scrollWidth - document.documentElement.clientWidth',
     );
     expect(overflow).toBeLessThanOrEqual(1);
-    await p.screenshot({ path: join(SCREENSHOTS, '14-members-phone.png'), fullPage: true });
+    await p.screenshot({ path: join(SCREENSHOTS, '15-members-phone.png'), fullPage: true });
     await phone.close();
   });
 
@@ -389,7 +423,7 @@ describe('the dashboard in Chromium: the seed walkthrough by roles and names', (
       'Pinterest access governance',
     );
     await expectUi(p.getByText('/api/automation-tasks/{id}/evidence/{name}')).toBeVisible();
-    await p.screenshot({ path: join(SCREENSHOTS, '15-swagger-ui.png') });
+    await p.screenshot({ path: join(SCREENSHOTS, '16-swagger-ui.png') });
     // No landing page: Apollo's answer says how to ask, and nothing else is loaded.
     const graphql = await p.goto(`${svc.url}/graphql`);
     expect(graphql?.status()).toBe(400);
@@ -461,7 +495,7 @@ describe('the dashboard in Chromium: the seed walkthrough by roles and names', (
     const downloaded = page.waitForEvent('download');
     await task.getByRole('button', { name: screenshot!.name }).click();
     expect((await downloaded).suggestedFilename()).toBe(screenshot!.name);
-    await shot('16-automation-evidence');
+    await shot('17-automation-evidence');
   }, 150_000);
 
   it('given an auditor key, when it signs in, then the views show no write button', async () => {
@@ -504,7 +538,7 @@ describe('the dashboard in Chromium: the seed walkthrough by roles and names', (
       .click();
     await expectUi(p.getByRole('menu').getByRole('menuitem')).toHaveText(['View history']);
     await p.keyboard.press('Escape');
-    await p.screenshot({ path: join(SCREENSHOTS, '17-auditor-members.png'), fullPage: true });
+    await p.screenshot({ path: join(SCREENSHOTS, '18-auditor-members.png'), fullPage: true });
     await p
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Deprovision report' })

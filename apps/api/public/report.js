@@ -216,6 +216,8 @@ export async function reportView(container, integrationId, ctx) {
                   s?.exceeded ? { confirmMassRemoval: true } : {},
                 );
                 close();
+                // What a dry run said before no longer holds.
+                clear(dryRunOut);
                 message(
                   'success',
                   answer.members.length
