@@ -127,6 +127,9 @@ describe('the dashboard in Chromium: the seed walkthrough by roles and names', (
   it('given the sign-in page, when an admin signs in with the API key, then the Apps view shows and the key is in session storage only', async () => {
     const res = await page.goto(svc.url);
     expect(res?.headers()['content-security-policy']).toContain("default-src 'self'");
+    await page.getByLabel('API key').fill('not-a-key-0123456789');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectUi(page.getByRole('alert')).toHaveText('This API key was not accepted.');
     await page.getByLabel('API key').fill(ADMIN_KEY);
     await shot('01-sign-in');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -136,6 +139,25 @@ describe('the dashboard in Chromium: the seed walkthrough by roles and names', (
     const stored = await page.evaluate('Object.values(sessionStorage)');
     expect(stored).toEqual([ADMIN_KEY]);
     expect(await page.evaluate('localStorage.length')).toBe(0);
+  });
+
+  it('given the dashboard files, when fetched, then they come gzipped with an ETag that revalidates to 304, under the dashboard CSP; API answers carry a CSP that allows nothing', async () => {
+    const first = await fetch(`${svc.url}/ui/app.js`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(first.headers.get('content-encoding')).toBe('gzip');
+    expect(first.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await first.text()).toContain('export const can');
+    const etag = first.headers.get('etag')!;
+    const again = await fetch(`${svc.url}/ui/app.js`, { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    const api = await fetch(`${svc.url}/api/integrations`, {
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    });
+    expect(api.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
+    expect((await fetch(`${svc.url}/ui/missing.js`)).status).toBe(404);
   });
 
   it('given the Apps view, when an app is connected through the Connect app dialog, then its card shows label, business id and counts', async () => {
