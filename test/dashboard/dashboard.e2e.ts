@@ -283,7 +283,14 @@ describe('the dashboard in Chromium: the seed walkthrough by roles and names', (
   });
 
   it('given the members view, when its menus and dialogs are driven by keyboard, then Escape closes them and focus returns to the button', async () => {
-    await page.getByRole('tab', { name: /Onboarded users/ }).click();
+    // The tabs: arrow keys move the selection.
+    const exempted = page.getByRole('tab', { name: /Exempted users/ });
+    await exempted.focus();
+    await page.keyboard.press('ArrowLeft');
+    const onboarded = page.getByRole('tab', { name: /Onboarded users/ });
+    await expectUi(onboarded).toBeFocused();
+    await expectUi(onboarded).toHaveAttribute('aria-selected', 'true');
+    await expectUi(exempted).toHaveAttribute('aria-selected', 'false');
     const button = row('Bob Stone').getByRole('button', { name: 'More options' });
     await button.focus();
     await page.keyboard.press('Enter');
