@@ -84,10 +84,17 @@ describe('the dashboard in Chromium: the seed walkthrough by roles and names', (
           ...business.members,
           { id: '1006', name: 'Gus Temp', email: 'gus@agency.example', role: 'EMPLOYEE' },
           { id: '1007', name: 'Hal Vendor', email: 'hal@vendor.example', role: 'EMPLOYEE' },
+          // Enough unmatched people for a second page of the tab (pages of 50, by name).
+          ...Array.from({ length: 60 }, (_, i) => ({
+            id: String(2000 + i),
+            name: `Temp Worker ${String(i + 1).padStart(2, '0')}`,
+            email: `temp${i + 1}@staffing.example`,
+            role: 'EMPLOYEE' as const,
+          })),
         ],
       }),
-      // Low enough that one leaver of eight members needs the safeguard's confirmation.
-      { DEPROVISION_SAFEGUARD_PERCENT: '5' },
+      // Low enough that one leaver of 70 members needs the safeguard's confirmation.
+      { DEPROVISION_SAFEGUARD_PERCENT: '1' },
     );
     for (const [key, email, name] of [
       ['ann', 'ann.lee@acme.example', 'Ann Lee'],
@@ -235,6 +242,19 @@ describe('the dashboard in Chromium: the seed walkthrough by roles and names', (
     );
     await row('Dan Outsider').waitFor();
     await shot('06-members-unmatched');
+    // Paging and search: 65 unmatched people (Carol, Dan, Eve, Gus, Hal and 60 temps), by name.
+    await expectUi(page.getByText('1–50 of 65')).toBeVisible();
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await expectUi(page.getByText('51–65 of 65')).toBeVisible();
+    await expectUi(row('Temp Worker 60')).toBeVisible();
+    await expectUi(page.getByRole('button', { name: 'Next page' })).toBeDisabled();
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await expectUi(page.getByText('1–50 of 65')).toBeVisible();
+    await page.getByLabel('Search members').fill('temp worker 07');
+    await expectUi(page.locator('table.members tbody tr')).toHaveCount(1);
+    await expectUi(row('Temp Worker 07')).toBeVisible();
+    await page.getByLabel('Search members').fill('');
+    await row('Dan Outsider').waitFor();
 
     await rowMenu('Dan Outsider', 'Match user');
     const dialog = page.getByRole('dialog', { name: 'Match user' });

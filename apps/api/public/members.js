@@ -67,7 +67,7 @@ export async function membersView(container, integrationId, ctx) {
       state.search = search.value.trim();
       state.cursors = [null];
       state.page = 0;
-      load();
+      load().catch((e) => message('error', errorText(e)));
     }, 250);
   });
   const tbody = h('tbody');
@@ -93,7 +93,7 @@ export async function membersView(container, integrationId, ctx) {
     text: 'Previous page',
     onclick: () => {
       state.page -= 1;
-      load();
+      load().catch((e) => message('error', errorText(e)));
     },
   });
   const next = h('button', {
@@ -101,7 +101,7 @@ export async function membersView(container, integrationId, ctx) {
     text: 'Next page',
     onclick: () => {
       state.page += 1;
-      load();
+      load().catch((e) => message('error', errorText(e)));
     },
   });
   const panel = h(
