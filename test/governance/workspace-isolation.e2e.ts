@@ -32,6 +32,7 @@ interface Ids {
   guestId: string;
   keyId: string;
   scimTokenId: string;
+  evidenceName: string;
   businessId: string;
   userName: string;
   automationEmail: string;
@@ -42,6 +43,7 @@ const PATH_IDS: { prefix: string; param: string; id: keyof Ids }[] = [
   { prefix: '/api/integrations/', param: 'memberId', id: 'memberId' },
   { prefix: '/api/integrations/', param: 'id', id: 'integrationId' },
   { prefix: '/api/automation-tasks/', param: 'id', id: 'taskId' },
+  { prefix: '/api/automation-tasks/', param: 'name', id: 'evidenceName' },
   { prefix: '/api/automation-accounts/', param: 'id', id: 'accountId' },
   { prefix: '/api/identities/', param: 'id', id: 'identityId' },
   { prefix: '/api/exports/', param: 'id', id: 'exportId' },
@@ -253,6 +255,7 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
     guestId: randomUUID(),
     keyId: randomUUID(),
     scimTokenId: randomUUID(),
+    evidenceName: 'screenshot.png',
     businessId: '987650000000000001',
     userName: 'nobody.here@acme.example',
     automationEmail: 'robot.nowhere@acme.example',
@@ -644,6 +647,11 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
       name: 'okta of A',
     });
     expect(scimToken.status).toBe(201);
+    // A real name of A's task when it kept evidence; a plausible one otherwise.
+    const evidence = await svc.api<{ items: { name: string }[] }>(
+      'GET',
+      `/api/automation-tasks/${taskId}/evidence`,
+    );
     const accounts = await svc.api<{ items: { id: string }[] }>('GET', '/api/automation-accounts');
     Object.assign(A, {
       integrationId,
@@ -655,6 +663,7 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
       guestId: guest.body.id,
       keyId: key.body.id,
       scimTokenId: scimToken.body.id,
+      evidenceName: evidence.body.items?.[0]?.name ?? 'screenshot.png',
       businessId: BUSINESS_ID,
       userName: 'ann.lee@acme.example',
       automationEmail: AUTOMATION.email,

@@ -11,6 +11,7 @@ import {
   RequestBodyInterceptor,
 } from '@app/infrastructure';
 import { AppModule } from './app.module';
+import { serveDashboard } from './dashboard';
 
 /**
  * Builds and starts the service; tests call it too, so what they exercise is what runs.
@@ -31,6 +32,7 @@ export async function createApp(
   );
   configureScimHttp(app);
   app.use(deferBodyErrors);
+  serveDashboard(app);
   setupOpenApi(app);
   app.useGlobalInterceptors(new RequestBodyInterceptor());
   app.useGlobalPipes(apiValidationPipe());

@@ -54,6 +54,8 @@ import {
 } from './integrations/integrations.controller';
 import { IntegrationsService } from './integrations/integrations.service';
 import { TaskEventsQuery } from './replay/task-events.query';
+import { TaskEvidenceController } from './task-evidence/task-evidence.controller';
+import { TaskEvidence } from './task-evidence/task-evidence.service';
 import { MembersQuery } from './integrations/members.query';
 import {
   AccessItemResolver,
@@ -131,6 +133,7 @@ export class GovernanceModule {
         IntegrationsController,
         AutomationAccountsController,
         AutomationTasksController,
+        TaskEvidenceController,
         MemberActionsController,
         AutomationAccountConnectController,
         GuestsController,
@@ -165,6 +168,7 @@ export class GovernanceModule {
         IntegrationsService,
         MembersQuery,
         TaskEventsQuery,
+        TaskEvidence,
         AuditService,
         EvidenceExports,
         TaskRecorder,

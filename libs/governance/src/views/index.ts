@@ -9,3 +9,4 @@ export * from './event.models';
 export * from './deprovision.models';
 export * from './audit.models';
 export * from './notification.models';
+export * from './evidence.models';
