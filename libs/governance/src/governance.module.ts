@@ -27,6 +27,7 @@ import { AuditService } from './audit/audit.service';
 import { EvidenceExports } from './audit/exports/evidence-exports.service';
 import { ExportsController } from './audit/exports/exports.controller';
 import { DirectoryModule } from './directory/directory.module';
+import { ErasureModule } from './erasure/erasure.module';
 import { ExpiryScheduler } from './expiries/expiry.scheduler';
 import { GuestSponsorProcess } from './guests/guest-sponsor.process';
 import { GuestsController } from './guests/guests.controller';
@@ -122,7 +123,7 @@ export class GovernanceModule {
   static forRoot(options: GovernanceOptions): DynamicModule {
     return {
       module: GovernanceModule,
-      imports: [AccessModule, DirectoryModule, ScheduleModule.forRoot()],
+      imports: [AccessModule, DirectoryModule, ErasureModule, ScheduleModule.forRoot()],
       controllers: [
         IntegrationsController,
         AutomationAccountsController,

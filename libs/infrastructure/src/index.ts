@@ -8,3 +8,4 @@ export * from './request-body';
 export * from './validators';
 export * from './erasure/person-keys';
 export * from './erasure/personal-data-cipher';
+export * from './erasure/store-files';

@@ -40,6 +40,8 @@ export class SqliteVaultStorage implements VaultStorage {
     }
     this.db = new Database(options.file);
     this.db.pragma('journal_mode = WAL');
+    // A deleted secret is zeroed in the file, not left in a free page.
+    this.db.pragma('secure_delete = ON');
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS vault_entries (

@@ -1,1 +1,3 @@
 export * from './scrubber';
+export * from './erasure.service';
+export * from './erasure.module';

@@ -222,6 +222,11 @@ export class PersonKeyStore {
     return [...ids];
   }
 
+  /** The streams that are this person (member, identity, automation account). */
+  streamsOf(personId: string): string[] {
+    return this.stmts.streamsOf.all(personId).map((r) => r.stream);
+  }
+
   hasKey(personId: string): boolean {
     return this.stmts.hasKey.get(personId) !== undefined;
   }
