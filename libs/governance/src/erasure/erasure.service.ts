@@ -73,6 +73,11 @@ export class ErasureService implements OnModuleInit {
     @Optional() @Inject(ERASURE_SCRUBBERS) private readonly scrubbers?: ErasureScrubber[],
   ) {}
 
+  /** How many copies outside the log this process scrubs (the scrubbers registered). */
+  get scrubberCount(): number {
+    return this.scrubbers?.length ?? 0;
+  }
+
   /** Before the projections start (they start on bootstrap): no restored key reads again. */
   async onModuleInit(): Promise<void> {
     const destroyed = await enforceErasures(this.events, this.keys());
@@ -114,10 +119,10 @@ export class ErasureService implements OnModuleInit {
       projectionsRebuilt.push(projection.name);
     }
     keys.checkpoint();
-    const stores = compactStores(this.env.DATA_DIR).map((s) => ({
-      file: basename(s.file),
-      walTruncated: s.walTruncated,
-    }));
+    const stores = (await compactStores(this.env.DATA_DIR)).map((s) => {
+      if (s.error) this.logger.warn(`${basename(s.file)}: WAL not truncated (${s.error})`);
+      return { file: basename(s.file), walTruncated: s.walTruncated };
+    });
     this.logger.log(
       `person ${personId} erased: ${keysDestroyed} key(s) destroyed, ${projectionsRebuilt.length} projection(s) rebuilt`,
     );
