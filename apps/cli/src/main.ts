@@ -1,11 +1,18 @@
 import { parseArgs } from 'node:util';
 import { InvalidPosition, type EventStore } from '@app/eventstore';
-import { allProjections, FileSnapshotStore, NotReplayable, snapshotsDir } from '@app/governance';
+import {
+  allProjections,
+  enforceErasures,
+  FileSnapshotStore,
+  NotReplayable,
+  snapshotsDir,
+} from '@app/governance';
 import {
   loadEnvironment,
   openEventStore,
   openPersonalData,
   openReadModelStore,
+  personalDataOf,
 } from '@app/infrastructure';
 import { ProjectionRunner } from '@app/projections';
 import { createReadModelStore } from '@app/readmodels';
@@ -135,6 +142,9 @@ async function main(argv: string[]): Promise<number> {
 
   const env = loadEnvironment();
   const events = openEventStore(env);
+  // As the service does at start: a restored key store must not let a rebuild read the erased.
+  const keys = personalDataOf(events)?.keys;
+  if (keys) await enforceErasures(events, keys);
   const readModels = await openReadModelStore(env);
   try {
     if (command === 'events') {
