@@ -61,7 +61,7 @@ export class EventStore {
     if (!STREAM.test(stream))
       throw new InvalidEvent('stream', `must be <category>-<id>, got "${stream}"`);
     if (events.length === 0) throw new InvalidEvent('events', 'must not be empty');
-    const checked = events.map((e) => this.seal(stream, this.check(e)));
+    const checked = this.sealing(() => events.map((e) => this.seal(stream, this.check(e))));
     return this.adapter.appendToStream(stream, checked, options);
   }
 
@@ -74,12 +74,14 @@ export class EventStore {
    * stream throws `PartialAppend`, which says which streams were written.
    */
   async appendToStreams(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
-    const checked = writes.map((w) => {
-      if (!STREAM.test(w.stream))
-        throw new InvalidEvent('stream', `must be <category>-<id>, got "${w.stream}"`);
-      if (w.events.length === 0) throw new InvalidEvent('events', 'must not be empty');
-      return { ...w, events: w.events.map((e) => this.seal(w.stream, this.check(e))) };
-    });
+    const checked = this.sealing(() =>
+      writes.map((w) => {
+        if (!STREAM.test(w.stream))
+          throw new InvalidEvent('stream', `must be <category>-<id>, got "${w.stream}"`);
+        if (w.events.length === 0) throw new InvalidEvent('events', 'must not be empty');
+        return { ...w, events: w.events.map((e) => this.seal(w.stream, this.check(e))) };
+      }),
+    );
     if (this.adapter.appendToStreams) return this.adapter.appendToStreams(checked);
     const results: AppendResult[] = [];
     for (const w of checked) {
@@ -121,6 +123,10 @@ export class EventStore {
   /** Decrypted first: upcasters, like everything above the store, see plaintext. */
   private read(event: RecordedEvent): RecordedEvent {
     return this.upcasters.apply(this.personalData ? this.personalData.open(event) : event);
+  }
+
+  private sealing<T>(fn: () => T): T {
+    return this.personalData?.batch ? this.personalData.batch(fn) : fn();
   }
 
   private seal(stream: string, event: NewEvent): NewEvent {

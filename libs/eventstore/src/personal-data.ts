@@ -11,5 +11,7 @@ export interface PersonalDataCipher {
   seal(stream: string, event: NewEvent): NewEvent;
   /** The event as readers see it: plaintext, or `erased-<personId>` where the key is gone. */
   open<E extends RecordedEvent>(event: E): E;
+  /** Runs the sealing of a whole append at once (one write of the keys it makes). */
+  batch?<T>(fn: () => T): T;
   close(): void;
 }

@@ -2,6 +2,8 @@ import {
   createCipheriv,
   createDecipheriv,
   createHmac,
+  createSecretKey,
+  type KeyObject,
   randomBytes,
   timingSafeEqual,
 } from 'node:crypto';
@@ -59,7 +61,9 @@ export class PersonKeyStore {
   private readonly db: Database.Database;
   private readonly idKey: Buffer;
   private readonly wrapKey: Buffer;
-  private readonly keys = new Map<string, Buffer | null>();
+  private readonly keys = new Map<string, KeyObject | null>();
+  /** Bumped whenever a cached key may have gone: caches of what keys decrypted follow it. */
+  generation = 0;
   private readonly streams = new Map<string, string>();
   private readonly aliases = new Set<string>();
   private dataVersion = 0;
@@ -167,7 +171,7 @@ export class PersonKeyStore {
   }
 
   /** The person's key, made on first use; null once the person is erased. */
-  keyFor(personId: string): Buffer | null {
+  keyFor(personId: string): KeyObject | null {
     this.coherent();
     const cached = this.keys.get(personId);
     if (cached !== undefined) return cached;
@@ -184,7 +188,7 @@ export class PersonKeyStore {
   }
 
   /** The key when it exists, never making one (reading must not bring an erased person back). */
-  existingKey(personId: string): Buffer | null {
+  existingKey(personId: string): KeyObject | null {
     this.coherent();
     const cached = this.keys.get(personId);
     if (cached !== undefined) return cached;
@@ -251,6 +255,7 @@ export class PersonKeyStore {
     })();
     for (const id of personIds) this.keys.set(id, null);
     this.aliases.clear();
+    this.generation += 1;
     return destroyed;
   }
 
@@ -268,12 +273,26 @@ export class PersonKeyStore {
     return createHmac('sha256', this.idKey).update(text).digest('hex').slice(0, 24);
   }
 
-  private remember(personId: string, key: Buffer | null): Buffer | null {
+  private remember(personId: string, raw: Buffer | null): KeyObject | null {
+    const key = raw ? createSecretKey(raw) : null;
+    raw?.fill(0);
     this.keys.set(personId, key);
     return key;
   }
 
+  /**
+   * Runs `fn` in one transaction of the key file: the keys, stream persons and aliases a batch
+   * of appends makes are written together instead of one commit each.
+   */
+  batch<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   /** Another process's erasure changes the file: then this one forgets what it cached. */
+  refresh(): void {
+    this.coherent();
+  }
+
   private coherent(): void {
     const now = Date.now();
     if (now - this.checkedAt < COHERENCE_MS) return;
@@ -282,6 +301,7 @@ export class PersonKeyStore {
     if (version !== this.dataVersion) {
       this.dataVersion = version;
       this.keys.clear();
+      this.generation += 1;
     }
   }
 

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, type KeyObject, randomBytes } from 'node:crypto';
 import {
   type CatalogueEntry,
   erasedLabel,
@@ -19,6 +19,8 @@ const ONE = '\u0000pd1.';
 const MANY = '\u0000pdn.';
 const SEALED = '\u0000pd';
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
+/** Opened values kept: every projection of a rebuild reads the same events again. */
+const OPENED_CACHE = 50_000;
 
 type Json = unknown;
 
@@ -81,7 +83,7 @@ function openAll(value: Json, fn: (s: string) => string): Json {
   return value;
 }
 
-function encrypt(key: Buffer, aad: string, plaintext: Buffer): Buffer {
+function encrypt(key: Buffer | KeyObject, aad: string, plaintext: Buffer): Buffer {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(aad));
@@ -89,7 +91,7 @@ function encrypt(key: Buffer, aad: string, plaintext: Buffer): Buffer {
   return Buffer.concat([iv, cipher.getAuthTag(), body]);
 }
 
-function decrypt(key: Buffer, aad: string, sealed: Buffer): Buffer {
+function decrypt(key: Buffer | KeyObject, aad: string, sealed: Buffer): Buffer {
   const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
   decipher.setAAD(Buffer.from(aad));
   decipher.setAuthTag(sealed.subarray(12, 28));
@@ -102,6 +104,8 @@ function decrypt(key: Buffer, aad: string, sealed: Buffer): Buffer {
  */
 export class PersonalDataEncryption implements PersonalDataCipher {
   private readonly declared: ReadonlyMap<string, readonly PersonalFields[]>;
+  private readonly opened = new Map<string, string>();
+  private openedGeneration = -1;
 
   constructor(
     readonly keys: PersonKeyStore,
@@ -127,9 +131,20 @@ export class PersonalDataEncryption implements PersonalDataCipher {
     return data === event.data ? event : { ...event, data };
   }
 
+  /** Seals a batch of events with one transaction of the key file. */
+  batch<T>(fn: () => T): T {
+    return this.keys.batch(fn);
+  }
+
   open<E extends RecordedEvent>(event: E): E {
     if (!this.declared.has(event.type)) return event;
-    const data = openAll(event.data, (s) => this.openValue(s));
+    this.keys.refresh();
+    if (this.openedGeneration !== this.keys.generation) {
+      // A key may be gone: nothing it decrypted may be served again.
+      this.opened.clear();
+      this.openedGeneration = this.keys.generation;
+    }
+    const data = openAll(event.data, (s) => this.openCached(s));
     return data === event.data ? event : { ...event, data };
   }
 
@@ -209,6 +224,15 @@ export class PersonalDataEncryption implements PersonalDataCipher {
     }
     const body = encrypt(dataKey, owners.join(','), bytes).toString('base64');
     return `${MANY}${owners.join(',')}.${shares.join(',')}.${body}`;
+  }
+
+  private openCached(sealed: string): string {
+    const hit = this.opened.get(sealed);
+    if (hit !== undefined) return hit;
+    const value = this.openValue(sealed);
+    if (this.opened.size >= OPENED_CACHE) this.opened.clear();
+    this.opened.set(sealed, value);
+    return value;
   }
 
   private openValue(sealed: string): string {
