@@ -3,12 +3,13 @@ import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/comm
 import { Environment } from '@app/config';
 import {
   erasedLabel,
+  EVENT_CATALOGUE,
   PERSON_EVENT_TYPES,
   personDecider,
   personStream,
   type PersonErased,
 } from '@app/domain';
-import { EventStore } from '@app/eventstore';
+import { type EventFilter, EventStore } from '@app/eventstore';
 import {
   CommandExecutor,
   compactStores,
@@ -35,6 +36,20 @@ export async function enforceErasures(events: EventStore, keys: PersonKeyStore):
   for await (const e of events.readAll({ filter: { eventTypes: PERSON_EVENT_TYPES } }))
     for (const id of erasedPersonIds(e as unknown as PersonErased)) ids.add(id);
   return ids.size === 0 ? 0 : keys.erase([...ids]);
+}
+
+const PERSONAL_TYPES = Object.entries(EVENT_CATALOGUE).filter(
+  ([, entry]) => (entry.personalFields ?? []).length > 0,
+);
+
+/** Whether a projection reads any event that holds personal data: only those are rebuilt. */
+export function readsPersonalData(filter: EventFilter): boolean {
+  if (filter.streams) return true;
+  return PERSONAL_TYPES.some(
+    ([type, entry]) =>
+      (!filter.eventTypes || filter.eventTypes.includes(type)) &&
+      (!filter.categories || filter.categories.includes(entry.category)),
+  );
 }
 
 /** Names seen for the person on their own streams, while their key still reads them. */
@@ -115,6 +130,7 @@ export class ErasureService implements OnModuleInit {
 
     const projectionsRebuilt: string[] = [];
     for (const projection of this.runner?.projections ?? []) {
+      if (!readsPersonalData(projection.filter)) continue;
       await this.runner?.rebuild(projection.name);
       projectionsRebuilt.push(projection.name);
     }
