@@ -18,6 +18,8 @@ const SECRET_BYTES = 32;
 const KEY_BYTES = 32;
 /** How often a process looks whether another one erased someone (its cached keys then go). */
 const COHERENCE_MS = 250;
+/** Entries of each in-memory cache before it starts over (memory stays bounded on a long log). */
+const CACHE_ENTRIES = 100_000;
 
 /** PERSON_KEY: 64 hex or 44 base64 characters; else DATA_DIR/person.key, created 0600. */
 export function loadPersonSecret(dataDir: string, value?: string): Buffer {
@@ -206,7 +208,10 @@ export class PersonKeyStore {
       this.stmts.bindStream.run(stream, candidate);
       row = this.stmts.stream.get(stream);
     }
-    if (row) this.streams.set(stream, row.person_id);
+    if (row) {
+      if (this.streams.size >= CACHE_ENTRIES) this.streams.clear();
+      this.streams.set(stream, row.person_id);
+    }
     return row?.person_id ?? null;
   }
 
@@ -216,6 +221,7 @@ export class PersonKeyStore {
     const k = `${aliasId}\u0000${personId}`;
     if (this.aliases.has(k)) return;
     this.stmts.alias.run(aliasId, personId);
+    if (this.aliases.size >= CACHE_ENTRIES) this.aliases.clear();
     this.aliases.add(k);
   }
 
@@ -276,6 +282,7 @@ export class PersonKeyStore {
   private remember(personId: string, raw: Buffer | null): KeyObject | null {
     const key = raw ? createSecretKey(raw) : null;
     raw?.fill(0);
+    if (this.keys.size >= CACHE_ENTRIES) this.keys.clear();
     this.keys.set(personId, key);
     return key;
   }
