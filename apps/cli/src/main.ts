@@ -1,7 +1,19 @@
 import { parseArgs } from 'node:util';
 import { InvalidPosition, type EventStore } from '@app/eventstore';
-import { allProjections, FileSnapshotStore, NotReplayable, snapshotsDir } from '@app/governance';
-import { loadEnvironment, openEventStore, openReadModelStore } from '@app/infrastructure';
+import {
+  allProjections,
+  enforceErasures,
+  FileSnapshotStore,
+  NotReplayable,
+  snapshotsDir,
+} from '@app/governance';
+import {
+  loadEnvironment,
+  openEventStore,
+  openPersonalData,
+  openReadModelStore,
+  personalDataOf,
+} from '@app/infrastructure';
 import { ProjectionRunner } from '@app/projections';
 import { createReadModelStore } from '@app/readmodels';
 import { eventsCommand } from './commands/events.command';
@@ -18,6 +30,7 @@ import {
   workspacesCreateCommand,
   workspacesListCommand,
 } from './commands/workspaces.command';
+import { migrateEncryptPersonalData } from './commands/migrate.command';
 
 const USAGE = `usage: npm run cli -- <command>
   events [--from POS] [--category C] [--type T] [--stream S] [--workspace ID] [--limit N]
@@ -30,6 +43,8 @@ const USAGE = `usage: npm run cli -- <command>
   projections verify
   exports verify FILE           (recompute an evidence export from the log; exit 1 if a byte differs)
   pinterest snapshot --base-url URL --business-id ID --email E --password-env VAR
+  migrate encrypt-personal-data (stop the service first: seals the personal fields of events
+      written before encryption into a verified copy of the log, which replaces the old file)
   replay --task ID [--json]     (re-run a check's import of its kept snapshot in a scratch store;
       exit 0 when its events equal the recorded ones, 1 when not or the snapshot is missing/altered)`;
 
@@ -128,11 +143,29 @@ async function main(argv: string[]): Promise<number> {
     }
     throw new UsageError(`unknown workspaces command "${sub ?? ''}"`);
   }
+  if (command === 'migrate') {
+    if (sub !== 'encrypt-personal-data')
+      throw new UsageError(`unknown migrate command "${sub ?? ''}"`);
+    const env = loadEnvironment();
+    if (env.EVENTSTORE_URL)
+      throw new UsageError(
+        'migrate encrypt-personal-data rewrites the embedded SQLite log; EventStoreDB logs are written encrypted from the start',
+      );
+    const encryption = openPersonalData(env);
+    try {
+      return await migrateEncryptPersonalData(env.DATA_DIR, encryption, out);
+    } finally {
+      encryption.close();
+    }
+  }
   if (command !== 'events' && command !== 'projections' && command !== 'exports')
     throw new UsageError(`unknown command "${command ?? ''}"`);
 
   const env = loadEnvironment();
   const events = openEventStore(env);
+  // As the service does at start: a restored key store must not let a rebuild read the erased.
+  const keys = personalDataOf(events)?.keys;
+  if (keys) await enforceErasures(events, keys);
   const readModels = await openReadModelStore(env);
   try {
     if (command === 'events') {

@@ -66,7 +66,13 @@ class IsSmtpUrl implements ValidatorConstraintInterface {
 }
 
 /** Variables that are a secret: an error names them, never shows them. */
-const SECRET_VARIABLES = new Set(['ADMIN_API_KEY', 'SCIM_TOKEN', 'VAULT_KEY', 'API_KEY_PEPPER']);
+const SECRET_VARIABLES = new Set([
+  'ADMIN_API_KEY',
+  'SCIM_TOKEN',
+  'VAULT_KEY',
+  'API_KEY_PEPPER',
+  'PERSON_KEY',
+]);
 
 /** Variables whose value may hold a secret: an error shows them without it. */
 function shown(property: string, value: unknown): string {
@@ -144,6 +150,17 @@ export class Environment {
     message: 'VAULT_KEY must be 32 bytes as 64 hex characters or 44 base64 characters',
   })
   VAULT_KEY?: string;
+
+  /**
+   * The server secret of erasure (person ids and the wrapping of per-person keys), 32 bytes as
+   * 64 hex or 44 base64 characters; unset → DATA_DIR/person.key (mode 0600).
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, {
+    message: 'PERSON_KEY must be 32 bytes as 64 hex characters or 44 base64 characters',
+  })
+  PERSON_KEY?: string;
 
   @Transform(emptyToUndefined)
   @IsOptional()

@@ -20,4 +20,15 @@ describe('event catalogue', () => {
       Object.values(EVENT_CATALOGUE).every((e) => Number.isInteger(e.version) && e.version >= 1),
     ).toBe(true);
   });
+
+  it('declares where the personal data of every personal event type is, and of no other', () => {
+    for (const [type, entry] of Object.entries(EVENT_CATALOGUE)) {
+      expect({ type, personal: (entry.personalFields ?? []).length > 0 }).toEqual({
+        type,
+        personal: entry.personal,
+      });
+      for (const group of entry.personalFields ?? [])
+        expect(group.fields.length + (group.memberStreams ? 1 : 0)).toBeGreaterThan(0);
+    }
+  });
 });

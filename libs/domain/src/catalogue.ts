@@ -8,6 +8,7 @@ import type { WorkspaceEvent } from './workspace/workspace.events';
 import type { NotificationEvent } from './notification/notification.events';
 import type { WorkspaceSettingsEvent } from './settings/workspace-settings.events';
 import type { ExportEvent } from './export/export.events';
+import type { PersonEvent } from './person/person.events';
 
 export type EventType =
   | WorkspaceEvent['type']
@@ -20,17 +21,65 @@ export type EventType =
   | DeprovisionEvent['type']
   | WorkspaceSettingsEvent['type']
   | NotificationEvent['type']
-  | ExportEvent['type'];
+  | ExportEvent['type']
+  | PersonEvent['type'];
 
 export interface CatalogueEntry {
   /** The stream category the event is appended to. */
   category: string;
   /** The current schema version; older ones are upcast on read. */
   version: number;
-  /** Whether `data` holds personal data (under `personal`), for erasure. */
+  /** Whether `data` holds personal data, for erasure (then `personalFields` says where). */
   personal: boolean;
+  /** Where and whose: encrypted per person at the event store's boundary. */
+  personalFields?: readonly PersonalFields[];
   description: string;
 }
+
+/**
+ * One group of personal fields of an event and the person they belong to. Every string under a
+ * `fields` path is encrypted with that person's key when appended and decrypted when read;
+ * once the key is destroyed, each reads `erased-<personId>`. Paths are dotted, relative to the
+ * data (or to each item with `each`); `*` walks every item of an array; `''` is the item itself.
+ *
+ * Whose: the first email found at an `emails` path names the person (the other emails found
+ * become aliases, so erasing any of them reaches the key). On a stream that is one person
+ * (`streamIsPerson`: member, identity, automation account) the stream keeps the person it got
+ * first, so an event with a name and no email (a renamed identity) is encrypted for the person
+ * of its stream's email; before any email, the stream itself is the person. Text about several
+ * people (`memberStreams`) needs every one of their keys to be read.
+ */
+export interface PersonalFields {
+  /** An array path whose every item is a different person's (partner people, recipients). */
+  each?: string;
+  fields: readonly string[];
+  emails?: readonly string[];
+  streamIsPerson?: boolean;
+  /** A path to member ids: the persons of those `member-` streams own the fields together. */
+  memberStreams?: string;
+}
+
+const MEMBER_PERSONAL: readonly PersonalFields[] = [
+  { fields: ['personal'], emails: ['personal.email'], streamIsPerson: true },
+];
+const MEMBER_EMAIL: readonly PersonalFields[] = [
+  { fields: ['email'], emails: ['email'], streamIsPerson: true },
+];
+const IDENTITY_PERSONAL: readonly PersonalFields[] = [
+  {
+    fields: [
+      'personal.userName',
+      'personal.name',
+      'personal.displayName',
+      'personal.emails.*.value',
+    ],
+    emails: ['personal.emails.*.value', 'personal.userName'],
+    streamIsPerson: true,
+  },
+];
+const PARTNER_PEOPLE: readonly PersonalFields[] = [
+  { each: 'people', fields: ['name', 'email'], emails: ['email'] },
+];
 
 /**
  * Every event type the product records. Typed by the unions above, so that a new event type
@@ -46,7 +95,9 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
   CredentialIssued: {
     category: 'workspace',
     version: 1,
-    personal: false,
+    personal: true,
+    // The key's holder (name, email) once keys name a person; absent on older events.
+    personalFields: [{ fields: ['person'], emails: ['person.email'] }],
     description:
       'An API key or SCIM token was issued: a hash of it (HMAC-SHA-256 with the server pepper; bare SHA-256 when hashScheme is absent), its role and the person it was handed to.',
   },
@@ -111,12 +162,14 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     category: 'member',
     version: 1,
     personal: true,
+    personalFields: MEMBER_PERSONAL,
     description: 'A person was seen in the business for the first time (or again after leaving).',
   },
   MemberProfileChanged: {
     category: 'member',
     version: 1,
     personal: true,
+    personalFields: MEMBER_PERSONAL,
     description: "The person's name or email changed on Pinterest.",
   },
   MemberBusinessRoleChanged: {
@@ -187,6 +240,7 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     category: 'member',
     version: 1,
     personal: true,
+    personalFields: MEMBER_EMAIL,
     description: "The matched identity's email is to be invited to the business.",
   },
   MemberBusinessRoleChangeRequested: {
@@ -230,6 +284,7 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     category: 'member',
     version: 2,
     personal: true,
+    personalFields: MEMBER_EMAIL,
     description:
       'The invitation was sent, or found already sent or a member (v2: after an interrupted attempt of ours or not).',
   },
@@ -243,12 +298,14 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     category: 'member',
     version: 1,
     personal: true,
+    personalFields: MEMBER_EMAIL,
     description: 'A check saw the invited email join the business.',
   },
   MemberInviteExpired: {
     category: 'member',
     version: 1,
     personal: true,
+    personalFields: MEMBER_EMAIL,
     description: 'The invitation was declined, cancelled or expired.',
   },
   MemberUpdateFailed: {
@@ -304,18 +361,21 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     category: 'business',
     version: 1,
     personal: true,
+    personalFields: PARTNER_PEOPLE,
     description: 'A partner business with the assets it reaches (and its visible people).',
   },
   PartnerAccessChanged: {
     category: 'business',
     version: 1,
     personal: true,
+    personalFields: PARTNER_PEOPLE,
     description: "A partner's reach changed, before and after.",
   },
   InvitationObserved: {
     category: 'business',
     version: 1,
     personal: true,
+    personalFields: [{ fields: ['email'], emails: ['email'] }],
     description: 'An invitation was seen with a new status.',
   },
   AutomationTaskQueued: {
@@ -361,12 +421,16 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     category: 'automationAccount',
     version: 1,
     personal: true,
+    personalFields: [
+      { fields: ['label', 'email', 'phone'], emails: ['email'], streamIsPerson: true },
+    ],
     description: 'The account the service logs in with (password in the vault).',
   },
   AutomationAccountCredentialsChanged: {
     category: 'automationAccount',
     version: 1,
     personal: true,
+    personalFields: [{ fields: ['email'], emails: ['email'], streamIsPerson: true }],
     description: 'New login details (password in the vault).',
   },
   AutomationAccountLoginSucceeded: {
@@ -392,18 +456,21 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     category: 'identity',
     version: 1,
     personal: true,
+    personalFields: IDENTITY_PERSONAL,
     description: 'The IdP created a directory user (SCIM).',
   },
   IdentityUpdated: {
     category: 'identity',
     version: 1,
     personal: true,
+    personalFields: IDENTITY_PERSONAL,
     description: 'Changed attributes of a directory user.',
   },
   GuestIdentityInvited: {
     category: 'identity',
     version: 1,
     personal: true,
+    personalFields: IDENTITY_PERSONAL,
     description:
       'An admin gave a guest user or local partner an identity, with its sponsor and expiresAt (not the IdP: SCIM does not see it).',
   },
@@ -424,12 +491,17 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     category: 'workspaceSettings',
     version: 1,
     personal: true,
+    personalFields: [{ each: 'personal.emails', fields: [''], emails: [''] }],
     description: 'The workspace notification recipients, the whole list as it now stands.',
   },
   NotificationQueued: {
     category: 'notification',
     version: 1,
     personal: true,
+    personalFields: [
+      { each: 'personal.to', fields: [''], emails: [''] },
+      { fields: ['personal.subject', 'personal.text'], memberStreams: 'memberIds' },
+    ],
     description: 'A message to send (kind, recipients, subject, text), recorded before any send.',
   },
   NotificationAttempted: {
@@ -488,6 +560,13 @@ export const EVENT_CATALOGUE: Readonly<Record<EventType, CatalogueEntry>> = {
     version: 1,
     personal: false,
     description: 'An evidence export was handed out: kind, params, format, position and sha256.',
+  },
+  PersonErased: {
+    category: 'person',
+    version: 1,
+    personal: false,
+    description:
+      "An erasure's tombstone: the person's key was destroyed (personId, reason; who and when in the metadata, never the email). At start every key of a tombstoned person is destroyed again.",
   },
 };
 

@@ -15,3 +15,4 @@ export * from './settings';
 export * from './deprovision';
 export * from './catalogue';
 export * from './export';
+export * from './person';

@@ -14,6 +14,7 @@ import type {
 } from './event-store.port';
 import { EventTooLarge, InvalidEvent, PartialAppend } from './errors';
 import { UpcasterRegistry } from './upcasting';
+import type { PersonalDataCipher } from './personal-data';
 
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 
@@ -23,6 +24,11 @@ const STREAM = /^[A-Za-z][A-Za-z0-9]*-[^\s]+$/;
 export interface EventStoreOptions {
   maxEventBytes?: number;
   upcasters?: UpcasterRegistry;
+  /**
+   * Encrypts the personal fields of events as they are appended and decrypts them as they are
+   * read, so that everything above the store sees plaintext (or `erased-<id>`) without knowing.
+   */
+  personalData?: PersonalDataCipher;
 }
 
 /**
@@ -32,6 +38,7 @@ export interface EventStoreOptions {
 export class EventStore {
   readonly maxEventBytes: number;
   readonly upcasters: UpcasterRegistry;
+  readonly personalData: PersonalDataCipher | null;
 
   constructor(
     readonly adapter: EventStoreAdapter,
@@ -39,6 +46,7 @@ export class EventStore {
   ) {
     this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     this.upcasters = options.upcasters ?? new UpcasterRegistry();
+    this.personalData = options.personalData ?? null;
   }
 
   get kind(): EventStoreAdapter['kind'] {
@@ -53,7 +61,7 @@ export class EventStore {
     if (!STREAM.test(stream))
       throw new InvalidEvent('stream', `must be <category>-<id>, got "${stream}"`);
     if (events.length === 0) throw new InvalidEvent('events', 'must not be empty');
-    const checked = events.map((e) => this.check(e));
+    const checked = this.sealing(() => events.map((e) => this.seal(stream, this.check(e))));
     return this.adapter.appendToStream(stream, checked, options);
   }
 
@@ -66,12 +74,14 @@ export class EventStore {
    * stream throws `PartialAppend`, which says which streams were written.
    */
   async appendToStreams(writes: readonly StreamWrite[]): Promise<AppendResult[]> {
-    const checked = writes.map((w) => {
-      if (!STREAM.test(w.stream))
-        throw new InvalidEvent('stream', `must be <category>-<id>, got "${w.stream}"`);
-      if (w.events.length === 0) throw new InvalidEvent('events', 'must not be empty');
-      return { ...w, events: w.events.map((e) => this.check(e)) };
-    });
+    const checked = this.sealing(() =>
+      writes.map((w) => {
+        if (!STREAM.test(w.stream))
+          throw new InvalidEvent('stream', `must be <category>-<id>, got "${w.stream}"`);
+        if (w.events.length === 0) throw new InvalidEvent('events', 'must not be empty');
+        return { ...w, events: w.events.map((e) => this.seal(w.stream, this.check(e))) };
+      }),
+    );
     if (this.adapter.appendToStreams) return this.adapter.appendToStreams(checked);
     const results: AppendResult[] = [];
     for (const w of checked) {
@@ -92,22 +102,35 @@ export class EventStore {
 
   async readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     const events = await this.adapter.readStream(stream, options);
-    return events.map((e) => this.upcasters.apply(e));
+    return events.map((e) => this.read(e));
   }
 
   async *readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {
-    for await (const e of this.adapter.readAll(options)) yield this.upcasters.apply(e);
+    for await (const e of this.adapter.readAll(options)) yield this.read(e);
   }
 
   subscribe(options?: SubscribeOptions): Subscription {
     const inner = this.adapter.subscribe(options);
-    const upcasters = this.upcasters;
+    const read = (e: RecordedEvent): RecordedEvent => this.read(e);
     return {
       close: () => inner.close(),
       async *[Symbol.asyncIterator]() {
-        for await (const e of inner) yield upcasters.apply(e);
+        for await (const e of inner) yield read(e);
       },
     };
+  }
+
+  /** Decrypted first: upcasters, like everything above the store, see plaintext. */
+  private read(event: RecordedEvent): RecordedEvent {
+    return this.upcasters.apply(this.personalData ? this.personalData.open(event) : event);
+  }
+
+  private sealing<T>(fn: () => T): T {
+    return this.personalData?.batch ? this.personalData.batch(fn) : fn();
+  }
+
+  private seal(stream: string, event: NewEvent): NewEvent {
+    return this.personalData ? this.personalData.seal(stream, event) : event;
   }
 
   /** Position of the last event in the log; null when the log is empty. */
@@ -132,8 +155,9 @@ export class EventStore {
     return this.adapter.parsePosition(text);
   }
 
-  close(): Promise<void> {
-    return this.adapter.close();
+  async close(): Promise<void> {
+    await this.adapter.close();
+    this.personalData?.close();
   }
 
   private check(event: NewEvent): NewEvent {

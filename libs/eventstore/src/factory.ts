@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { EventStore } from './event-store';
 import type { EventStoreAdapter } from './event-store.port';
 import type { UpcasterRegistry } from './upcasting';
+import type { PersonalDataCipher } from './personal-data';
 
 export interface EventStoreSettings {
   dataDir: string;
@@ -10,6 +11,7 @@ export interface EventStoreSettings {
   eventstoreUrl?: string;
   maxEventBytes?: number;
   upcasters?: UpcasterRegistry;
+  personalData?: PersonalDataCipher;
 }
 
 export const SQLITE_EVENTS_FILE = 'events.sqlite';
@@ -30,5 +32,6 @@ export function createEventStore(settings: EventStoreSettings): EventStore {
   return new EventStore(adapter, {
     maxEventBytes: settings.maxEventBytes,
     upcasters: settings.upcasters,
+    personalData: settings.personalData,
   });
 }

@@ -3,3 +3,4 @@ export * from './errors';
 export * from './event-store';
 export * from './upcasting';
 export * from './factory';
+export * from './personal-data';

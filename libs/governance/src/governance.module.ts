@@ -31,6 +31,7 @@ import { ExportsController } from './audit/exports/exports.controller';
 import { DirectoryModule } from './directory/directory.module';
 import { ErasureScrubbersModule } from './erasure/scrubbers.module';
 import { TaskFailureResolver } from './erasure/task-failure.resolver';
+import { ErasureModule } from './erasure/erasure.module';
 import { ExpiryScheduler } from './expiries/expiry.scheduler';
 import { GuestSponsorProcess } from './guests/guest-sponsor.process';
 import { GuestsController } from './guests/guests.controller';
@@ -128,7 +129,7 @@ export class GovernanceModule {
   static forRoot(options: GovernanceOptions): DynamicModule {
     return {
       module: GovernanceModule,
-      imports: [AccessModule, DirectoryModule, ErasureScrubbersModule, ScheduleModule.forRoot()],
+      imports: [AccessModule, DirectoryModule, ErasureScrubbersModule, ErasureModule, ScheduleModule.forRoot()],
       controllers: [
         IntegrationsController,
         AutomationAccountsController,

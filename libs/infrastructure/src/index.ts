@@ -6,3 +6,6 @@ export * from './command-executor';
 export * from './http-errors';
 export * from './request-body';
 export * from './validators';
+export * from './erasure/person-keys';
+export * from './erasure/personal-data-cipher';
+export * from './erasure/store-files';

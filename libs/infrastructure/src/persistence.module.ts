@@ -9,8 +9,15 @@ import {
   DecideManyCommandHandler,
 } from './command-executor';
 import { upcasters } from './event-catalogue';
+import { PersonKeyStore } from './erasure/person-keys';
+import { PersonalDataEncryption } from './erasure/personal-data-cipher';
 
 export const READ_MODEL_STORE = Symbol('ReadModelStore');
+
+/** The per-person keys of erasure: always a local file under DATA_DIR, like the vault. */
+export function openPersonalData(env: Pick<Environment, 'DATA_DIR' | 'PERSON_KEY'>) {
+  return new PersonalDataEncryption(PersonKeyStore.open(env.DATA_DIR, env.PERSON_KEY));
+}
 
 export function openEventStore(env: Environment): EventStore {
   return createEventStore({
@@ -18,7 +25,13 @@ export function openEventStore(env: Environment): EventStore {
     eventstoreUrl: env.EVENTSTORE_URL,
     maxEventBytes: env.MAX_EVENT_BYTES,
     upcasters: upcasters(),
+    personalData: openPersonalData(env),
   });
+}
+
+/** The encryption an event store seals personal fields with (null: a store opened without). */
+export function personalDataOf(events: EventStore): PersonalDataEncryption | null {
+  return events.personalData instanceof PersonalDataEncryption ? events.personalData : null;
 }
 
 export function openReadModelStore(env: Environment, file?: string): Promise<ReadModelStore> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Environment } from '@app/config';
 import { createEventStore, type EventStore, SQLITE_EVENTS_FILE } from '@app/eventstore';
-import { openEventStore, upcasters } from '@app/infrastructure';
+import { openEventStore, openPersonalData, upcasters } from '@app/infrastructure';
 import {
   type ComparedEvent,
   replaySync,
@@ -51,6 +51,8 @@ export async function openLiveLogForReading(
     dataDir: dir,
     maxEventBytes: env.MAX_EVENT_BYTES,
     upcasters: upcasters(),
+    // The copy's personal fields are sealed with the live DATA_DIR's person keys.
+    personalData: openPersonalData(env),
   });
   return {
     events,

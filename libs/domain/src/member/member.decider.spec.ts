@@ -35,6 +35,16 @@ describe('member decider', () => {
     ]);
   });
 
+  it('given an erased member (read back as erased-<id>), when observed again with a name, then no profile change, only access', () => {
+    const erased: MemberEvent[] = discovered.map((e) =>
+      e.type === 'MemberDiscovered'
+        ? { ...e, data: { ...e.data, personal: { name: 'erased-abc', email: 'erased-abc' } } }
+        : e,
+    );
+    const events = d.decide(observe({ ...observed, businessRole: 'manager' }), fold(d, erased));
+    expect(events.map((e) => e.type)).toEqual(['MemberBusinessRoleChanged']);
+  });
+
   it('given a known member, when observed unchanged, then nothing is recorded', () => {
     expect(d.decide(observe(), fold(d, discovered))).toEqual([]);
   });

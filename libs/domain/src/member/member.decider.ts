@@ -1,3 +1,4 @@
+import { ERASED_PREFIX } from '../person/person.events';
 import type { Decider } from '../shared/decider';
 import { WrongState } from '../shared/errors';
 import { deterministicId, normalizeEmail } from '../shared/ids';
@@ -738,7 +739,10 @@ function observe(
   }
   const events: MemberEvent[] = [];
   const ref = { memberId, integrationId };
-  if (state.name !== personal.name || state.email !== personal.email) {
+  // An erased person stays erased: their key is gone, so what a check sees of them again would
+  // only be written as `erased-<id>` once more, on every check. Their access is still followed.
+  const erased = state.email.startsWith(ERASED_PREFIX);
+  if (!erased && (state.name !== personal.name || state.email !== personal.email)) {
     events.push({ type: 'MemberProfileChanged', data: { ...ref, personal } });
   }
   if (state.businessRole !== observed.businessRole) {

@@ -77,6 +77,8 @@ export class SqliteEventStoreAdapter implements EventStoreAdapter {
     if (this.file !== ':memory:') mkdirSync(dirname(this.file), { recursive: true });
     this.db = new Database(this.file, { timeout: options.busyTimeoutMs ?? 5000 });
     this.db.pragma('journal_mode = WAL');
+    // Erasure: a page freed here is zeroed, never left holding what it held.
+    this.db.pragma('secure_delete = ON');
     // In WAL mode NORMAL only syncs at checkpoints: a power cut may lose the last commits but
     // never corrupts the file, and a process crash loses nothing.
     this.db.pragma('synchronous = NORMAL');

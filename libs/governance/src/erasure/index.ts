@@ -8,3 +8,5 @@ export * from './outbox.scrubber';
 export * from './scrubbers.module';
 export * from './task-failure.resolver';
 export * from './vault.scrubber';
+export * from './erasure.service';
+export * from './erasure.module';

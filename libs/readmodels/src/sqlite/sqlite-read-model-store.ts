@@ -1058,6 +1058,8 @@ export class SqliteReadModelStore implements ReadModelStore {
     const busyTimeout = options.busyTimeoutMs ?? 5000;
     const writer = new Database(options.file, { timeout: busyTimeout });
     writer.pragma('journal_mode = WAL');
+    // Erasure rebuilds read models: the pages of the dropped ones are zeroed, not left free.
+    writer.pragma('secure_delete = ON');
     // In WAL mode NORMAL loses no committed transaction on a process crash (only on power loss).
     writer.pragma('synchronous = NORMAL');
     writer.pragma(`cache_size = ${CACHE_KIB}`);
