@@ -22,6 +22,8 @@ const ADMIN_KEY = 'bench-admin-key-0123456789';
 /** 3+ characters, some rare and some common, so that pages are both short and full. */
 const TERMS = ['rosa', 'patel', 'mateo.v', 'brown.1', 'corp'];
 const ROOT = resolve(__dirname, '..', '..');
+/** Where to write a CPU profile of the service during the tab-page load (none when unset). */
+const CPU_PROFILE = process.env.BENCH_API_CPU_PROF;
 
 function spawn(script: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   return fork(join(__dirname, script), args, {
@@ -123,6 +125,27 @@ async function load(
   return result;
 }
 
+/**
+ * A load phase's CPU time in the serving process per answered request (user + system): what
+ * a request costs there, whatever else the machine's other jobs take from the wall clock.
+ */
+async function cpuPerRequest(
+  child: ChildProcess,
+  label: string,
+  run: () => Promise<autocannon.Result>,
+): Promise<{ result: autocannon.Result; cpuUs: number }> {
+  const cpu = async () => {
+    const reply = next(child, 'cpu');
+    tell(child, { type: 'cpu' });
+    return (await reply).ms;
+  };
+  const before = await cpu();
+  const result = await run();
+  const cpuUs = round((((await cpu()) - before) * 1000) / Math.max(1, result.requests.total), 1);
+  progress(`${label}: ${cpuUs} µs of CPU per request in the serving process`);
+  return { result, cpuUs };
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-api-'));
   const fixture = generateBusiness({ ...BUSINESS, members });
@@ -206,14 +229,31 @@ async function main(): Promise<void> {
     progress(
       `service's member page cache: ${process.env.MEMBER_PAGE_CACHE_MB ?? '16 (the default)'} MB`,
     );
-    const pages = await load('service, tab pages', url, [path], true);
-    const searches = await load(
-      'service, searches',
-      url,
-      TERMS.map((t) => `${path}&search=${encodeURIComponent(t)}`),
-      true,
+    if (CPU_PROFILE) {
+      const started = next(service, 'profiled');
+      tell(service, { type: 'profile', file: resolve(CPU_PROFILE) });
+      await started;
+    }
+    const { result: pages } = await cpuPerRequest(service, 'service, tab pages', () =>
+      load('service, tab pages', url, [path], true),
     );
-    const bare = await load('bare handler, tab pages', rawUrl, [path], false);
+    if (CPU_PROFILE) {
+      const written = next(service, 'profiled');
+      tell(service, { type: 'profile', file: null });
+      await written;
+      progress(`CPU profile of the service during the tab pages: ${resolve(CPU_PROFILE)}`);
+    }
+    const { result: searches } = await cpuPerRequest(service, 'service, searches', () =>
+      load(
+        'service, searches',
+        url,
+        TERMS.map((t) => `${path}&search=${encodeURIComponent(t)}`),
+        true,
+      ),
+    );
+    const { result: bare } = await cpuPerRequest(raw, 'bare handler, tab pages', () =>
+      load('bare handler, tab pages', rawUrl, [path], false),
+    );
 
     const rssReply = next(service, 'rss');
     tell(service, { type: 'rss' });

@@ -8,9 +8,15 @@ export const BUSINESS = {
 } as const;
 
 export type FromParent =
-  { type: 'import'; integrationId: string; members: number } | { type: 'rss' } | { type: 'stop' };
+  | { type: 'import'; integrationId: string; members: number }
+  | { type: 'rss' }
+  | { type: 'cpu' }
+  | { type: 'profile'; file: string | null }
+  | { type: 'stop' };
 
 export type ToParent =
   | { type: 'ready'; url: string }
   | { type: 'imported'; seconds: number; events: number }
-  | { type: 'rss'; rssMb: number; peakRssMb: number };
+  | { type: 'rss'; rssMb: number; peakRssMb: number }
+  | { type: 'profiled' }
+  | { type: 'cpu'; ms: number };

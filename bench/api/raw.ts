@@ -92,6 +92,10 @@ async function main(): Promise<void> {
     process.send?.({ type: 'ready', url: `http://127.0.0.1:${port}` });
   });
   process.on('message', (message: { type: string }) => {
+    if (message.type === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send?.({ type: 'cpu', ms: (user + system) / 1000 });
+    }
     if (message.type === 'stop') server.close(() => process.exit(0));
   });
 }

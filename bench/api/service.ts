@@ -3,6 +3,8 @@
  * process, so that the load generator does not share its event loop. The parent asks it over
  * IPC to import the business through the real importer, and for its RSS.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import type { INestApplication } from '@nestjs/common';
 import { EventStore, type Position } from '@app/eventstore';
 import { SnapshotImporter } from '@app/governance';
@@ -14,6 +16,12 @@ import { BUSINESS, type FromParent, type ToParent } from './protocol';
 
 function send(message: ToParent): void {
   process.send?.(message);
+}
+
+/** CPU time this process has used (user + system), in ms. */
+export function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 /** Events recorded after `after` (positions are opaque: counted, never subtracted). */
@@ -43,6 +51,28 @@ async function importBusiness(app: INestApplication, integrationId: string, memb
   });
 }
 
+/**
+ * A CPU profile of this process over one load phase (`--cpu-prof` would also take the import
+ * and the start): started with the file to write, stopped and written with `file: null`.
+ */
+let profiling: { session: Session; file: string } | null = null;
+
+async function profile(file: string | null): Promise<void> {
+  if (file !== null) {
+    const session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+    profiling = { session, file };
+  } else if (profiling) {
+    const { profile: taken } = await profiling.session.post('Profiler.stop');
+    writeFileSync(profiling.file, JSON.stringify(taken));
+    profiling.session.disconnect();
+    profiling = null;
+  }
+  send({ type: 'profiled' });
+}
+
 async function main(): Promise<void> {
   const app = await createApp();
   const { port } = app.getHttpServer().address() as { port: number };
@@ -59,6 +89,10 @@ async function main(): Promise<void> {
         rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
         peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       });
+    } else if (message.type === 'cpu') {
+      send({ type: 'cpu', ms: cpuMs() });
+    } else if (message.type === 'profile') {
+      void profile(message.file);
     } else if (message.type === 'stop') {
       void app.close().then(() => process.exit(0));
     }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { get as httpGet } from 'node:http';
 import { DailyCheckScheduler, MembersQuery } from '@app/governance';
 import type { BusinessFixture } from '@app/simulator';
 import {
@@ -294,7 +296,29 @@ describe('check for updates, end to end (simulator in Chromium)', () => {
     const members = svc.app.get(MembersQuery);
     expect(first.status).toBe(200);
     expect(first.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    expect(first.headers.get('etag')).toMatch(/^W\/"/);
+    // the ETag Express computes for those bytes (weak: length, then sha1), kept with a cached page
+    const bytes = Buffer.from(firstText, 'utf8');
+    const sha1 = createHash('sha1').update(bytes).digest('base64').slice(0, 27);
+    expect(first.headers.get('etag')).toBe(`W/"${bytes.length.toString(16)}-${sha1}"`);
+    expect(first.headers.get('content-length')).toBe(String(bytes.length));
+    expect(first.headers.get('x-powered-by')).toBeNull();
+    const again = await get();
+    expect(again.headers.get('etag')).toBe(first.headers.get('etag'));
+    expect(await again.text()).toBe(firstText);
+    // and a conditional request for the page the caller holds is answered 304, without a body
+    // (node:http: fetch adds `Cache-Control: no-cache` to a conditional request)
+    const unchanged = await new Promise<{ status: number; length: number }>((done, fail) => {
+      const headers = {
+        authorization: `Bearer ${ADMIN_KEY}`,
+        'if-none-match': first.headers.get('etag') ?? '',
+      };
+      httpGet(`${svc.url}${path}`, { headers }, (res) => {
+        let length = 0;
+        res.on('data', (chunk: Buffer) => (length += chunk.length));
+        res.on('end', () => done({ status: res.statusCode ?? 0, length }));
+      }).on('error', fail);
+    });
+    expect(unchanged).toEqual({ status: 304, length: 0 });
     expect(firstText).toBe(
       JSON.stringify(await members.page(integrationId, { tab: 'unmatched', limit: 3 })),
     );

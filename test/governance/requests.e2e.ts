@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -296,6 +297,41 @@ describe('requests and answers (issue 10, points 12-16)', () => {
         expect(res.body.message).toContain('application/json');
       }
       expect(await svc.head()).toBe(before);
+    });
+
+    it('given a body that is not JSON on a DELETE, then 415 too; on a GET, which takes none, the body is not read', async () => {
+      const before = await svc.head();
+      const deleted = await raw('DELETE', `/api/integrations/${integrationId}`, {
+        body: 'reason=x',
+        type: 'text/plain',
+      });
+      expect(deleted.status).toBe(415);
+      expect(await svc.head()).toBe(before);
+      // fetch refuses a GET with a body; node:http sends one
+      const url = new URL(svc.url + members('?tab=unmatched&limit=1'));
+      const page = await new Promise<{ status: number; text: string }>((done, fail) => {
+        const req = httpRequest(
+          url,
+          {
+            method: 'GET',
+            headers: {
+              authorization: `Bearer ${ADMIN_KEY}`,
+              'content-type': 'text/plain',
+              'content-length': '7',
+            },
+          },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => (text += chunk));
+            res.on('end', () => done({ status: res.statusCode ?? 0, text }));
+          },
+        );
+        req.on('error', fail);
+        req.end('ignored');
+      });
+      expect(page.status).toBe(200);
+      expect((JSON.parse(page.text) as Page<Member>).items).toHaveLength(1);
     });
 
     it('given no key, when the body is bad, then 401 before anything is said about the body', async () => {

@@ -4,6 +4,7 @@ export * from './projections.module';
 export * from './event-catalogue';
 export * from './command-executor';
 export * from './http-errors';
+export * from './json-answer';
 export * from './request-body';
 export * from './validators';
 export * from './erasure/person-keys';

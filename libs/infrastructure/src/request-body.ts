@@ -4,10 +4,14 @@ import {
   type CallHandler,
   type ExecutionContext,
   HttpException,
+  type INestApplication,
   Injectable,
   type NestInterceptor,
+  RequestMethod,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
+import { INTERCEPTORS_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
+import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import type { Observable } from 'rxjs';
 
 interface BodyError {
@@ -123,6 +127,36 @@ export class RequestBodyInterceptor implements NestInterceptor {
         error: 'Bad Request',
         message: 'the request body must be a JSON object',
       });
+    }
+  }
+}
+
+/** Methods whose body has no meaning (RFC 9110): no route reads one, so none is checked. */
+const BODYLESS: ReadonlySet<RequestMethod> = new Set([RequestMethod.GET, RequestMethod.HEAD]);
+
+/**
+ * Puts `RequestBodyInterceptor` on every controller route that can take a body, as a
+ * `@UseInterceptors` on each would; call it before `app.init()`, which reads the routes.
+ * Not global: a route with no interceptor at all is run by Nest without any of the rxjs
+ * plumbing interceptors need, and the dashboards' reads (GET) are most of the traffic.
+ */
+export function checkRequestBodies(app: INestApplication): void {
+  const interceptor = new RequestBodyInterceptor();
+  const scanner = new MetadataScanner();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const { metatype } of module.controllers.values()) {
+      const prototype = (metatype as { prototype?: object } | null)?.prototype;
+      if (!prototype) continue;
+      for (const name of scanner.getAllMethodNames(prototype)) {
+        const handler = (prototype as Record<string, unknown>)[name];
+        if (typeof handler !== 'function') continue;
+        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+        if (method === undefined || BODYLESS.has(method)) continue;
+        const own = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []) as unknown[];
+        // The decorators' metadata outlives an app: a second app in one process finds it set.
+        if (own.some((i) => i instanceof RequestBodyInterceptor)) continue;
+        Reflect.defineMetadata(INTERCEPTORS_METADATA, [interceptor, ...own], handler);
+      }
     }
   }
 }

@@ -8,6 +8,7 @@ import {
   Param,
   Post,
   Query,
+  Res,
   UseGuards,
 } from '@nestjs/common';
 import {
@@ -20,7 +21,7 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { uuidParam } from '@app/infrastructure';
+import { jsonAnswer, sendJsonAnswer, uuidParam, type ExpressResponse } from '@app/infrastructure';
 import {
   ApiErrors,
   ApiKeyAuth,
@@ -135,19 +136,23 @@ export class IntegrationsController {
     },
   })
   @ApiErrors(400, 404)
-  // The page leaves as the JSON text the query assembled (the same bytes `res.json` would send).
+  // The page leaves as the JSON bytes the query assembled (the same bytes `res.json` would
+  // send, with the same ETag); a page from the page cache is neither encoded nor hashed again.
   @Header('Content-Type', 'application/json; charset=utf-8')
   async members(
     @CurrentCaller() caller: Caller,
     @Param('id', uuid) id: string,
     @Query() query: ListMembersQuery,
-  ): Promise<string> {
+    @Res() res: ExpressResponse,
+  ): Promise<void> {
     if (query.asOf !== undefined) {
       // A past tab is computed from the audit read model, not served from the page cache.
-      return JSON.stringify(await this.audit.tabAsOf(caller, id, { ...query, asOf: query.asOf }));
+      const past = await this.audit.tabAsOf(caller, id, { ...query, asOf: query.asOf });
+      sendJsonAnswer(res, jsonAnswer(JSON.stringify(past)));
+      return;
     }
     await this.integrations.integration(caller, id);
-    return this.membersQuery.pageJson(id, query);
+    sendJsonAnswer(res, await this.membersQuery.pageAnswer(id, query));
   }
 
   @Get(':id/members/:memberId')

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Environment } from '@app/config';
 import { NotFound } from '@app/domain';
-import { READ_MODEL_STORE } from '@app/infrastructure';
+import { jsonAnswer, READ_MODEL_STORE, type JsonAnswer } from '@app/infrastructure';
 import type { FindOptions, ReadModelStore, StoredJson } from '@app/readmodels';
 import { checkpointName } from '@app/projections';
 import {
@@ -90,13 +90,16 @@ interface AssetCache {
 @Injectable()
 export class MembersQuery {
   /** Whole tab pages, while the members and assets projections stay put (MEMBER_PAGE_CACHE_MB). */
-  private readonly pages: PageCache;
+  private readonly pages: PageCache<JsonAnswer>;
 
   constructor(
     @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
     @Optional() env?: Environment,
   ) {
-    this.pages = new PageCache((env?.MEMBER_PAGE_CACHE_MB ?? 0) * 2 ** 20);
+    this.pages = new PageCache(
+      (env?.MEMBER_PAGE_CACHE_MB ?? 0) * 2 ** 20,
+      (answer) => answer.body.length,
+    );
   }
 
   async page(integrationId: string, query: TabQuery): Promise<MembersPage> {
@@ -114,7 +117,13 @@ export class MembersQuery {
    * from (or the assets moved): a page of 50 is then 50 string comparisons and a join.
    */
   async pageJson(integrationId: string, query: TabQuery): Promise<string> {
-    if (!this.pages.enabled) return this.buildPageJson(integrationId, query);
+    return (await this.pageAnswer(integrationId, query)).body.toString('utf8');
+  }
+
+  /** `pageJson` as the bytes to send; a kept page's bytes (and ETag) are reused as they are. */
+  async pageAnswer(integrationId: string, query: TabQuery): Promise<JsonAnswer> {
+    const build = async () => jsonAnswer(await this.buildPageJson(integrationId, query));
+    if (!this.pages.enabled) return build();
     // Everything a page shows is owned by these two projections (the counts by the first).
     const [members, assets] = await Promise.all([
       this.readModels.getCheckpoint(checkpointName(membersProjection)),
@@ -123,7 +132,7 @@ export class MembersQuery {
     const at = `${members?.position ?? ''} ${assets?.position ?? ''}`;
     const { tab, search = '', cursor = '', limit } = query;
     const key = JSON.stringify([integrationId, tab, search, cursor, limit]);
-    return this.pages.get(at, key, () => this.buildPageJson(integrationId, query));
+    return this.pages.get(at, key, build);
   }
 
   private async buildPageJson(integrationId: string, query: TabQuery): Promise<string> {
