@@ -128,7 +128,9 @@ describe('docker-compose.yml and the Dockerfile (read, not run: no Docker here)'
         mongo: { condition: 'service_healthy' },
         sim: { condition: 'service_healthy' },
       });
-      expect(services[name].healthcheck?.test.join(' ')).toMatch(/127\.0\.0\.1:3000\/health/);
+      expect(services[name].healthcheck?.test.join(' ')).toMatch(
+        /127\.0\.0\.1:3000\/health\/ready/,
+      );
     }
     expect(services.sim.healthcheck?.test.join(' ')).toMatch(/127\.0\.0\.1:3100\/__sim\/state/);
   });

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -10,7 +11,30 @@ import {
   loadEnvironment,
   RequestBodyInterceptor,
 } from '@app/infrastructure';
+import { collectProcessMetrics, createLogger, PinoNestLogger } from '@app/observability';
 import { AppModule } from './app.module';
+import { httpObservability } from './http-observability';
+
+/**
+ * DATA_DIR and everything in it is for this service's user alone: the stores, the vault,
+ * evidence and snapshots hold personal data and secrets. The umask covers files that
+ * libraries create (SQLite's -wal and -shm, Chromium's screenshots and traces); the writers
+ * also set their modes themselves, for code that runs without this start.
+ */
+export function restrictDataDir(dataDir: string): void {
+  process.umask(0o077);
+  if (mkdirSync(dataDir, { recursive: true, mode: 0o700 }) === undefined) {
+    // An existing directory keeps what its owner chose, unless it lets others in.
+    try {
+      chmodSync(dataDir, 0o700);
+    } catch {
+      // Not ours to change (a mounted volume): the files inside are still 0600.
+    }
+  }
+}
+
+/** Generated credentials: plain lines on standard output, once, never into the JSON log. */
+const printOnce = (line: string): void => void process.stdout.write(`${line}\n`);
 
 /**
  * Builds and starts the service; tests call it too, so what they exercise is what runs.
@@ -21,14 +45,19 @@ export async function createApp(
 ): Promise<INestApplication> {
   // Validate before Nest starts so that a bad value stops the start with one clear message.
   const env = loadEnvironment();
+  restrictDataDir(env.DATA_DIR);
+  const logger = createLogger(env.LOG_LEVEL);
+  collectProcessMetrics();
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRole(env.SERVICE_ROLE),
     {
-      logger: [env.LOG_LEVEL, 'error', 'warn', 'fatal'],
+      logger: new PinoNestLogger(logger),
       // JSON only (configureScimHttp installs it): a form body must not pass for a command.
       bodyParser: false,
     },
   );
+  // First, so that every request is timed and logged, refused ones included.
+  app.use(httpObservability(logger));
   configureScimHttp(app);
   app.use(deferBodyErrors);
   setupOpenApi(app);
@@ -39,7 +68,7 @@ export async function createApp(
   await app.get(AccessService).bootstrap({
     adminApiKey: env.ADMIN_API_KEY,
     scimToken: env.SCIM_TOKEN,
-    announce: options.announce,
+    announce: options.announce ?? printOnce,
   });
   if (options.listen !== false) {
     const { PORT, HOST } = app.get(Environment);

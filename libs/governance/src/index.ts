@@ -24,3 +24,4 @@ export * from './deprovision';
 export * from './audit/audit.projection';
 export * from './audit/audit.service';
 export * from './audit/exports/evidence-exports.service';
+export * from './consumer-group';
