@@ -34,36 +34,56 @@ function routeOf(req: ObservedRequest): string {
 export function httpObservability(
   logger: Logger,
 ): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
-  const log = pinoHttp<ObservedRequest, ServerResponse>({
-    logger,
-    genReqId: (req) => req.headers[CORRELATION_HEADER] as string,
-    customAttributeKeys: { reqId: 'correlationId', responseTime: 'durationMs' },
-    // Nothing of the request is serialized up front; the line is built once, at the end.
-    quietReqLogger: true,
-    quietResLogger: true,
-    customLogLevel: (req, res, error) => {
-      const quiet = QUIET.test(pathOf(req));
-      // An unready probe is news, not an error of this request: the reason is in its body.
-      const failed = error || res.statusCode >= 500;
-      const level = failed ? (quiet ? 'warn' : 'error') : quiet ? 'debug' : 'info';
-      return logger.isLevelEnabled(level) ? level : 'silent';
-    },
-    // The exception filter logs a failure's cause; the request line says what was answered.
-    customSuccessObject: (req, res, fields) => lineOf(req, res, fields),
-    customErrorObject: (req, res, _error, fields) => lineOf(req, res, fields),
-    customSuccessMessage: () => 'request completed',
-    customErrorMessage: () => 'request failed',
-  });
+  const levelOf = (req: ObservedRequest, res: ServerResponse, error?: unknown) => {
+    const quiet = QUIET.test(pathOf(req));
+    // An unready probe is news, not an error of this request: the reason is in its body.
+    const failed = error || res.statusCode >= 500;
+    const level = failed ? (quiet ? 'warn' : 'error') : quiet ? 'debug' : 'info';
+    return logger.isLevelEnabled(level) ? level : 'silent';
+  };
+  // pino-http makes child loggers for every request, logged or not (tens of µs): only worth
+  // it when every request is logged. Otherwise only failures are, from the hook below.
+  const everyRequest = logger.isLevelEnabled('info');
+  const log = everyRequest
+    ? pinoHttp<ObservedRequest, ServerResponse>({
+        logger,
+        genReqId: (req) => req.headers[CORRELATION_HEADER] as string,
+        customAttributeKeys: { reqId: 'correlationId', responseTime: 'durationMs' },
+        // Nothing of the request is bound up front: the line is built once, at the end.
+        quietReqLogger: true,
+        quietResLogger: true,
+        wrapSerializers: false,
+        serializers: { req: () => undefined, res: () => undefined },
+        customLogLevel: levelOf,
+        // The exception filter logs a failure's cause; the request line says what was answered.
+        customSuccessObject: (req, res, fields) => lineOf(req, res, fields),
+        customErrorObject: (req, res, _error, fields) => lineOf(req, res, fields),
+        customSuccessMessage: () => 'request completed',
+        customErrorMessage: () => 'request failed',
+      })
+    : null;
   return (req, res, next) => {
     const started = performance.now();
     req.headers[CORRELATION_HEADER] = correlationOf(req.headers);
     res.once('finish', () => {
+      const seconds = secondsSince(started);
       httpRequestDuration.observe(
         { method: req.method ?? 'GET', route: routeOf(req), status: String(res.statusCode) },
-        secondsSince(started),
+        seconds,
+      );
+      if (log || res.statusCode < 500) return;
+      const level = levelOf(req, res);
+      if (level === 'silent') return;
+      logger[level](
+        {
+          correlationId: req.headers[CORRELATION_HEADER],
+          ...lineOf(req, res, { durationMs: Math.round(seconds * 1000) }),
+        },
+        'request failed',
       );
     });
-    log(req as ObservedRequest, res, next);
+    if (log) log(req as ObservedRequest, res, next);
+    else next();
   };
 }
 
