@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type RunningSimulator, startSimulator } from '@app/simulator';
@@ -197,10 +197,12 @@ describe('the log of a started service: JSON lines on standard output, no secret
     }
   }, 150_000);
 
-  it('given LOG_LEVEL=warn, then no request line and no start-up chatter, only JSON', async () => {
+  it('given LOG_LEVEL=warn and a DATA_DIR that does not exist, then no request line, only JSON, and DATA_DIR is created 0700 with its stores 0600', async () => {
+    const parent = join(dataDir(), 'fresh');
+    const data = join(parent, 'data');
     const service = startMain(
       {
-        DATA_DIR: dataDir(),
+        DATA_DIR: data,
         PINTEREST_BASE_URL: sim.url,
         ADMIN_API_KEY: ADMIN_KEY,
         SCIM_TOKEN,
@@ -219,6 +221,16 @@ describe('the log of a started service: JSON lines on standard output, no secret
     }
     const lines = jsonLines(service.stdout());
     expect(lines.filter((l) => !['warn', 'error', 'fatal'].includes(l.level))).toEqual([]);
+    // the folders the service created, and every file in DATA_DIR, for its user alone
+    for (const dir of [parent, data]) expect((statSync(dir).mode & 0o777).toString(8)).toBe('700');
+    const files = readdirSync(data).filter((f) => statSync(join(data, f)).isFile());
+    expect(files).toEqual(
+      expect.arrayContaining(['events.sqlite', 'readmodels.sqlite', 'vault.key']),
+    );
+    for (const file of files) {
+      const mode = (statSync(join(data, file)).mode & 0o777).toString(8);
+      expect({ file, mode }).toEqual({ file, mode: '600' });
+    }
   }, 150_000);
 
   it('given no ADMIN_API_KEY nor SCIM_TOKEN, then the generated ones are printed once as plain lines, never in the JSON log', async () => {

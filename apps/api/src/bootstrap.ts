@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -23,14 +23,8 @@ import { httpObservability } from './http-observability';
  */
 export function restrictDataDir(dataDir: string): void {
   process.umask(0o077);
-  if (mkdirSync(dataDir, { recursive: true, mode: 0o700 }) === undefined) {
-    // An existing directory keeps what its owner chose, unless it lets others in.
-    try {
-      chmodSync(dataDir, 0o700);
-    } catch {
-      // Not ours to change (a mounted volume): the files inside are still 0600.
-    }
-  }
+  // Created 0700; an existing folder keeps the mode its owner gave it (it may be a mount).
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 }
 
 /** Generated credentials: plain lines on standard output, once, never into the JSON log. */
