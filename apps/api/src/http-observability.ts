@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { type Caller, CORRELATION_HEADER, correlationOf } from '@app/governance';
 import { httpRequestDuration, secondsSince } from '@app/observability';
 
@@ -34,63 +33,43 @@ function routeOf(req: ObservedRequest): string {
 export function httpObservability(
   logger: Logger,
 ): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
-  const levelOf = (req: ObservedRequest, res: ServerResponse, error?: unknown) => {
+  const levelOf = (req: ObservedRequest, res: ServerResponse) => {
     const quiet = QUIET.test(pathOf(req));
     // An unready probe is news, not an error of this request: the reason is in its body.
-    const failed = error || res.statusCode >= 500;
+    const failed = res.statusCode >= 500;
     const level = failed ? (quiet ? 'warn' : 'error') : quiet ? 'debug' : 'info';
-    return logger.isLevelEnabled(level) ? level : 'silent';
+    return logger.isLevelEnabled(level) ? level : null;
   };
-  // pino-http makes child loggers for every request, logged or not (tens of µs): only worth
-  // it when every request is logged. Otherwise only failures are, from the hook below.
-  const everyRequest = logger.isLevelEnabled('info');
-  const log = everyRequest
-    ? pinoHttp<ObservedRequest, ServerResponse>({
-        logger,
-        genReqId: (req) => req.headers[CORRELATION_HEADER] as string,
-        customAttributeKeys: { reqId: 'correlationId', responseTime: 'durationMs' },
-        // Nothing of the request is bound up front: the line is built once, at the end.
-        quietReqLogger: true,
-        quietResLogger: true,
-        wrapSerializers: false,
-        serializers: { req: () => undefined, res: () => undefined },
-        customLogLevel: levelOf,
-        // The exception filter logs a failure's cause; the request line says what was answered.
-        customSuccessObject: (req, res, fields) => lineOf(req, res, fields),
-        customErrorObject: (req, res, _error, fields) => lineOf(req, res, fields),
-        customSuccessMessage: () => 'request completed',
-        customErrorMessage: () => 'request failed',
-      })
-    : null;
-  return (req, res, next) => {
+  // Not pino-http: it makes two child loggers and a few arrays for every request, logged or
+  // not, measured at ~90 µs of CPU a request here (a members read costs ~350 µs in all). One
+  // hook at the end does the same: the metric, and the line when its level is on.
+  return (req: ObservedRequest, res, next) => {
     const started = performance.now();
-    req.headers[CORRELATION_HEADER] = correlationOf(req.headers);
+    const correlationId = correlationOf(req.headers);
+    req.headers[CORRELATION_HEADER] = correlationId;
     res.once('finish', () => {
       const seconds = secondsSince(started);
+      const route = routeOf(req);
       httpRequestDuration.observe(
-        { method: req.method ?? 'GET', route: routeOf(req), status: String(res.statusCode) },
+        { method: req.method ?? 'GET', route, status: String(res.statusCode) },
         seconds,
       );
-      if (log || res.statusCode < 500) return;
       const level = levelOf(req, res);
-      if (level === 'silent') return;
+      if (level === null) return;
       logger[level](
-        {
-          correlationId: req.headers[CORRELATION_HEADER],
-          ...lineOf(req, res, { durationMs: Math.round(seconds * 1000) }),
-        },
-        'request failed',
+        { correlationId, ...lineOf(req, res, route, Math.round(seconds * 1000)) },
+        res.statusCode >= 500 ? 'request failed' : 'request completed',
       );
     });
-    if (log) log(req as ObservedRequest, res, next);
-    else next();
+    next();
   };
 }
 
 function lineOf(
   req: ObservedRequest,
   res: ServerResponse,
-  fields: Record<string, unknown>,
+  route: string,
+  durationMs: number,
 ): Record<string, unknown> {
   const caller = req.caller;
   return {
@@ -98,11 +77,11 @@ function lineOf(
     actor: caller?.actor ?? null,
     credentialId: caller?.credentialId ?? null,
     method: req.method,
-    route: routeOf(req),
+    route,
     // The path only: a query string may carry an OAuth code or a search for a person.
     path: pathOf(req),
     status: res.statusCode,
-    durationMs: fields.durationMs,
+    durationMs,
     // Kept so that a leak would show, and redacted by path (REDACT_PATHS) when present.
     headers: {
       'user-agent': req.headers['user-agent'],
