@@ -21,7 +21,8 @@ ENV PLAYWRIGHT_CHROMIUM_PATH=/usr/bin/chromium-headless-shell \
     DATA_DIR=/data
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
-RUN mkdir -p /data && chown node:node /data
+# The stores, the vault and evidence: for the service's user alone (a new volume copies the mode).
+RUN install -d -m 0700 -o node -g node /data
 USER node
 EXPOSE 3000 3100
 # node itself, not npm, receives SIGTERM, so the worker stops its work and releases its lease.

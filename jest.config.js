@@ -34,6 +34,7 @@ const libs = [
   'governance',
   'infrastructure',
   'mail',
+  'observability',
 ];
 const moduleNameMapper = {};
 for (const lib of libs) {

@@ -67,7 +67,7 @@ export class ServiceProcess {
     readonly url: string,
   ) {}
 
-  /** Spawns `node -r tools/register.js apps/api/src/main.ts` and waits until GET /health answers. */
+  /** Spawns `node -r tools/register.js apps/api/src/main.ts` and waits until GET /health/ready answers. */
   static async start(options: ServiceOptions, timeoutMs = 90_000): Promise<ServiceProcess> {
     const began = Date.now();
     const port = options.port ?? (await freePort());
@@ -99,7 +99,7 @@ export class ServiceProcess {
         );
       }
       try {
-        const res = await fetch(`${service.url}/health`);
+        const res = await fetch(`${service.url}/health/ready`);
         if (res.ok) return service;
       } catch {
         // not listening yet

@@ -10,6 +10,7 @@ import {
   OutboxMailTransport,
   SmtpMailTransport,
 } from '@app/mail';
+import { metricsRegistry } from '@app/observability';
 
 /** A self-signed certificate for 127.0.0.1, made for this run (tests only). */
 function selfSigned(): { key: string; cert: string } {
@@ -175,6 +176,49 @@ describe('mail transport: SMTP through nodemailer, against a real SMTP server', 
     expect(failure).toMatchObject({ retryable: true });
     expect(failure.message).toMatch(new RegExp(`^127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`));
     expect(failure.message).not.toContain(PASSWORD);
+  });
+
+  it('given deliveries that pass, fail for now and fail for good, then smtp_delivery_duration_seconds counts each outcome', async () => {
+    const counts = async () => {
+      const metric = (await metricsRegistry
+        .getSingleMetric('smtp_delivery_duration_seconds')!
+        .get()) as {
+        values: { metricName?: string; labels: Record<string, unknown>; value: number }[];
+      };
+      const count = (outcome: string) =>
+        metric.values.find(
+          (v) =>
+            v.metricName === 'smtp_delivery_duration_seconds_count' && v.labels.outcome === outcome,
+        )?.value ?? 0;
+      return {
+        sent: count('sent'),
+        transient_failure: count('transient_failure'),
+        permanent_failure: count('permanent_failure'),
+      };
+    };
+    const before = await counts();
+    const smtp = await server({ disabledCommands: ['STARTTLS'] }, (raw) =>
+      raw.includes('Subject: hold')
+        ? Object.assign(new Error('451 later'), { responseCode: 451 })
+        : null,
+    );
+    try {
+      await smtpTransport(smtp.port).deliver(message);
+      await smtpTransport(smtp.port)
+        .deliver({ ...message, subject: 'hold' })
+        .catch(() => undefined);
+      await smtpTransport(smtp.port, { password: 'wrong' })
+        .deliver(message)
+        .catch(() => undefined);
+    } finally {
+      await smtp.close();
+    }
+    const after = await counts();
+    expect({
+      sent: after.sent - before.sent,
+      transient_failure: after.transient_failure - before.transient_failure,
+      permanent_failure: after.permanent_failure - before.permanent_failure,
+    }).toEqual({ sent: 1, transient_failure: 1, permanent_failure: 1 });
   });
 });
 

@@ -122,6 +122,23 @@ describe('the API connector, end to end (service, saga, simulator over REST)', (
     expect((await simLog(BUSINESS_ID)).map((e) => [e.action, e.target, e.channel])).toEqual([
       ['remove_member', '1005', 'api'],
     ]);
+
+    // and /metrics counts the read and the removal under the api connector, by outcome
+    const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+    for (const [kind, outcome] of [
+      ['read_business', 'complete'],
+      ['removal', 'removed'],
+    ]) {
+      expect(metrics).toMatch(
+        new RegExp(
+          `^pinterest_action_duration_seconds_count\\{connector="api",kind="${kind}",outcome="${outcome}"\\} [1-9]`,
+          'm',
+        ),
+      );
+    }
+    expect(metrics).toMatch(
+      /^check_duration_seconds_count\{connector="api",result="completed"\} [1-9]/m,
+    );
   });
 
   it('refuses an api connection without oauth, naming the field, and appends nothing', async () => {

@@ -430,8 +430,17 @@ describe('requests and answers (issue 10, points 12-16)', () => {
         LOG_LEVEL: 'log',
       });
       try {
+        // The log is JSON lines; the start says where it listens in one of them.
+        const listening = () =>
+          main
+            .output()
+            .split('\n')
+            .filter((l) => l.startsWith('{'))
+            .map((l) => (JSON.parse(l) as { msg: string }).msg)
+            .map((msg) => /^listening on (\S+)$/.exec(msg))
+            .find((m) => m !== null) ?? null;
         const line = await eventually(
-          async () => /listening on (\S+)/.exec(main.output()),
+          async () => listening(),
           (m) => m !== null,
           60_000,
         );
@@ -460,7 +469,18 @@ describe('requests and answers (issue 10, points 12-16)', () => {
           new Promise<string>((done) => setTimeout(() => done('still running'), 30_000)),
         ]);
         expect(code).toBe(1);
-        expect(main.output()).toContain('HOST="http://0.0.0.0"');
+        // one JSON line at level fatal, naming the variable and its value
+        const lines = main
+          .output()
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { level: string; msg: string });
+        expect(lines).toContainEqual(
+          expect.objectContaining({
+            level: 'fatal',
+            msg: expect.stringContaining('HOST="http://0.0.0.0"') as unknown,
+          }),
+        );
       } finally {
         main.child.kill('SIGKILL');
         await main.exited;

@@ -59,6 +59,10 @@ const PATH_IDS: { prefix: string; param: string; id: keyof Ids }[] = [
  */
 const SHARED: Record<string, string> = {
   'GET /health': 'process status, no credentials',
+  'GET /health/live': 'process status, no credentials',
+  'GET /health/ready': 'process status, no credentials',
+  'GET /metrics':
+    "the process's metrics, behind METRICS_TOKEN when set, no workspace's credentials",
   'GET /oauth/pinterest/callback': "Pinterest's redirect: its single-use state names the workspace",
   'GET /scim/v2/ServiceProviderConfig': 'SCIM server metadata (RFC 7644 §5)',
   'GET /scim/v2/Schemas': 'SCIM server metadata',

@@ -69,6 +69,9 @@ describe('docker-compose.yml and the Dockerfile (read, not run: no Docker here)'
     const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n');
     expect(ignored).toContain('node_modules');
     expect(instructions.at(-1)).toMatch(/^CMD \["node", "-r", ".\/tools\/register.js"/);
+    // DATA_DIR exists in the image owned by the service's user, mode 0700
+    expect(instructions).toContain('RUN install -d -m 0700 -o node -g node /data');
+    expect(instructions).toContain('USER node');
   });
 
   it('has no default secret: each one is required with ${VAR:?message}', () => {
@@ -128,7 +131,9 @@ describe('docker-compose.yml and the Dockerfile (read, not run: no Docker here)'
         mongo: { condition: 'service_healthy' },
         sim: { condition: 'service_healthy' },
       });
-      expect(services[name].healthcheck?.test.join(' ')).toMatch(/127\.0\.0\.1:3000\/health/);
+      expect(services[name].healthcheck?.test.join(' ')).toMatch(
+        /127\.0\.0\.1:3000\/health\/ready/,
+      );
     }
     expect(services.sim.healthcheck?.test.join(' ')).toMatch(/127\.0\.0\.1:3100\/__sim\/state/);
   });

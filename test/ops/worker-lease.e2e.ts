@@ -38,9 +38,13 @@ async function cliStatus(dataDir: string): Promise<StatusLine[]> {
     .map((line) => JSON.parse(line) as StatusLine);
 }
 
+/** The detailed status (GET /api/status), where the workers' lease is shown. */
 async function health(app: INestApplication): Promise<{ workers: Record<string, unknown> }> {
   const { port } = app.getHttpServer().address() as { port: number };
-  const res = await fetch(`http://127.0.0.1:${port}/health`);
+  const res = await fetch(`http://127.0.0.1:${port}/api/status`, {
+    headers: { authorization: 'Bearer test-admin-key-0123456789' },
+  });
+  expect(res.status).toBe(200);
   return (await res.json()) as { workers: Record<string, unknown> };
 }
 

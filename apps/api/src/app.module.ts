@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Environment } from '@app/config';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, DiscoveryModule } from '@nestjs/core';
 import {
   allProjections,
   DirectoryModule,
@@ -15,7 +15,10 @@ import {
 } from '@app/infrastructure';
 import { VaultModule } from '@app/vault';
 import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
 import { PinterestModule } from './pinterest.module';
+import { ReadinessProbe } from './readiness';
+import { StatusController } from './status.controller';
 
 /**
  * The service. `all` (what `npm start` runs) is everything in one process; `api` and `worker`
@@ -37,9 +40,10 @@ export class AppModule {
         DirectoryModule,
         GovernanceModule.forRoot({ runWorkers }),
         GraphqlApiModule,
+        DiscoveryModule,
       ],
-      controllers: [HealthController],
-      providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
+      controllers: [HealthController, StatusController, MetricsController],
+      providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }, ReadinessProbe],
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -10,8 +11,25 @@ import {
   deferBodyErrors,
   loadEnvironment,
 } from '@app/infrastructure';
+import { collectProcessMetrics, createLogger, PinoNestLogger } from '@app/observability';
 import { AppModule } from './app.module';
 import { serveDashboard } from './dashboard';
+import { httpObservability } from './http-observability';
+
+/**
+ * DATA_DIR and everything in it is for this service's user alone: the stores, the vault,
+ * evidence and snapshots hold personal data and secrets. The umask covers files that
+ * libraries create (SQLite's -wal and -shm, Chromium's screenshots and traces); the writers
+ * also set their modes themselves, for code that runs without this start.
+ */
+export function restrictDataDir(dataDir: string): void {
+  process.umask(0o077);
+  // Created 0700; an existing folder keeps the mode its owner gave it (it may be a mount).
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+}
+
+/** Generated credentials: plain lines on standard output, once, never into the JSON log. */
+const printOnce = (line: string): void => void process.stdout.write(`${line}\n`);
 
 /**
  * Builds and starts the service; tests call it too, so what they exercise is what runs.
@@ -22,16 +40,21 @@ export async function createApp(
 ): Promise<INestApplication> {
   // Validate before Nest starts so that a bad value stops the start with one clear message.
   const env = loadEnvironment();
+  restrictDataDir(env.DATA_DIR);
+  const logger = createLogger(env.LOG_LEVEL);
+  collectProcessMetrics();
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRole(env.SERVICE_ROLE),
     {
-      logger: [env.LOG_LEVEL, 'error', 'warn', 'fatal'],
+      logger: new PinoNestLogger(logger),
       // JSON only (configureScimHttp installs it): a form body must not pass for a command.
       bodyParser: false,
     },
   );
   // Says which framework runs, to anyone; costs a header on every answer.
   app.disable('x-powered-by');
+  // First, so that every request is timed and logged, refused ones included.
+  app.use(httpObservability(logger));
   configureScimHttp(app);
   app.use(deferBodyErrors);
   serveDashboard(app);
@@ -43,7 +66,7 @@ export async function createApp(
   await app.get(AccessService).bootstrap({
     adminApiKey: env.ADMIN_API_KEY,
     scimToken: env.SCIM_TOKEN,
-    announce: options.announce,
+    announce: options.announce ?? printOnce,
   });
   if (options.listen !== false) {
     const { PORT, HOST } = app.get(Environment);

@@ -1,48 +1,71 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOkResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
-import { EventStore } from '@app/eventstore';
-import { ProjectionRunner, workerLeaseStatus } from '@app/projections';
-import { READ_MODEL_STORE, WorkerLease } from '@app/infrastructure';
-import type { ReadModelStore } from '@app/readmodels';
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
+import { ReadinessProbe } from './readiness';
 
-const HEALTH: SchemaObject = {
+const LIVE: SchemaObject = {
   type: 'object',
+  required: ['status'],
+  properties: { status: { type: 'string', enum: ['ok'] } },
+};
+const READY: SchemaObject = {
+  type: 'object',
+  required: ['status'],
+  properties: { status: { type: 'string', enum: ['ready'] } },
+};
+const UNREADY: SchemaObject = {
+  type: 'object',
+  required: ['status', 'reason'],
   properties: {
-    status: { type: 'string', enum: ['ok'] },
-    eventStore: { type: 'string', enum: ['sqlite', 'eventstoredb'] },
-    readModelStore: { type: 'string', enum: ['sqlite', 'mongodb'] },
-    headPosition: { type: 'string', nullable: true, description: 'opaque; null: empty log' },
-    projections: { type: 'array', items: { type: 'object', additionalProperties: true } },
-    workers: { type: 'object', additionalProperties: true },
+    status: { type: 'string', enum: ['unready'] },
+    reason: {
+      type: 'string',
+      description: 'which store does not answer, or which projections lag',
+    },
   },
 };
 
-/** Unauthenticated: what a load balancer and an operator check first. */
-@ApiTags('health')
-@Controller()
-export class HealthController {
-  constructor(
-    private readonly events: EventStore,
-    @Inject(READ_MODEL_STORE) private readonly readModels: ReadModelStore,
-    private readonly projections: ProjectionRunner,
-    private readonly lease: WorkerLease,
-  ) {}
+interface StatusResponse {
+  status(code: number): unknown;
+}
 
-  /** Liveness plus what an operator checks first: which stores, how far behind each projection is. */
-  @Get('health')
-  @ApiOkResponse({ schema: HEALTH })
-  async health() {
-    return {
-      status: 'ok',
-      eventStore: this.events.kind,
-      readModelStore: this.readModels.kind,
-      headPosition: await this.events.headPosition(),
-      projections: await this.projections.status(),
-      // The projections' states above are this process's; the workers may run in another one.
-      workers: {
-        ...(await workerLeaseStatus(this.readModels.leases)),
-        here: this.lease.keeper?.isRunning ?? false,
-      },
-    };
+/**
+ * Unauthenticated and cheap, for load balancers and orchestrators: no positions, no counts.
+ * The detailed status is GET /api/status.
+ */
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly readiness: ReadinessProbe) {}
+
+  /** The process answers HTTP: nothing else is asked, so a slow store never restarts it. */
+  @Get('live')
+  @ApiOkResponse({ schema: LIVE })
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOkResponse({
+    schema: READY,
+    description: 'stores answer; projections here within READY_MAX_LAG',
+  })
+  @ApiResponse({ status: 503, schema: UNREADY })
+  ready(@Res({ passthrough: true }) res: StatusResponse) {
+    return this.answer(res);
+  }
+
+  /** Kept for the probes that already ask it: the same answer as /health/ready. */
+  @Get()
+  @ApiOkResponse({ schema: READY, description: 'the same as /health/ready' })
+  @ApiResponse({ status: 503, schema: UNREADY })
+  health(@Res({ passthrough: true }) res: StatusResponse) {
+    return this.answer(res);
+  }
+
+  private async answer(res: StatusResponse) {
+    const readiness = await this.readiness.check();
+    if (readiness.ready) return { status: 'ready' };
+    res.status(HttpStatus.SERVICE_UNAVAILABLE);
+    return { status: 'unready', reason: readiness.reason };
   }
 }

@@ -120,11 +120,33 @@ describe('validateEnvironment', () => {
   });
 
   it('given a bad secret, when validated, then the error names it without showing it', () => {
-    for (const name of ['ADMIN_API_KEY', 'SCIM_TOKEN', 'VAULT_KEY', 'API_KEY_PEPPER']) {
+    for (const name of ['ADMIN_API_KEY', 'SCIM_TOKEN', 'VAULT_KEY', 'API_KEY_PEPPER', 'METRICS_TOKEN']) {
       expect(() => validateEnvironment({ [name]: 'short-s3cret' })).toThrow(
         new RegExp(`${name}=<12 characters, not shown>`),
       );
       expect(() => validateEnvironment({ [name]: 'short-s3cret' })).not.toThrow(/short-s3cret/);
     }
+  });
+
+  it('given READY_MAX_LAG, when validated, then 10000 by default, whole numbers from 0 taken, anything else refused by name', () => {
+    expect(validateEnvironment({}).READY_MAX_LAG).toBe(10_000);
+    expect(validateEnvironment({ READY_MAX_LAG: '0' }).READY_MAX_LAG).toBe(0);
+    expect(validateEnvironment({ READY_MAX_LAG: '250' }).READY_MAX_LAG).toBe(250);
+    for (const bad of ['-1', '1.5', 'lots', '10000001']) {
+      expect(() => validateEnvironment({ READY_MAX_LAG: bad })).toThrow(
+        /READY_MAX_LAG=.*: READY_MAX_LAG must be a whole number from 0 to 10000000/,
+      );
+    }
+  });
+
+  it('given METRICS_TOKEN and LOG_LEVEL, when validated, then an empty token is unset and a bad level is refused by name', () => {
+    expect(validateEnvironment({ METRICS_TOKEN: '' }).METRICS_TOKEN).toBeUndefined();
+    expect(validateEnvironment({ METRICS_TOKEN: 'scrape-token-0123456789' }).METRICS_TOKEN).toBe(
+      'scrape-token-0123456789',
+    );
+    expect(validateEnvironment({}).LOG_LEVEL).toBe('log');
+    expect(() => validateEnvironment({ LOG_LEVEL: 'info' })).toThrow(
+      /LOG_LEVEL="info": LOG_LEVEL must be one of fatal, error, warn, log, debug, verbose/,
+    );
   });
 });

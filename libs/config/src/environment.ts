@@ -72,6 +72,7 @@ const SECRET_VARIABLES = new Set([
   'VAULT_KEY',
   'API_KEY_PEPPER',
   'PERSON_KEY',
+  'METRICS_TOKEN',
 ]);
 
 /** Variables whose value may hold a secret: an error shows them without it. */
@@ -305,8 +306,31 @@ export class Environment {
   @Max(1024, { message: 'MEMBER_PAGE_CACHE_MB must be a whole number from 0 to 1024' })
   MEMBER_PAGE_CACHE_MB = 16;
 
-  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  /**
+   * The least level written (JSON lines on standard output): `log` includes one line per HTTP
+   * request; `warn` and above leave requests out.
+   */
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'], {
+    message: 'LOG_LEVEL must be one of fatal, error, warn, log, debug, verbose',
+  })
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  /**
+   * A process that runs the projections answers /health/ready with 503 while one of them is
+   * more than this many events behind the log's head. An `api`-only process ignores it.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'READY_MAX_LAG must be a whole number from 0 to 10000000' })
+  @Min(0, { message: 'READY_MAX_LAG must be a whole number from 0 to 10000000' })
+  @Max(10_000_000, { message: 'READY_MAX_LAG must be a whole number from 0 to 10000000' })
+  READY_MAX_LAG = 10_000;
+
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; unset: open. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
 }
 
 export class InvalidEnvironment extends Error {

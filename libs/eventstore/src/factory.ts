@@ -24,7 +24,7 @@ export function createEventStore(settings: EventStoreSettings): EventStore {
     const { EventStoreDbAdapter } = require('./eventstoredb') as typeof import('./eventstoredb');
     adapter = new EventStoreDbAdapter({ url: settings.eventstoreUrl });
   } else {
-    mkdirSync(settings.dataDir, { recursive: true });
+    mkdirSync(settings.dataDir, { recursive: true, mode: 0o700 });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { SqliteEventStoreAdapter } = require('./sqlite') as typeof import('./sqlite');
     adapter = new SqliteEventStoreAdapter({ file: join(settings.dataDir, SQLITE_EVENTS_FILE) });

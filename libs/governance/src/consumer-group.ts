@@ -46,6 +46,18 @@ export abstract class ConsumerGroup implements OnApplicationBootstrap, OnApplica
     await Promise.all(this.runners.map((r) => r.stop()));
   }
 
+  /** The group's name under the worker lease (`sagas`, `notifications`): the metrics' label. */
+  get group(): string {
+    return this.options.leaseName;
+  }
+
+  /** Each consumer's unhandled events, counted up to `cap`. */
+  async queueDepths(cap: number): Promise<{ consumer: string; depth: number }[]> {
+    return Promise.all(
+      this.runners.map(async (r) => ({ consumer: r.consumer.name, depth: await r.pending(cap) })),
+    );
+  }
+
   runner(name: string): DurableConsumerRunner {
     const runner = this.runners.find((r) => r.consumer.name === name);
     if (!runner) throw new Error(`no ${this.options.kind} ${name}`);

@@ -25,3 +25,4 @@ export * from './audit/audit.projection';
 export * from './audit/audit.service';
 export * from './audit/exports/evidence-exports.service';
 export * from './erasure';
+export * from './consumer-group';

@@ -1,5 +1,6 @@
 import { createTransport, type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import { secondsSince, smtpDeliveries } from '@app/observability';
 import {
   type Delivery,
   type MailMessage,
@@ -55,6 +56,7 @@ export class SmtpMailTransport extends MailTransport {
 
   async deliver(message: MailMessage): Promise<Delivery> {
     const messageId = messageIdOf(message, this.options.from);
+    const started = performance.now();
     try {
       const info = await this.transporter.sendMail({
         from: this.options.from,
@@ -63,6 +65,7 @@ export class SmtpMailTransport extends MailTransport {
         text: message.text,
         messageId,
       });
+      smtpDeliveries.observe({ outcome: 'sent' }, secondsSince(started));
       return {
         status: 'sent',
         messageId,
@@ -72,7 +75,12 @@ export class SmtpMailTransport extends MailTransport {
         response: this.scrub(info.response),
       };
     } catch (error) {
-      throw this.failure(error);
+      const failure = this.failure(error);
+      smtpDeliveries.observe(
+        { outcome: failure.retryable ? 'transient_failure' : 'permanent_failure' },
+        secondsSince(started),
+      );
+      throw failure;
     }
   }
 

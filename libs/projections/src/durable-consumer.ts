@@ -1,6 +1,6 @@
 import type { EventFilter, EventStore, Position, RecordedEvent } from '@app/eventstore';
 import type { ReadModelStore } from '@app/readmodels';
-import { hasPendingEvents, readCheckpoint } from './pending-events';
+import { countAfter, hasPendingEvents, readCheckpoint } from './pending-events';
 import type { RunnerLogger } from './projection-runner';
 
 /**
@@ -57,6 +57,11 @@ export class DurableConsumerRunner {
   /** Position of the last event handled with every earlier one; null before the first. */
   checkpoint(): Promise<Position | null> {
     return readCheckpoint(this.events, this.readModels, consumerCheckpoint(this.consumer));
+  }
+
+  /** Matching events not yet handled (the queue behind the checkpoint), counted up to `cap`. */
+  async pending(cap: number): Promise<number> {
+    return countAfter(this.events, this.consumer.filter, await this.checkpoint(), cap);
   }
 
   /** Resolves once every matching event up to `position` (null: none) has been handled. */

@@ -32,3 +32,18 @@ export async function hasPendingEvents(
   }
   return false;
 }
+
+/** Matching events after `checkpoint`, counted up to `cap` (0 reads nothing). */
+export async function countAfter(
+  events: EventStore,
+  filter: EventFilter,
+  checkpoint: Position | null,
+  cap: number,
+): Promise<number> {
+  if (cap <= 0) return 0;
+  let count = 0;
+  for await (const _ of events.readAll({ after: checkpoint ?? undefined, filter, maxCount: cap })) {
+    count += 1;
+  }
+  return count;
+}

@@ -71,6 +71,31 @@ describe('ProjectionRunner (real SQLite stores)', () => {
     });
   });
 
+  it('given events not yet applied, when lag is counted with a cap, then it reads no further than the cap', async () => {
+    await events.appendToStream('order-1', [ev('A'), ev('B'), ev('C'), ev('D')]);
+    const runner = new ProjectionRunner(events, readModels, [streamsProjection]);
+    expect(await runner.eventsBehind(10)).toEqual([{ name: 'streams', eventsBehind: 4 }]);
+    expect(await runner.eventsBehind(2)).toEqual([{ name: 'streams', eventsBehind: 2 }]);
+    expect(await runner.eventsBehind(0)).toEqual([{ name: 'streams', eventsBehind: 0 }]);
+    await runner.catchUp(streamsProjection);
+    expect(await runner.eventsBehind(10)).toEqual([{ name: 'streams', eventsBehind: 0 }]);
+  });
+
+  it('given a durable consumer behind the log, when its queue is counted, then only its own unhandled events count', async () => {
+    await events.appendToStream('order-1', [ev('Wanted'), ev('Other'), ev('Wanted')]);
+    const handled: string[] = [];
+    const runner = new DurableConsumerRunner(events, readModels, {
+      name: 'wanted',
+      filter: { eventTypes: ['Wanted'] },
+      handle: async (e) => void handled.push(e.type),
+    });
+    expect(await runner.pending(100)).toBe(2);
+    runner.start();
+    await runner.waitFor(await events.headPosition(), 5000);
+    await runner.stop();
+    expect(await runner.pending(100)).toBe(0);
+  });
+
   it('given a running projection, when events are appended, then it applies them live and waitFor resolves', async () => {
     const runner = new ProjectionRunner(events, readModels, [streamsProjection]);
     await runner.start();

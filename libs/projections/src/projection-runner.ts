@@ -1,7 +1,7 @@
 import type { EventStore, Position, RecordedEvent } from '@app/eventstore';
 import type { ReadModelStore, TransactionLimits } from '@app/readmodels';
 import { batches } from './batches';
-import { hasPendingEvents, readCheckpoint } from './pending-events';
+import { countAfter, hasPendingEvents, readCheckpoint } from './pending-events';
 import type { Projection } from './projection';
 import { UnitOfWork } from './unit-of-work';
 
@@ -140,6 +140,26 @@ export class ProjectionRunner {
       }
       await new Promise((r) => setTimeout(r, 10));
     }
+  }
+
+  /**
+   * How many matching events each projection has yet to apply, counting no further than `cap`
+   * (a reader that only needs "more than N" reads at most N + 1 events per projection).
+   */
+  async eventsBehind(cap: number): Promise<{ name: string; eventsBehind: number }[]> {
+    const result: { name: string; eventsBehind: number }[] = [];
+    for (const projection of this.projections) {
+      result.push({
+        name: projection.name,
+        eventsBehind: await countAfter(
+          this.events,
+          projection.filter,
+          await this.checkpoint(projection),
+          cap,
+        ),
+      });
+    }
+    return result;
   }
 
   async status(): Promise<ProjectionLag[]> {

@@ -29,7 +29,7 @@ export async function createReadModelStore(
     return store;
   }
   const file = resolve(settings.dataDir, settings.file ?? SQLITE_READ_MODELS_FILE);
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { SqliteReadModelStore } = require('./sqlite') as typeof import('./sqlite');
   return new SqliteReadModelStore({ file });

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { VaultCiphertext, VaultEntry, VaultStorage } from './vault-storage';
@@ -33,10 +33,14 @@ export class SqliteVaultStorage implements VaultStorage {
 
   constructor(options: SqliteVaultStorageOptions) {
     if (options.file !== ':memory:') {
-      mkdirSync(dirname(options.file), { recursive: true });
+      mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
       // Pre-create the file owner-only: SQLite then gives its -wal and -shm files the same
-      // mode, so even the metadata (workspaces, purposes) is not world-readable.
+      // mode, so even the metadata (workspaces, purposes) is not world-readable. An older
+      // file (or its -wal/-shm) is tightened too.
       closeSync(openSync(options.file, 'a', 0o600));
+      for (const path of [options.file, `${options.file}-wal`, `${options.file}-shm`]) {
+        if (existsSync(path)) chmodSync(path, 0o600);
+      }
     }
     this.db = new Database(options.file);
     this.db.pragma('journal_mode = WAL');

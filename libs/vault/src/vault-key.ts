@@ -52,7 +52,7 @@ export function parseVaultKey(value: string): VaultKey {
  */
 export function loadOrCreateKeyFile(dataDir: string): VaultKey {
   const file = join(dataDir, VAULT_KEY_FILE);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const fresh = randomBytes(VAULT_KEY_BYTES);
   try {
     writeFileSync(file, fresh, { mode: 0o600, flag: 'wx' });

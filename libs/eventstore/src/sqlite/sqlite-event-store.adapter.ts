@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { InvalidEvent, InvalidPosition, WrongExpectedRevision } from '../errors';
@@ -74,7 +74,10 @@ export class SqliteEventStoreAdapter implements EventStoreAdapter {
     this.file = options.file;
     this.pollIntervalMs = options.pollIntervalMs ?? 100;
     this.pageSize = options.pageSize ?? 1000;
-    if (this.file !== ':memory:') mkdirSync(dirname(this.file), { recursive: true });
+    if (this.file !== ':memory:') {
+      mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+      ownerOnly(this.file);
+    }
     this.db = new Database(this.file, { timeout: options.busyTimeoutMs ?? 5000 });
     this.db.pragma('journal_mode = WAL');
     // Erasure: a page freed here is zeroed, never left holding what it held.
@@ -439,5 +442,17 @@ function rowId(position: string): number {
 function checkExpected(expected: ExpectedRevision): void {
   if (typeof expected === 'number' && !(Number.isInteger(expected) && expected >= 0)) {
     throw new InvalidEvent('expectedRevision', `must be a revision (integer ≥ 0), got ${expected}`);
+  }
+}
+
+/**
+ * The database and its -wal/-shm files, for their owner only: created 0600 before SQLite
+ * opens the file (SQLite gives the -wal and -shm the main file's mode), and any older one
+ * tightened.
+ */
+function ownerOnly(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(path)) chmodSync(path, 0o600);
   }
 }

@@ -16,6 +16,7 @@ import {
 } from '@app/domain';
 import { EventStore, type RecordedEvent } from '@app/eventstore';
 import { actorOf, CommandExecutor, type CommandContext, toDomainEvent } from '@app/infrastructure';
+import { checkDuration, secondsSince } from '@app/observability';
 import type { EventConsumer } from '@app/projections';
 import { AutomationLogins } from './automation-logins';
 import { BUSINESS_READER, type BusinessReader, channelOf, failureOf } from './business-reader.port';
@@ -60,6 +61,20 @@ export class CheckForUpdatesProcess implements EventConsumer {
   ) {}
 
   async handle(recorded: RecordedEvent): Promise<void> {
+    const started = performance.now();
+    const timed: { connector: string; result: string } = { connector: 'unknown', result: 'failed' };
+    try {
+      timed.result = await this.check(recorded, timed);
+    } finally {
+      // A check that throws (the store went away) is retried by its consumer: counted as failed.
+      checkDuration.observe(timed, secondsSince(started));
+    }
+  }
+
+  private async check(
+    recorded: RecordedEvent,
+    timed: { connector: string },
+  ): Promise<CheckOutcome['result']> {
     const request = toDomainEvent(recorded) as CheckForUpdatesRequested;
     const { integrationId, taskId } = request.data;
     const ctx: CommandContext = {
@@ -85,6 +100,7 @@ export class CheckForUpdatesProcess implements EventConsumer {
       await this.tasks.notCompleted(ctx, taskId, progress.attempts, failure);
       return this.finish(ctx, integrationId, taskId, { result: 'not_completed', failure });
     }
+    timed.connector = integration.connector;
     const confirmDepartures = request.data.confirmDepartures === true;
 
     const browserAccount =
@@ -236,7 +252,7 @@ export class CheckForUpdatesProcess implements EventConsumer {
     integrationId: string,
     taskId: string,
     outcome: CheckOutcome,
-  ): Promise<void> {
+  ): Promise<CheckOutcome['result']> {
     const failure =
       outcome.result === 'not_completed'
         ? { kind: outcome.failure.kind, message: outcome.failure.message }
@@ -258,5 +274,6 @@ export class CheckForUpdatesProcess implements EventConsumer {
             : deterministicId('check-finished', taskId, String(i)),
       },
     );
+    return outcome.result;
   }
 }

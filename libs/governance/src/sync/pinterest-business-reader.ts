@@ -27,7 +27,9 @@ import {
   type PinterestFailure,
   type PinterestFailureKind,
   PinterestOperationFailed,
+  channelOf,
 } from './business-reader.port';
+import { pinterestActionDuration, secondsSince } from '@app/observability';
 
 const KINDS: Record<string, PinterestFailureKind> = {
   INVALID_CREDENTIALS: 'invalid_credentials',
@@ -100,6 +102,21 @@ export function observedBusinessOf(snapshot: BusinessSnapshot): ObservedBusiness
     complete: snapshot.complete,
     warnings: [...snapshot.warnings],
     evidence: snapshot.evidence.flatMap(evidencePaths),
+  };
+}
+
+/**
+ * Times one call to Pinterest into pinterest_action_duration_seconds: its connector, its kind
+ * and its outcome (what was observed, or the failure's kind), both few and fixed.
+ */
+function actionTimer(login: PinterestLogin, kind: string): { done(outcome: string): void } {
+  const started = performance.now();
+  return {
+    done: (outcome) =>
+      pinterestActionDuration.observe(
+        { connector: channelOf(login), kind, outcome },
+        secondsSince(started),
+      ),
   };
 }
 
@@ -184,6 +201,7 @@ export class PinterestBusinessReader
     businessId: string,
     onProgress?: (done: number, total: number) => void,
   ): Promise<ObservedBusiness> {
+    const timer = actionTimer(login, 'read_business');
     try {
       const gateway = await this.gatewayFor(login);
       const snapshot = await gateway.fetchSnapshot(businessId, {
@@ -191,9 +209,12 @@ export class PinterestBusinessReader
           if (p.phase === 'members') onProgress?.(p.done, p.total ?? p.done);
         },
       });
+      timer.done(snapshot.complete ? 'complete' : 'partial');
       return observedBusinessOf(snapshot);
     } catch (error) {
-      throw await this.failed(this.keyOf(login), error);
+      const failed = await this.failed(this.keyOf(login), error);
+      timer.done(failed.failure.kind);
+      throw failed;
     }
   }
 
@@ -217,43 +238,56 @@ export class PinterestBusinessReader
     businessId: string,
     request: MemberActionRequest,
   ): Promise<ActionObservation> {
+    const timer = actionTimer(login, request.kind);
     try {
-      const gateway = await this.gatewayFor(login);
-      const role = (r: 'employee' | 'manager') => (r === 'manager' ? 'MANAGER' : 'EMPLOYEE');
-      switch (request.kind) {
-        case 'removal': {
-          const removed = await gateway.removeMember(businessId, request.pinterestUserId);
-          return {
-            outcome: removed.outcome,
-            ...(removed.removedBy ? { removedBy: removed.removedBy } : {}),
-          };
-        }
-        case 'invite':
-          return {
-            outcome:
-              (await gateway.inviteMembers(businessId, [request.email], role(request.businessRole)))
-                .results[0]?.outcome ?? 'invited',
-          };
-        case 'role': {
-          const changed = await gateway.changeRole(
-            businessId,
-            request.pinterestUserId,
-            role(request.businessRole),
-          );
-          return { outcome: changed.outcome };
-        }
-        case 'permissions': {
-          const set = await gateway.setAssetPermissions(
-            businessId,
-            request.pinterestUserId,
-            request.assetId,
-            request.permissions as AssetPermission[],
-          );
-          return { outcome: set.outcome };
-        }
-      }
+      const observed = await this.change(login, businessId, request);
+      timer.done(observed.outcome);
+      return observed;
     } catch (error) {
-      throw await this.failed(this.keyOf(login), error);
+      const failed = await this.failed(this.keyOf(login), error);
+      timer.done(failed.failure.kind);
+      throw failed;
+    }
+  }
+
+  private async change(
+    login: PinterestLogin,
+    businessId: string,
+    request: MemberActionRequest,
+  ): Promise<ActionObservation> {
+    const gateway = await this.gatewayFor(login);
+    const role = (r: 'employee' | 'manager') => (r === 'manager' ? 'MANAGER' : 'EMPLOYEE');
+    switch (request.kind) {
+      case 'removal': {
+        const removed = await gateway.removeMember(businessId, request.pinterestUserId);
+        return {
+          outcome: removed.outcome,
+          ...(removed.removedBy ? { removedBy: removed.removedBy } : {}),
+        };
+      }
+      case 'invite':
+        return {
+          outcome:
+            (await gateway.inviteMembers(businessId, [request.email], role(request.businessRole)))
+              .results[0]?.outcome ?? 'invited',
+        };
+      case 'role': {
+        const changed = await gateway.changeRole(
+          businessId,
+          request.pinterestUserId,
+          role(request.businessRole),
+        );
+        return { outcome: changed.outcome };
+      }
+      case 'permissions': {
+        const set = await gateway.setAssetPermissions(
+          businessId,
+          request.pinterestUserId,
+          request.assetId,
+          request.permissions as AssetPermission[],
+        );
+        return { outcome: set.outcome };
+      }
     }
   }
 

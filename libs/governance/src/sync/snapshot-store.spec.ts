@@ -65,7 +65,8 @@ describe('FileSnapshotStore (real files)', () => {
     expect(readdirSync(join(dir, 'snapshots'))).toEqual([`${ref.sha256}.json.gz`]);
     const file = store.locate(ref);
     expect(gunzipSync(readFileSync(file)).toString('utf8')).toBe(canonical);
-    expect(statSync(file).mode & 0o777).toBe(0o444);
+    // read-only, and for the service's user alone (it holds personal data)
+    expect(statSync(file).mode & 0o777).toBe(0o400);
     // member order is kept (it is what the import went through); keys are sorted
     expect(canonical.indexOf('"pinterestUserId":"2"')).toBeLessThan(
       canonical.indexOf('"pinterestUserId":"1"'),

@@ -115,11 +115,11 @@ export class FileSnapshotStore implements SnapshotStore {
     const ref = snapshotRefOf(canonical);
     const file = this.locate(ref);
     if (await exists(file)) return ref; // the same content is already kept, and never rewritten
-    await fs.mkdir(this.dir, { recursive: true });
+    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
     // Written whole under a temporary name, flushed, then renamed: a crash leaves either no
     // file or the complete one, never a torn file under the final name.
     const partial = join(this.dir, `.${ref.sha256}.${randomUUID()}.partial`);
-    const handle = await fs.open(partial, 'wx', 0o444);
+    const handle = await fs.open(partial, 'wx', 0o400);
     try {
       await handle.writeFile(await gzipAsync(canonical));
       await handle.sync();

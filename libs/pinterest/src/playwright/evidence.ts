@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 import type { BrowserContext, Page } from 'playwright';
@@ -87,15 +87,17 @@ export class EvidenceStore {
     const folder = resolve(this.dir, `${stamp}-${label}-${randomBytes(3).toString('hex')}`);
     const evidence: Evidence = {};
     try {
-      await mkdir(folder, { recursive: true });
+      // Screens of the Business Manager show people: for the service's user alone.
+      await mkdir(folder, { recursive: true, mode: 0o700 });
       if (page && !page.isClosed()) {
         evidence.url = page.url();
         const screenshotPath = join(folder, 'screenshot.png');
         await page.screenshot({ path: screenshotPath, fullPage: true, timeout: 5_000 });
+        await chmod(screenshotPath, 0o600);
         evidence.screenshotPath = screenshotPath;
         // The DOM as it stood (open dialogs included), which a trace without snapshots lacks.
         const htmlPath = join(folder, 'page.html');
-        await writeFile(htmlPath, await page.content());
+        await writeFile(htmlPath, await page.content(), { mode: 0o600 });
         evidence.htmlPath = htmlPath;
       }
     } catch {
@@ -103,7 +105,10 @@ export class EvidenceStore {
     }
     try {
       const tracePath = await tracer?.save(join(folder, 'trace.zip'));
-      if (tracePath) evidence.tracePath = tracePath;
+      if (tracePath) {
+        await chmod(tracePath, 0o600);
+        evidence.tracePath = tracePath;
+      }
     } catch {
       // Nothing more to keep.
     }

@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type {
   Checkpoint,
@@ -1056,6 +1057,7 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   constructor(options: SqliteReadModelStoreOptions) {
     const busyTimeout = options.busyTimeoutMs ?? 5000;
+    if (options.file !== ':memory:' && options.file !== '') ownerOnly(options.file);
     const writer = new Database(options.file, { timeout: busyTimeout });
     writer.pragma('journal_mode = WAL');
     // Erasure rebuilds read models: the pages of the dropped ones are zeroed, not left free.
@@ -1186,5 +1188,17 @@ export class SqliteReadModelStore implements ReadModelStore {
         writer.close();
       }
     });
+  }
+}
+
+/**
+ * The database and its -wal/-shm files, for their owner only: created 0600 before SQLite
+ * opens the file (SQLite gives the -wal and -shm the main file's mode), and any older one
+ * tightened.
+ */
+function ownerOnly(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(path)) chmodSync(path, 0o600);
   }
 }
