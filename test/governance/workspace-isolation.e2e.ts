@@ -61,6 +61,7 @@ const SHARED: Record<string, string> = {
   'GET /health': 'process status, no credentials',
   'GET /health/live': 'process status, no credentials',
   'GET /health/ready': 'process status, no credentials',
+  'GET /api/status': "the process's stores, projections and worker lease: no workspace's data",
   'GET /metrics':
     "the process's metrics, behind METRICS_TOKEN when set, no workspace's credentials",
   'GET /oauth/pinterest/callback': "Pinterest's redirect: its single-use state names the workspace",
