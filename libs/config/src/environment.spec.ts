@@ -120,7 +120,13 @@ describe('validateEnvironment', () => {
   });
 
   it('given a bad secret, when validated, then the error names it without showing it', () => {
-    for (const name of ['ADMIN_API_KEY', 'SCIM_TOKEN', 'VAULT_KEY', 'API_KEY_PEPPER', 'METRICS_TOKEN']) {
+    for (const name of [
+      'ADMIN_API_KEY',
+      'SCIM_TOKEN',
+      'VAULT_KEY',
+      'API_KEY_PEPPER',
+      'METRICS_TOKEN',
+    ]) {
       expect(() => validateEnvironment({ [name]: 'short-s3cret' })).toThrow(
         new RegExp(`${name}=<12 characters, not shown>`),
       );

@@ -129,7 +129,13 @@ export class GovernanceModule {
   static forRoot(options: GovernanceOptions): DynamicModule {
     return {
       module: GovernanceModule,
-      imports: [AccessModule, DirectoryModule, ErasureScrubbersModule, ErasureModule, ScheduleModule.forRoot()],
+      imports: [
+        AccessModule,
+        DirectoryModule,
+        ErasureScrubbersModule,
+        ErasureModule,
+        ScheduleModule.forRoot(),
+      ],
       controllers: [
         IntegrationsController,
         AutomationAccountsController,
