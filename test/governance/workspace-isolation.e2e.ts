@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { RecordedEvent } from '@app/eventstore';
+import { EventStore, type RecordedEvent } from '@app/eventstore';
+import { personalDataOf } from '@app/infrastructure';
 import { ProjectionRunner } from '@app/projections';
 import { cli } from '../actions/service-process';
 import {
@@ -146,6 +147,9 @@ const REQUESTS: Record<string, { query?: string; body?: unknown; more?: unknown[
   'PATCH /scim/v2/Users/:id': {
     body: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] },
   },
+  // A's member and identity by their email: in B that email is another person (or nobody), so
+  // B's erasure must leave every field of A's readable and A's copies untouched.
+  'POST /api/people/erase': { body: { email: '{userName}', reason: 'leaver of workspace B' } },
 };
 
 /** A GraphQL argument's value by its name (`{name}` stands for an id of `Ids`). */
@@ -890,6 +894,37 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
       if (leaked.length) seenByB.push({ route, path, leaked });
     }
     expect(seenByB).toEqual([]);
+  }, 300_000);
+
+  it("given A's member and identity Ann, when B's admin erases her email, then only B's person is erased: B's tombstone, A's key kept, Ann read in clear by A", async () => {
+    expect(B).toBeDefined();
+    const keys = personalDataOf(svc.app.get(EventStore))!.keys;
+    const annOfA = keys.personIdOf('default', A.userName);
+    const eventsBefore = (await eventsOfA()).length;
+    const viewsBefore = await viewsOfA();
+
+    // when
+    const erased = await call('POST', '/api/people/erase', B.adminKey, {
+      email: A.userName,
+      reason: 'leaver of workspace B',
+    });
+    await quiet();
+
+    // then B erased its own person of that email, never A's
+    expect(erased.status).toBe(200);
+    const body = erased.body as { personId: string; personIds: string[] };
+    expect(body.personId).toBe(keys.personIdOf(B.workspaceId, A.userName));
+    expect(body.personIds).not.toContain(annOfA);
+    expect(keys.isErased(annOfA)).toBe(false);
+    expect(keys.hasKey(annOfA)).toBe(true);
+    const tombstones = await svc.events({ categories: ['person'] });
+    expect(tombstones.map((e) => e.metadata.workspaceId)).not.toContain('default');
+    // and A's log, views and Ann's fields are as they were
+    expect((await eventsOfA()).length).toBe(eventsBefore);
+    expect(await viewsOfA()).toEqual(viewsBefore);
+    const identity = await call('GET', `/api/identities/${A.identityId}`, ADMIN_KEY);
+    expect(JSON.stringify(identity.body)).toMatch(/ann\.lee@acme\.example/i);
+    expect(JSON.stringify(identity.body)).not.toContain('erased-');
   }, 300_000);
 
   it("given workspace A, when workspace B runs every GraphQL query and mutation field naming A's ids, then each answers as for ids nobody has, nothing of A shows, and A does not change", async () => {

@@ -138,7 +138,9 @@ export class ErasureService implements OnModuleInit {
 
     const scrubbed: ScrubReport[] = [];
     for (const scrubber of this.scrubbers ?? [])
-      scrubbed.push(await scrubber.scrub({ workspaceId, personId, email: body.email, names: [...names] }));
+      scrubbed.push(
+        await scrubber.scrub({ workspaceId, personId, email: body.email, names: [...names] }),
+      );
 
     const projectionsRebuilt: string[] = [];
     for (const projection of this.runner?.projections ?? []) {

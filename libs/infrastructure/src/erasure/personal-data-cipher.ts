@@ -204,7 +204,8 @@ export class PersonalDataEncryption implements PersonalDataCipher {
     const aliasIds: string[] = [];
     for (const path of group.emails ?? []) {
       for (const v of valuesAt(item, segments(path))) {
-        if (typeof v === 'string' && EMAIL.test(v.trim())) aliasIds.push(this.keys.personIdOf(workspaceId, v));
+        if (typeof v === 'string' && EMAIL.test(v.trim()))
+          aliasIds.push(this.keys.personIdOf(workspaceId, v));
       }
     }
     let owner: string;
