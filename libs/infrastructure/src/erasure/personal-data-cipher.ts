@@ -126,9 +126,14 @@ export class PersonalDataEncryption implements PersonalDataCipher {
   seal(stream: string, event: NewEvent): NewEvent {
     const groups = this.declared.get(event.type);
     if (!groups || event.data === null || typeof event.data !== 'object') return event;
-    // Every event carries its workspace (the store refuses one without): a person is a person of
-    // that workspace, so the same email elsewhere is sealed with another key.
-    const workspaceId = event.metadata.workspaceId;
+    // Every event carries its workspace (the store refuses one without, and always has): a
+    // person is a person of that workspace, so the same email elsewhere is sealed with another
+    // key. A row without one (the migration reads raw rows) must not become a shared person.
+    const workspaceId = event.metadata?.workspaceId;
+    if (typeof workspaceId !== 'string' || workspaceId === '')
+      throw new Error(
+        `event ${event.type}: metadata.workspaceId is required to seal personal data`,
+      );
     let data: Json = event.data;
     for (const group of groups) data = this.sealGroup(workspaceId, stream, data, group);
     return data === event.data ? event : { ...event, data };
