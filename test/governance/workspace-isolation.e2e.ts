@@ -37,6 +37,8 @@ interface Ids {
   businessId: string;
   userName: string;
   automationEmail: string;
+  /** The email of A's member (and identity) Bob: a person of A. */
+  memberEmail: string;
 }
 
 /** A path parameter's value, by route: which of A's ids it names. */
@@ -148,8 +150,9 @@ const REQUESTS: Record<string, { query?: string; body?: unknown; more?: unknown[
     body: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] },
   },
   // A's member and identity by their email: in B that email is another person (or nobody), so
-  // B's erasure must leave every field of A's readable and A's copies untouched.
-  'POST /api/people/erase': { body: { email: '{userName}', reason: 'leaver of workspace B' } },
+  // B's erasure must leave every field of A's readable and A's copies untouched. (Not A's
+  // userName: the SCIM routes give B an identity of that name, whose erasure would free it.)
+  'POST /api/people/erase': { body: { email: '{memberEmail}', reason: 'leaver of workspace B' } },
 };
 
 /** A GraphQL argument's value by its name (`{name}` stands for an id of `Ids`). */
@@ -263,6 +266,7 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
     businessId: '987650000000000001',
     userName: 'nobody.here@acme.example',
     automationEmail: 'robot.nowhere@acme.example',
+    memberEmail: 'nobody.member@acme.example',
   };
   /** Strings only workspace A holds: none may appear in an answer to B. */
   let markers: string[];
@@ -671,6 +675,7 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
       businessId: BUSINESS_ID,
       userName: 'ann.lee@acme.example',
       automationEmail: AUTOMATION.email,
+      memberEmail: 'bob@acme.example',
     } satisfies Ids);
     markers = [
       ...new Set([
