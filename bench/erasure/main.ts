@@ -137,7 +137,7 @@ async function main(): Promise<void> {
     const sealedRenames = await renameAll(sealed);
 
     const started = performance.now();
-    const id = keys.personIdOf('person.7@corp.example');
+    const id = keys.personIdOf('w1', 'person.7@corp.example');
     keys.erase(keys.reach(id));
     keys.checkpoint();
     const eraseMs = performance.now() - started;

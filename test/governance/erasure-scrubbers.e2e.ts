@@ -51,6 +51,7 @@ interface ExportMeta {
 
 /** Ann Lee as the erasure knows her: the fixture spells her email in mixed case. */
 const ANN: ErasedPerson = {
+  workspaceId: 'default',
   personId: 'p-ann-0001',
   email: 'ann.lee@acme.example',
   names: ['Ann Lee'],

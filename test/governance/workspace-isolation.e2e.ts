@@ -1,5 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import type { RecordedEvent } from '@app/eventstore';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { EventStore, type RecordedEvent } from '@app/eventstore';
+import { personalDataOf } from '@app/infrastructure';
 import { ProjectionRunner } from '@app/projections';
 import { cli } from '../actions/service-process';
 import {
@@ -36,6 +39,8 @@ interface Ids {
   businessId: string;
   userName: string;
   automationEmail: string;
+  /** The email of A's member (and identity) Bob: a person of A. */
+  memberEmail: string;
 }
 
 /** A path parameter's value, by route: which of A's ids it names. */
@@ -151,6 +156,10 @@ const REQUESTS: Record<string, { query?: string; body?: unknown; more?: unknown[
   'PATCH /scim/v2/Users/:id': {
     body: { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'active', value: false }] },
   },
+  // A's member and identity by their email: in B that email is another person (or nobody), so
+  // B's erasure must leave every field of A's readable and A's copies untouched. (Not A's
+  // userName: the SCIM routes give B an identity of that name, whose erasure would free it.)
+  'POST /api/people/erase': { body: { email: '{memberEmail}', reason: 'leaver of workspace B' } },
 };
 
 /** A GraphQL argument's value by its name (`{name}` stands for an id of `Ids`). */
@@ -264,6 +273,7 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
     businessId: '987650000000000001',
     userName: 'nobody.here@acme.example',
     automationEmail: 'robot.nowhere@acme.example',
+    memberEmail: 'nobody.member@acme.example',
   };
   /** Strings only workspace A holds: none may appear in an answer to B. */
   let markers: string[];
@@ -524,6 +534,49 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
         e.metadata.workspaceId === 'default' || streamIdsOfA.some((id) => e.stream.endsWith(id)),
     );
 
+  /**
+   * A's copies under DATA_DIR outside the stores, by path, with a digest of their bytes: the
+   * snapshots and evidence its tasks name, its notifications' outbox files, the erasure marks
+   * of its exports (absent while none of them is erased).
+   */
+  async function copiesOfA(): Promise<Record<string, string>> {
+    const files = new Set<string>();
+    const evidenceIn = (value: unknown, key: string | null): void => {
+      if (Array.isArray(value)) {
+        for (const v of value)
+          if (key === 'evidence' && typeof v === 'string') {
+            const folder = dirname(v);
+            if (existsSync(folder)) for (const f of readdirSync(folder)) files.add(join(folder, f));
+          } else evidenceIn(v, key);
+      } else if (value && typeof value === 'object')
+        for (const [k, v] of Object.entries(value)) evidenceIn(v, k);
+    };
+    for (const e of await svc.events()) {
+      if (e.metadata.workspaceId !== 'default') continue;
+      const d = e.data as {
+        snapshot?: { sha256: string };
+        notificationId?: string;
+        exportId?: string;
+      };
+      if (d.snapshot) {
+        files.add(join(svc.dataDir, 'snapshots', `${d.snapshot.sha256}.json.gz`));
+        files.add(join(svc.dataDir, 'snapshots', `${d.snapshot.sha256}.erased.json`));
+      }
+      if (e.type === 'NotificationQueued')
+        files.add(join(svc.dataDir, 'outbox', `${d.notificationId}.eml`));
+      if (e.type === 'EvidenceExportRequested')
+        files.add(join(svc.dataDir, 'erasure', 'exports', `${d.exportId}.json`));
+      evidenceIn(e.data, null);
+    }
+    const out: Record<string, string> = {};
+    for (const file of [...files].sort())
+      out[file] =
+        existsSync(file) && statSync(file).isFile()
+          ? createHash('sha256').update(readFileSync(file)).digest('hex')
+          : 'absent';
+    return out;
+  }
+
   /** Projections caught up, and time for the sagas those events start to act. */
   async function quiet(): Promise<void> {
     await settle();
@@ -672,6 +725,7 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
       businessId: BUSINESS_ID,
       userName: 'ann.lee@acme.example',
       automationEmail: AUTOMATION.email,
+      memberEmail: 'bob@acme.example',
     } satisfies Ids);
     markers = [
       ...new Set([
@@ -895,6 +949,52 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
       if (leaked.length) seenByB.push({ route, path, leaked });
     }
     expect(seenByB).toEqual([]);
+  }, 300_000);
+
+  it("given A's members Ann and Bob, when B's admin erases their emails, then only B's persons are erased: B's tombstones, A's keys kept, A's copies untouched, Ann read in clear by A", async () => {
+    expect(B).toBeDefined();
+    const keys = personalDataOf(svc.app.get(EventStore))!.keys;
+    const annOfA = keys.personIdOf('default', A.userName);
+    const eventsBefore = (await eventsOfA()).length;
+    const viewsBefore = await viewsOfA();
+    const copiesBefore = await copiesOfA();
+    // A's copies that name Ann and Bob are really there: a kept snapshot, the leaver email
+    const present = Object.entries(copiesBefore).filter(([, digest]) => digest !== 'absent');
+    expect(present.map(([file]) => file)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/\.json\.gz$/),
+        expect.stringMatching(/\.eml$/),
+      ]),
+    );
+
+    // when
+    const erased = await call('POST', '/api/people/erase', B.adminKey, {
+      email: A.userName,
+      reason: 'leaver of workspace B',
+    });
+    const erasedBob = await call('POST', '/api/people/erase', B.adminKey, {
+      email: A.memberEmail,
+      reason: 'leaver of workspace B',
+    });
+    await quiet();
+
+    // then B erased its own person of that email, never A's
+    expect(erased.status).toBe(200);
+    expect(erasedBob.status).toBe(200);
+    expect(await copiesOfA()).toEqual(copiesBefore);
+    const body = erased.body as { personId: string; personIds: string[] };
+    expect(body.personId).toBe(keys.personIdOf(B.workspaceId, A.userName));
+    expect(body.personIds).not.toContain(annOfA);
+    expect(keys.isErased(annOfA)).toBe(false);
+    expect(keys.hasKey(annOfA)).toBe(true);
+    const tombstones = await svc.events({ categories: ['person'] });
+    expect(tombstones.map((e) => e.metadata.workspaceId)).not.toContain('default');
+    // and A's log, views and Ann's fields are as they were
+    expect((await eventsOfA()).length).toBe(eventsBefore);
+    expect(await viewsOfA()).toEqual(viewsBefore);
+    const identity = await call('GET', `/api/identities/${A.identityId}`, ADMIN_KEY);
+    expect(JSON.stringify(identity.body)).toMatch(/ann\.lee@acme\.example/i);
+    expect(JSON.stringify(identity.body)).not.toContain('erased-');
   }, 300_000);
 
   it("given workspace A, when workspace B runs every GraphQL query and mutation field naming A's ids, then each answers as for ids nobody has, nothing of A shows, and A does not change", async () => {

@@ -95,7 +95,7 @@ describe('migrate encrypt-personal-data', () => {
       expect(await all(store)).toEqual(before);
       // erasing now reaches the migrated events
       const keys = openPersonalData({ DATA_DIR: dir }).keys;
-      const id = keys.personIdOf('olga@corp.test');
+      const id = keys.personIdOf('w1', 'olga@corp.test');
       keys.erase(keys.reach(id));
       keys.close();
       // another connection's erasure reaches this store's cached keys within 250 ms

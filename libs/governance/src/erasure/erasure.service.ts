@@ -102,9 +102,21 @@ export class ErasureService implements OnModuleInit {
 
   async erase(caller: Caller, body: ErasePersonDto): Promise<ErasureModel> {
     const keys = this.keys();
-    const personId = keys.personIdOf(body.email);
+    // The caller's workspace's person only: the same email in another workspace is another
+    // person, with another key, whom this erasure never reaches.
+    const workspaceId = caller.workspaceId;
+    const personId = keys.personIdOf(workspaceId, body.email);
     const reach = keys.reach(personId);
-    const streams = [...new Set(reach.flatMap((id) => keys.streamsOf(id)))];
+    const streams = [
+      ...new Set(
+        reach.flatMap((id) =>
+          keys
+            .streamsOf(id)
+            .filter((s) => s.workspaceId === workspaceId)
+            .map((s) => s.stream),
+        ),
+      ),
+    ];
     const names = new Set<string>();
     for (const stream of streams)
       for (const e of await this.events.readStream(stream)) namesIn(e.data, names);
@@ -126,7 +138,9 @@ export class ErasureService implements OnModuleInit {
 
     const scrubbed: ScrubReport[] = [];
     for (const scrubber of this.scrubbers ?? [])
-      scrubbed.push(await scrubber.scrub({ personId, email: body.email, names: [...names] }));
+      scrubbed.push(
+        await scrubber.scrub({ workspaceId, personId, email: body.email, names: [...names] }),
+      );
 
     const projectionsRebuilt: string[] = [];
     for (const projection of this.runner?.projections ?? []) {

@@ -27,7 +27,8 @@ export interface ErasedEvidenceEntry {
  * HTML and the entries of trace archives (opened: their entries are compressed) are searched
  * for the email and names. A screenshot cannot be searched, so it goes with its folder. The
  * folder stays with a marker, since the task events keep naming its paths and the evidence
- * route reports them erased.
+ * route reports them erased. Only the person's workspace's evidence is looked at: a folder
+ * another workspace's events name is left as it is, even when it names the same email.
  */
 export class EvidenceScrubber implements ErasureScrubber {
   constructor(
@@ -38,9 +39,10 @@ export class EvidenceScrubber implements ErasureScrubber {
   async scrub(person: ErasedPerson): Promise<ScrubReport> {
     const folders = await this.folders();
     if (folders.length === 0) return { copy: 'evidence', removed: 0 };
-    const tied = await this.foldersTiedTo(person);
+    const { tied, foreign } = await this.foldersTiedTo(person);
     let removed = 0;
     for (const folder of folders) {
+      if (foreign.has(folder)) continue;
       const files = (await fs.readdir(folder)).filter((f) => f !== EVIDENCE_ERASED_MARKER);
       if (files.length === 0) continue;
       const marker = await readMarker(folder);
@@ -104,20 +106,28 @@ export class EvidenceScrubber implements ErasureScrubber {
   }
 
   /**
-   * Folders the log ties to the person: evidence recorded on a member stream that holds their
-   * email (or their token, once erased), and on the tasks those member events name.
+   * Folders the log ties to the person: evidence recorded on a member stream of their workspace
+   * that holds their email (or their token, once erased), and on the tasks those member events
+   * name; and the folders other workspaces' events name (never touched).
    */
-  private async foldersTiedTo(person: ErasedPerson): Promise<Set<string>> {
+  private async foldersTiedTo(
+    person: ErasedPerson,
+  ): Promise<{ tied: Set<string>; foreign: Set<string> }> {
     const email = person.email.trim().toLowerCase();
     const token = erasedToken(person.personId);
     const evidenceByStream = new Map<string, string[]>();
     const tasksByStream = new Map<string, Set<string>>();
     const personStreams = new Set<string>();
     const taskEvidence = new Map<string, string[]>();
+    const foreignPaths: string[] = [];
     for await (const e of this.events.readAll({
       filter: { categories: ['member', 'automationTask'] },
     })) {
       const found = collect(e.data);
+      if (e.metadata.workspaceId !== person.workspaceId) {
+        foreignPaths.push(...found.evidence);
+        continue;
+      }
       if (e.stream.startsWith('automationTask-')) {
         const taskId = e.stream.slice('automationTask-'.length);
         if (found.evidence.length > 0)
@@ -144,11 +154,15 @@ export class EvidenceScrubber implements ErasureScrubber {
         paths.push(...(taskEvidence.get(taskId) ?? []));
     }
     const root = resolve(this.dir);
-    return new Set(
-      paths
-        .map((p) => resolve(dirname(p)))
-        .filter((folder) => folder.startsWith(root + sep) && !relative(root, folder).includes(sep)),
-    );
+    const foldersOf = (list: string[]): Set<string> =>
+      new Set(
+        list
+          .map((p) => resolve(dirname(p)))
+          .filter(
+            (folder) => folder.startsWith(root + sep) && !relative(root, folder).includes(sep),
+          ),
+      );
+    return { tied: foldersOf(paths), foreign: foldersOf(foreignPaths) };
   }
 }
 

@@ -41,7 +41,8 @@ export async function readExportErasure(
  * left: marked erased, with when, and no longer served; its metadata stays. Which exports
  * held the person is decided by recomputing each one and searching it for the person's
  * email, names or token, so the audit read models must be whole when this runs (before the
- * keys are destroyed, or once the rebuild has caught up).
+ * keys are destroyed, or once the rebuild has caught up). Only the exports of the person's
+ * workspace are looked at.
  */
 export class ExportsScrubber implements ErasureScrubber {
   constructor(
@@ -55,6 +56,8 @@ export class ExportsScrubber implements ErasureScrubber {
     for await (const e of this.events.readAll({
       filter: { categories: ['export'], eventTypes: ['EvidenceExportRequested'] },
     })) {
+      // Another workspace's export: the same email there is another person.
+      if (e.metadata.workspaceId !== person.workspaceId) continue;
       const d = e.data as EvidenceExportRequested['data'];
       const header: ExportHeader = {
         kind: d.kind,

@@ -8,7 +8,12 @@ import {
 } from './masking';
 import type { ErasedPerson } from './scrubber';
 
-const ann: ErasedPerson = { personId: 'p-1', email: 'ann.lee@acme.example', names: ["Ann O'Lee"] };
+const ann: ErasedPerson = {
+  workspaceId: 'w1',
+  personId: 'p-1',
+  email: 'ann.lee@acme.example',
+  names: ["Ann O'Lee"],
+};
 
 describe('masking an erased person', () => {
   it('given a text holding the person in any spelling, then it is found and masked', () => {

@@ -1,8 +1,14 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import type { EventStore } from '@app/eventstore';
 import { erasedToken, holdsPerson, maskText } from './masking';
-import type { ErasedPerson, ErasureScrubber, ScrubReport } from './scrubber';
+import {
+  type ErasedPerson,
+  type ErasureScrubber,
+  namedByOtherWorkspaces,
+  type ScrubReport,
+} from './scrubber';
 
 interface ParsedMessage {
   headers: Map<string, string>;
@@ -15,10 +21,14 @@ interface ParsedMessage {
  * (decoded: subject and body are often quoted-printable or encoded words, so a byte search
  * would miss them) is written again under the same name and Message-ID with the person
  * masked, and a recipient who is the person replaced by an address that goes nowhere. The
- * notification's read-model row is the core's: it is rebuilt from the log.
+ * notification's read-model row is the core's: it is rebuilt from the log. A file is named by
+ * its notification's id: those another workspace queued are left as they are.
  */
 export class OutboxScrubber implements ErasureScrubber {
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly events: EventStore,
+  ) {}
 
   async scrub(person: ErasedPerson): Promise<ScrubReport> {
     let names: string[];
@@ -28,9 +38,16 @@ export class OutboxScrubber implements ErasureScrubber {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { copy: 'outbox', removed: 0 };
       throw error;
     }
+    const foreign = await namedByOtherWorkspaces(
+      this.events,
+      { categories: ['notification'], eventTypes: ['NotificationQueued'] },
+      person.workspaceId,
+      (e) => [(e.data as { notificationId: string }).notificationId],
+    );
     let removed = 0;
     for (const name of names) {
       const file = join(this.dir, name);
+      if (foreign.has(name.replace(/\.eml(\.tmp)?$/, ''))) continue;
       if (name.endsWith('.tmp')) {
         // A delivery that stopped before its rename holding the person: never read by anyone.
         const text = await fs.readFile(file, 'utf8').catch(() => '');

@@ -28,8 +28,8 @@ export function erasureScrubbers(
   return [
     new EvidenceScrubber(evidenceDir(dataDir), events),
     new ExportsScrubber(dataDir, events, new AuditService(readModels, events)),
-    new SnapshotsScrubber(snapshotsDirOf(dataDir)),
-    new OutboxScrubber(outboxDir(dataDir)),
+    new SnapshotsScrubber(snapshotsDirOf(dataDir), events),
+    new OutboxScrubber(outboxDir(dataDir), events),
     new VaultScrubber(events, vault),
   ];
 }

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ObservedBusiness } from '@app/domain';
+import { EventStore } from '@app/eventstore';
+import { SqliteEventStoreAdapter } from '@app/eventstore/sqlite';
 import { FileSnapshotStore, SnapshotAltered } from '../sync/snapshot-store';
 import { SnapshotsScrubber } from './snapshots.scrubber';
 
@@ -21,19 +23,46 @@ const observed = (): ObservedBusiness =>
     evidence: [],
   }) as unknown as ObservedBusiness;
 
-const ann = { personId: 'p1', email: 'ann@acme.example', names: ['Ann Lee'] };
-const zoe = { personId: 'p2', email: 'zoe@acme.example', names: ['Zoë Ång'] };
+const ann = { workspaceId: 'w1', personId: 'p1', email: 'ann@acme.example', names: ['Ann Lee'] };
+const zoe = { workspaceId: 'w1', personId: 'p2', email: 'zoe@acme.example', names: ['Zoë Ång'] };
 
 describe('SnapshotsScrubber (real files)', () => {
   let dir: string;
   let store: FileSnapshotStore;
   let scrubber: SnapshotsScrubber;
+  let events: EventStore;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'snapshots-erase-'));
     store = new FileSnapshotStore(join(dir, 'snapshots'));
-    scrubber = new SnapshotsScrubber(join(dir, 'snapshots'));
+    events = new EventStore(new SqliteEventStoreAdapter({ file: join(dir, 'events.sqlite') }));
+    scrubber = new SnapshotsScrubber(join(dir, 'snapshots'), events);
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(async () => {
+    await events.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("given a snapshot another workspace's check kept, when the same email is erased in w1, then that file is left as it is", async () => {
+    const ref = await store.keep(observed());
+    await events.appendToStream('automationTask-t2', [
+      {
+        type: 'AutomationTaskCompleted',
+        data: { taskId: 't2', snapshot: ref },
+        metadata: {
+          workspaceId: 'w2',
+          actor: 'system',
+          correlationId: 'c2',
+          causationId: null,
+          occurredAt: '2026-12-06T10:00:00.000Z',
+          schemaVersion: 1,
+        },
+      },
+    ]);
+    const before = readFileSync(store.locate(ref));
+    expect(await scrubber.scrub(ann)).toEqual({ copy: 'snapshots', removed: 0 });
+    expect(readFileSync(store.locate(ref)).equals(before)).toBe(true);
+    expect((await store.readKept(ref)).erased).toBeNull();
+  });
 
   it('given a kept snapshot holding the person, when scrubbed, then the file under the same name masks them and reads back as an erased copy', async () => {
     const ref = await store.keep(observed());

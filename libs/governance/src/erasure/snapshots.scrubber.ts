@@ -3,6 +3,8 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
+import type { SnapshotRef } from '@app/domain';
+import type { EventStore } from '@app/eventstore';
 import {
   canonicalJson,
   readSnapshotErasures,
@@ -11,7 +13,12 @@ import {
   snapshotRefOf,
 } from '../sync/snapshot-store';
 import { holdsPerson, maskValue } from './masking';
-import type { ErasedPerson, ErasureScrubber, ScrubReport } from './scrubber';
+import {
+  type ErasedPerson,
+  type ErasureScrubber,
+  namedByOtherWorkspaces,
+  type ScrubReport,
+} from './scrubber';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -22,10 +29,14 @@ const gunzipAsync = promisify(gunzip);
  * the log refers to; beside it, `<sha256>.erased.json` records the hash of each erased
  * version, so that a reader (replay) accepts the rewritten content as the kept snapshot,
  * knows it was erased, and still refuses any other change. Left-over partial writes holding
- * the person are deleted.
+ * the person are deleted. A snapshot another workspace's check kept (its tasks' events name the
+ * hash) is left as it is: there the same email is another person.
  */
 export class SnapshotsScrubber implements ErasureScrubber {
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly events: EventStore,
+  ) {}
 
   async scrub(person: ErasedPerson): Promise<ScrubReport> {
     let names: string[];
@@ -36,9 +47,21 @@ export class SnapshotsScrubber implements ErasureScrubber {
         return { copy: 'snapshots', removed: 0 };
       throw error;
     }
+    const foreign = await namedByOtherWorkspaces(
+      this.events,
+      { categories: ['automationTask'] },
+      person.workspaceId,
+      (e) => {
+        const ref = (e.data as { snapshot?: SnapshotRef }).snapshot;
+        return ref && typeof ref.sha256 === 'string' ? [ref.sha256] : [];
+      },
+    );
     let removed = 0;
     for (const name of names) {
       const file = join(this.dir, name);
+      // `<sha256>.json.gz`, `.<sha256>.<uuid>.partial`, `<sha256>.erased.json`
+      const sha256 = /^\.?([0-9a-f]{64})\./.exec(name)?.[1];
+      if (sha256 !== undefined && foreign.has(sha256)) continue;
       if (name.endsWith('.partial')) {
         const text = (
           await gunzipAsync(await fs.readFile(file)).catch(() => Buffer.alloc(0))

@@ -21,6 +21,8 @@ export class VaultScrubber implements ErasureScrubber {
     const theirs = new Set<string>();
     const refs = new Map<string, { ref: string; workspaceId: string }[]>();
     for await (const e of this.events.readAll({ filter: { categories: ['member'] } })) {
+      // Only the person's workspace's members: elsewhere the same email is another person.
+      if (e.metadata.workspaceId !== person.workspaceId) continue;
       const data = e.data as Record<string, unknown>;
       for (const value of emailsIn(data))
         if (value.trim().toLowerCase() === email || value === token) theirs.add(e.stream);

@@ -11,16 +11,18 @@ describe('person key store', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('personIdOf is stable across processes sharing the secret, normalises the email, and says nothing of it', () => {
+  it('personIdOf is stable across processes sharing the secret, normalises the email, is per workspace, and says nothing of it', () => {
     const a = PersonKeyStore.open(dir);
     const b = PersonKeyStore.open(dir);
     const other = PersonKeyStore.open(mkdtempSync(join(tmpdir(), 'pk-other-')));
     try {
-      const id = a.personIdOf('Ada.Lovelace@Corp.test');
+      const id = a.personIdOf('w1', 'Ada.Lovelace@Corp.test');
       expect(id).toMatch(/^[0-9a-f]{24}$/);
-      expect(b.personIdOf(' ada.lovelace@corp.test ')).toBe(id);
+      expect(b.personIdOf('w1', ' ada.lovelace@corp.test ')).toBe(id);
+      // a person is a person of one workspace: the same email elsewhere is another person
+      expect(a.personIdOf('w2', 'ada.lovelace@corp.test')).not.toBe(id);
       // another secret, another id: the id cannot be computed from the email alone
-      expect(other.personIdOf('ada.lovelace@corp.test')).not.toBe(id);
+      expect(other.personIdOf('w1', 'ada.lovelace@corp.test')).not.toBe(id);
     } finally {
       a.close();
       b.close();
@@ -32,7 +34,7 @@ describe('person key store', () => {
     const a = PersonKeyStore.open(dir);
     const b = PersonKeyStore.open(dir);
     try {
-      const id = a.personIdOf('grace@corp.test');
+      const id = a.personIdOf('w1', 'grace@corp.test');
       const key = a.keyFor(id)!.export();
       expect(b.keyFor(id)!.export().equals(key)).toBe(true);
 

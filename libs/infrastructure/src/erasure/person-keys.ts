@@ -58,6 +58,10 @@ export function loadPersonSecret(dataDir: string, value?: string): Buffer {
  * and no email is encrypted for the stream's person; which emails are aliases of a person
  * (erasing any of them reaches the key); and the erased persons, for whom no key is ever made
  * again (what is written about them afterwards is written as `erased-<id>`).
+ *
+ * A person is a person of one workspace: the same email in two workspaces is two persons with
+ * two keys, so erasing one never reaches the other workspace's data. Ids, stream links and
+ * aliases are all per workspace.
  */
 export class PersonKeyStore {
   private readonly db: Database.Database;
@@ -74,11 +78,11 @@ export class PersonKeyStore {
     key: Database.Statement<[string], { key: Buffer }>;
     erased: Database.Statement<[string], { one: number }>;
     insertKey: Database.Statement<[string, Buffer, string]>;
-    stream: Database.Statement<[string], { person_id: string }>;
-    bindStream: Database.Statement<[string, string]>;
+    stream: Database.Statement<[string, string], { person_id: string }>;
+    bindStream: Database.Statement<[string, string, string]>;
     alias: Database.Statement<[string, string]>;
     personsOfAlias: Database.Statement<[string], { person_id: string }>;
-    streamsOf: Database.Statement<[string], { stream: string }>;
+    streamsOf: Database.Statement<[string], { workspace_id: string; stream: string }>;
     deleteKey: Database.Statement<[string]>;
     markErased: Database.Statement<[string, string]>;
     deleteAliases: Database.Statement<[string, string]>;
@@ -111,11 +115,14 @@ export class PersonKeyStore {
         person_id TEXT PRIMARY KEY,
         erased_at TEXT NOT NULL
       ) STRICT;
-      CREATE TABLE IF NOT EXISTS stream_persons (
-        stream    TEXT PRIMARY KEY,
-        person_id TEXT NOT NULL
-      ) STRICT;
-      CREATE INDEX IF NOT EXISTS stream_persons_by_person ON stream_persons (person_id);
+      CREATE TABLE IF NOT EXISTS workspace_stream_persons (
+        workspace_id TEXT NOT NULL,
+        stream       TEXT NOT NULL,
+        person_id    TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, stream)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS workspace_stream_persons_by_person
+        ON workspace_stream_persons (person_id);
       CREATE TABLE IF NOT EXISTS person_aliases (
         alias_id  TEXT NOT NULL,
         person_id TEXT NOT NULL,
@@ -128,15 +135,19 @@ export class PersonKeyStore {
       insertKey: this.db.prepare(
         'INSERT OR IGNORE INTO person_keys (person_id, key, created_at) VALUES (?, ?, ?)',
       ),
-      stream: this.db.prepare('SELECT person_id FROM stream_persons WHERE stream = ?'),
+      stream: this.db.prepare(
+        'SELECT person_id FROM workspace_stream_persons WHERE workspace_id = ? AND stream = ?',
+      ),
       bindStream: this.db.prepare(
-        'INSERT OR IGNORE INTO stream_persons (stream, person_id) VALUES (?, ?)',
+        'INSERT OR IGNORE INTO workspace_stream_persons (workspace_id, stream, person_id) VALUES (?, ?, ?)',
       ),
       alias: this.db.prepare(
         'INSERT OR IGNORE INTO person_aliases (alias_id, person_id) VALUES (?, ?)',
       ),
       personsOfAlias: this.db.prepare('SELECT person_id FROM person_aliases WHERE alias_id = ?'),
-      streamsOf: this.db.prepare('SELECT stream FROM stream_persons WHERE person_id = ?'),
+      streamsOf: this.db.prepare(
+        'SELECT workspace_id, stream FROM workspace_stream_persons WHERE person_id = ?',
+      ),
       deleteKey: this.db.prepare('DELETE FROM person_keys WHERE person_id = ?'),
       markErased: this.db.prepare(
         'INSERT OR IGNORE INTO erased_persons (person_id, erased_at) VALUES (?, ?)',
@@ -160,16 +171,17 @@ export class PersonKeyStore {
   }
 
   /**
-   * The stable id of the person an email names: a keyed hash of the normalised email, so the
-   * id says nothing of the email without the server secret. The one place this id is made.
+   * The stable id of the person an email names in a workspace: a keyed hash of the workspace and
+   * the normalised email, so the id says nothing of the email without the server secret, and
+   * the same email in another workspace is another person. The one place this id is made.
    */
-  personIdOf(email: string): string {
-    return this.hash(`email\u0000${normalizeEmail(email)}`);
+  personIdOf(workspaceId: string, email: string): string {
+    return this.hash(`email\u0000${workspaceId}\u0000${normalizeEmail(email)}`);
   }
 
-  /** The person a stream is before any email was seen on it. */
-  streamPersonId(stream: string): string {
-    return this.hash(`stream\u0000${stream}`);
+  /** The person a stream of a workspace is before any email was seen on it. */
+  streamPersonId(workspaceId: string, stream: string): string {
+    return this.hash(`stream\u0000${workspaceId}\u0000${stream}`);
   }
 
   /** The person's key, made on first use; null once the person is erased. */
@@ -199,18 +211,19 @@ export class PersonKeyStore {
     return this.remember(personId, this.unwrap(personId, row.key));
   }
 
-  /** The person of a stream: the first one bound to it stays. */
-  personOfStream(stream: string, candidate: string | null): string | null {
-    const cached = this.streams.get(stream);
+  /** The person of a workspace's stream: the first one bound to it stays. */
+  personOfStream(workspaceId: string, stream: string, candidate: string | null): string | null {
+    const k = `${workspaceId}\u0000${stream}`;
+    const cached = this.streams.get(k);
     if (cached) return cached;
-    let row = this.stmts.stream.get(stream);
+    let row = this.stmts.stream.get(workspaceId, stream);
     if (!row && candidate) {
-      this.stmts.bindStream.run(stream, candidate);
-      row = this.stmts.stream.get(stream);
+      this.stmts.bindStream.run(workspaceId, stream, candidate);
+      row = this.stmts.stream.get(workspaceId, stream);
     }
     if (row) {
       if (this.streams.size >= CACHE_ENTRIES) this.streams.clear();
-      this.streams.set(stream, row.person_id);
+      this.streams.set(k, row.person_id);
     }
     return row?.person_id ?? null;
   }
@@ -232,9 +245,14 @@ export class PersonKeyStore {
     return [...ids];
   }
 
-  /** The streams that are this person (member, identity, automation account). */
-  streamsOf(personId: string): string[] {
-    return this.stmts.streamsOf.all(personId).map((r) => r.stream);
+  /**
+   * The streams that are this person (member, identity, automation account), with their
+   * workspace (always the person's own: a person id is made per workspace).
+   */
+  streamsOf(personId: string): { workspaceId: string; stream: string }[] {
+    return this.stmts.streamsOf
+      .all(personId)
+      .map((r) => ({ workspaceId: r.workspace_id, stream: r.stream }));
   }
 
   hasKey(personId: string): boolean {

@@ -83,7 +83,7 @@ describe('personal data encryption at the event store boundary', () => {
         personal: { name: 'Zelda Q.', email: '' },
       }),
     ]);
-    const id = keys.personIdOf(' Zelda.Quux@CORP.test ');
+    const id = keys.personIdOf('w1', ' Zelda.Quux@CORP.test ');
     expect(keys.reach(id)).toEqual([id]);
     expect(keys.erase([id])).toBe(1);
 
@@ -108,6 +108,49 @@ describe('personal data encryption at the event store boundary', () => {
     expect(last.data).toMatchObject({ personal: { name: `erased-${id}` } });
   });
 
+  it('given the same email in two workspaces, then they are two persons, and erasing the one of w2 leaves every field of w1 readable', async () => {
+    const discovered = (workspaceId: string, memberId: string, name: string): NewEvent => ({
+      type: 'MemberDiscovered',
+      data: {
+        memberId,
+        integrationId: `i-${workspaceId}`,
+        pinterestUserId: 'u1',
+        personal: { name, email: 'Sam.Same@corp.test' },
+        businessRole: 'EMPLOYEE',
+        assets: {},
+      },
+      metadata: { ...meta, workspaceId },
+    });
+    await store.appendToStream('member-a1', [discovered('w1', 'a1', 'Sam of A')]);
+    await store.appendToStream('member-b1', [discovered('w2', 'b1', 'Sam of B')]);
+    // a rename without an email on B's member: B's stream person, not A's
+    await store.appendToStream('member-b1', [
+      {
+        ...event('MemberProfileChanged', {
+          memberId: 'b1',
+          integrationId: 'i-w2',
+          personal: { name: 'Sam B. renamed', email: '' },
+        }),
+        metadata: { ...meta, workspaceId: 'w2' },
+      },
+    ]);
+    const inA = keys.personIdOf('w1', 'sam.same@corp.test');
+    const inB = keys.personIdOf('w2', 'sam.same@corp.test');
+    expect(inA).not.toBe(inB);
+    expect(keys.reach(inB)).not.toContain(inA);
+    expect(keys.streamsOf(inB)).toEqual([{ workspaceId: 'w2', stream: 'member-b1' }]);
+
+    keys.erase(keys.reach(inB));
+
+    const [a] = await store.readStream('member-a1');
+    expect(a.data).toMatchObject({ personal: { name: 'Sam of A', email: 'Sam.Same@corp.test' } });
+    expect(keys.hasKey(inA)).toBe(true);
+    expect((await store.readStream('member-b1')).map((e) => e.data)).toEqual([
+      expect.objectContaining({ personal: { name: `erased-${inB}`, email: `erased-${inB}` } }),
+      expect.objectContaining({ personal: { name: `erased-${inB}`, email: `erased-${inB}` } }),
+    ]);
+  });
+
   it('given an identity whose second email is erased, then the identity (its stream person) is erased', async () => {
     await store.appendToStream('identity-i1', [
       event('IdentityProvisioned', {
@@ -126,8 +169,8 @@ describe('personal data encryption at the event store boundary', () => {
         },
       }),
     ]);
-    const reach = keys.reach(keys.personIdOf('ada@home.test'));
-    expect(reach).toContain(keys.personIdOf('ada@corp.test'));
+    const reach = keys.reach(keys.personIdOf('w1', 'ada@home.test'));
+    expect(reach).toContain(keys.personIdOf('w1', 'ada@corp.test'));
     keys.erase(reach);
     const [read] = await store.readStream('identity-i1');
     const personal = (read.data as { personal: Record<string, unknown> }).personal;
@@ -178,13 +221,13 @@ describe('personal data encryption at the event store boundary', () => {
     ]);
     expect(rawFile()).not.toContain('Pat One');
     expect(rawFile()).not.toContain('m1 and m2 left');
-    keys.erase([keys.personIdOf('pat@partner.test')]);
-    keys.erase(keys.reach(keys.personIdOf('two@corp.test')));
+    keys.erase([keys.personIdOf('w1', 'pat@partner.test')]);
+    keys.erase(keys.reach(keys.personIdOf('w1', 'two@corp.test')));
     const [partner] = await store.readStream('business-i1');
     expect(partner.data).toMatchObject({
       name: 'Partner Inc',
       people: [
-        { id: 'x', name: `erased-${keys.personIdOf('pat@partner.test')}` },
+        { id: 'x', name: `erased-${keys.personIdOf('w1', 'pat@partner.test')}` },
         { id: 'y', name: 'Sam Two', email: 'sam@partner.test' },
       ],
     });
@@ -193,7 +236,7 @@ describe('personal data encryption at the event store boundary', () => {
       memberIds: ['m1', 'm2'],
       personal: {
         to: ['boss@corp.test'],
-        subject: `erased-${keys.personIdOf('two@corp.test')}`,
+        subject: `erased-${keys.personIdOf('w1', 'two@corp.test')}`,
       },
     });
   });
@@ -213,9 +256,9 @@ describe('personal data encryption at the event store boundary', () => {
     expect(statSync(join(dir, 'person.key')).mode & 0o777).toBe(0o600);
     keys.checkpoint();
     copyFileSync(file, join(dir, 'backup.sqlite'));
-    keys.erase([keys.personIdOf('inv@corp.test')]);
+    keys.erase([keys.personIdOf('w1', 'inv@corp.test')]);
     keys.checkpoint();
     const [read] = await store.readStream('business-i1');
-    expect(read.data).toMatchObject({ email: `erased-${keys.personIdOf('inv@corp.test')}` });
+    expect(read.data).toMatchObject({ email: `erased-${keys.personIdOf('w1', 'inv@corp.test')}` });
   });
 });

@@ -126,8 +126,16 @@ export class PersonalDataEncryption implements PersonalDataCipher {
   seal(stream: string, event: NewEvent): NewEvent {
     const groups = this.declared.get(event.type);
     if (!groups || event.data === null || typeof event.data !== 'object') return event;
+    // Every event carries its workspace (the store refuses one without, and always has): a
+    // person is a person of that workspace, so the same email elsewhere is sealed with another
+    // key. A row without one (the migration reads raw rows) must not become a shared person.
+    const workspaceId = event.metadata?.workspaceId;
+    if (typeof workspaceId !== 'string' || workspaceId === '')
+      throw new Error(
+        `event ${event.type}: metadata.workspaceId is required to seal personal data`,
+      );
     let data: Json = event.data;
-    for (const group of groups) data = this.sealGroup(stream, data, group);
+    for (const group of groups) data = this.sealGroup(workspaceId, stream, data, group);
     return data === event.data ? event : { ...event, data };
   }
 
@@ -152,20 +160,28 @@ export class PersonalDataEncryption implements PersonalDataCipher {
     this.keys.close();
   }
 
-  private sealGroup(stream: string, data: Json, group: PersonalFields): Json {
+  private sealGroup(workspaceId: string, stream: string, data: Json, group: PersonalFields): Json {
     if (group.each !== undefined) {
       const path = segments(group.each);
       const [list] = valuesAt(data, path);
       if (!Array.isArray(list)) return data;
-      const sealed = list.map((item: Json) => this.sealItem(stream, data, item, group));
+      const sealed = list.map((item: Json) =>
+        this.sealItem(workspaceId, stream, data, item, group),
+      );
       return replaceAt(data, path, sealed);
     }
-    return this.sealItem(stream, data, data, group);
+    return this.sealItem(workspaceId, stream, data, data, group);
   }
 
   /** One person's fields inside `item` (the data itself, or one item of an `each` list). */
-  private sealItem(stream: string, data: Json, item: Json, group: PersonalFields): Json {
-    const owners = this.ownersOf(stream, data, item, group);
+  private sealItem(
+    workspaceId: string,
+    stream: string,
+    data: Json,
+    item: Json,
+    group: PersonalFields,
+  ): Json {
+    const owners = this.ownersOf(workspaceId, stream, data, item, group);
     if (owners.length === 0) return item;
     const seal = (s: string): string => (s.startsWith(SEALED) ? s : this.sealValue(owners, s));
     let out = item;
@@ -173,13 +189,19 @@ export class PersonalDataEncryption implements PersonalDataCipher {
     return out;
   }
 
-  private ownersOf(stream: string, data: Json, item: Json, group: PersonalFields): string[] {
+  private ownersOf(
+    workspaceId: string,
+    stream: string,
+    data: Json,
+    item: Json,
+    group: PersonalFields,
+  ): string[] {
     if (group.memberStreams !== undefined) {
       const ids = valuesAt(data, segments(group.memberStreams)).flat();
       const owners = new Set<string>();
       for (const id of ids) {
         if (typeof id !== 'string') continue;
-        const person = this.keys.personOfStream(`member-${id}`, null);
+        const person = this.keys.personOfStream(workspaceId, `member-${id}`, null);
         if (person) owners.add(person);
       }
       return [...owners].sort();
@@ -187,18 +209,20 @@ export class PersonalDataEncryption implements PersonalDataCipher {
     const aliasIds: string[] = [];
     for (const path of group.emails ?? []) {
       for (const v of valuesAt(item, segments(path))) {
-        if (typeof v === 'string' && EMAIL.test(v.trim())) aliasIds.push(this.keys.personIdOf(v));
+        if (typeof v === 'string' && EMAIL.test(v.trim()))
+          aliasIds.push(this.keys.personIdOf(workspaceId, v));
       }
     }
     let owner: string;
     if (group.streamIsPerson) {
       owner = this.keys.personOfStream(
+        workspaceId,
         stream,
-        aliasIds[0] ?? this.keys.streamPersonId(stream),
+        aliasIds[0] ?? this.keys.streamPersonId(workspaceId, stream),
       ) as string;
     } else {
       // No email and no person stream: the stream itself is who the fields belong to.
-      owner = aliasIds[0] ?? this.keys.streamPersonId(stream);
+      owner = aliasIds[0] ?? this.keys.streamPersonId(workspaceId, stream);
     }
     for (const alias of aliasIds) this.keys.link(alias, owner);
     return [owner];
