@@ -95,7 +95,7 @@ export class SnapshotsScrubber implements ErasureScrubber {
         ),
         0o600,
       );
-      await writeAtomically(file, await gzipAsync(masked), 0o444);
+      await writeAtomically(file, await gzipAsync(masked), 0o400); // owner-only and read-only, like every kept snapshot
       removed += 1;
     }
     return { copy: 'snapshots', removed };
