@@ -95,7 +95,8 @@ export class SnapshotsScrubber implements ErasureScrubber {
         ),
         0o600,
       );
-      await writeAtomically(file, await gzipAsync(masked), 0o400); // owner-only and read-only, like every kept snapshot
+      // Owner-only and read-only, like every kept snapshot.
+      await writeAtomically(file, await gzipAsync(masked), 0o400);
       removed += 1;
     }
     return { copy: 'snapshots', removed };
