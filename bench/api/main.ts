@@ -159,7 +159,9 @@ async function main(): Promise<void> {
     PINTEREST_BASE_URL: simulator.url,
     EVENTSTORE_URL: '',
     MONGO_URL: '',
-    LOG_LEVEL: 'error',
+    // `error` by default: the figure is the serving path's. LOG_LEVEL=log measures it with one
+    // JSON line per request written too (the service's own default).
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
   });
   let raw: ChildProcess | null = null;
   try {
