@@ -1,7 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import {
   IsDefined,
-  IsEmail,
   IsIn,
   IsInt,
   IsObject,
@@ -16,24 +15,13 @@ import {
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsSafeText } from '@app/infrastructure';
 import { ROLES, type Role } from './roles';
-
-const trim = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.trim() : value;
+import { EmailInput, PersonNameInput, trim } from '../input-fields';
 
 export class PersonDto {
-  @ApiProperty({ type: String, format: 'email', maxLength: 320 })
-  @Transform(trim)
-  @IsString({ message: 'email must be an email address' })
-  @MaxLength(320, { message: 'email must be at most 320 characters' })
-  @IsEmail({}, { message: 'email must be an email address' })
+  @EmailInput()
   email!: string;
 
-  @ApiProperty({ type: String, minLength: 1, maxLength: 200 })
-  @Transform(trim)
-  @IsString({ message: 'name must be a text of 1-200 characters' })
-  @MinLength(1, { message: 'name must not be empty' })
-  @MaxLength(200, { message: 'name must be at most 200 characters' })
-  @IsSafeText()
+  @PersonNameInput()
   name!: string;
 }
 

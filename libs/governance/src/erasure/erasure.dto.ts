@@ -1,17 +1,11 @@
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsString, MaxLength, MinLength } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsSafeText } from '@app/infrastructure';
-
-const trim = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.trim() : value;
+import { EmailInput, trim } from '../input-fields';
 
 export class ErasePersonDto {
-  @ApiProperty({ type: String, format: 'email', maxLength: 320 })
-  @Transform(trim)
-  @IsString({ message: 'email must be an email address' })
-  @MaxLength(320, { message: 'email must be at most 320 characters' })
-  @IsEmail({}, { message: 'email must be an email address' })
+  @EmailInput()
   email!: string;
 
   /** Recorded in the tombstone: it must name no one (it is kept forever, in plaintext). */
