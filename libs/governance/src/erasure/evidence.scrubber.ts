@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { EventStore } from '@app/eventstore';
 import { erasedToken, mentions } from './masking';
-import type { ErasedPerson, ErasureScrubber, ScrubReport } from './scrubber';
+import { namesIn, type ErasedPerson, type ErasureScrubber, type ScrubReport } from './scrubber';
 import { zipEntries } from './zip';
 
 /** Left in an evidence folder whose files were erased: when, and for whom (ids only). */
@@ -65,13 +65,7 @@ export class EvidenceScrubber implements ErasureScrubber {
   }
 
   private async folders(): Promise<string[]> {
-    let names: string[];
-    try {
-      names = await fs.readdir(this.dir);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
+    const names = await namesIn(this.dir);
     const out: string[] = [];
     for (const name of names) {
       const path = join(this.dir, name);

@@ -7,6 +7,7 @@ import {
   type ErasedPerson,
   type ErasureScrubber,
   namedByOtherWorkspaces,
+  namesIn,
   type ScrubReport,
 } from './scrubber';
 
@@ -31,13 +32,8 @@ export class OutboxScrubber implements ErasureScrubber {
   ) {}
 
   async scrub(person: ErasedPerson): Promise<ScrubReport> {
-    let names: string[];
-    try {
-      names = await fs.readdir(this.dir);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { copy: 'outbox', removed: 0 };
-      throw error;
-    }
+    const names = await namesIn(this.dir);
+    if (names.length === 0) return { copy: 'outbox', removed: 0 };
     const foreign = await namedByOtherWorkspaces(
       this.events,
       { categories: ['notification'], eventTypes: ['NotificationQueued'] },

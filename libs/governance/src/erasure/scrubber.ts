@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import type { EventFilter, EventStore, RecordedEvent } from '@app/eventstore';
 
 /**
@@ -51,4 +52,14 @@ export async function namedByOtherWorkspaces(
     for (const key of keysOf(e)) foreign.add(key);
   }
   return foreign;
+}
+
+/** The names in a folder of copies; none when the folder was never made (nothing to scrub). */
+export async function namesIn(dir: string): Promise<string[]> {
+  try {
+    return await fs.readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
 }
