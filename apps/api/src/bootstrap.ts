@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -24,8 +24,10 @@ import { httpObservability } from './http-observability';
  */
 export function restrictDataDir(dataDir: string): void {
   process.umask(0o077);
-  // Created 0700; an existing folder keeps the mode its owner gave it (it may be a mount).
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // A folder made before this rule is tightened too, when it is this user's own; one owned by
+  // someone else (a mount) keeps the mode its owner gave it.
+  if (statSync(dataDir).uid === process.getuid?.()) chmodSync(dataDir, 0o700);
 }
 
 /** Generated credentials: plain lines on standard output, once, never into the JSON log. */

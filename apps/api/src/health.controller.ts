@@ -29,8 +29,9 @@ interface StatusResponse {
 }
 
 /**
- * Unauthenticated and cheap, for load balancers and orchestrators: no positions, no counts.
- * The detailed status is GET /api/status.
+ * Unauthenticated, for load balancers and orchestrators: no positions in the answer. Only the
+ * process that runs the projections counts their lag, at most READY_MAX_LAG + 1 events each,
+ * one count at a time, reused for a second. The detailed status is GET /api/status.
  */
 @ApiTags('health')
 @Controller('health')

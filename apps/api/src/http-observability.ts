@@ -14,6 +14,7 @@ interface ObservedRequest extends IncomingMessage {
 const MOUNTED = ['/graphql', '/api/docs'];
 /** Probes and scrapes, asked every few seconds: at debug level, not info. */
 const QUIET = /^\/(health(\/|$)|metrics$)/;
+const CLIENT_CLOSED = 499;
 
 const pathOf = (req: ObservedRequest): string => (req.originalUrl ?? req.url ?? '/').split('?')[0];
 
@@ -47,9 +48,12 @@ export function httpObservability(
     const started = performance.now();
     const correlationId = correlationOf(req.headers);
     req.headers[CORRELATION_HEADER] = correlationId;
-    res.once('finish', () => {
+    // `close`, not `finish`: a request its client gave up on is timed and logged too (as 499,
+    // nginx's "client closed request"), or the slowest requests would vanish from p99.
+    res.once('close', () => {
       const seconds = secondsSince(started);
       const route = routeOf(req);
+      if (!res.writableFinished) res.statusCode = CLIENT_CLOSED;
       httpRequestDuration.observe(
         { method: req.method ?? 'GET', route, status: String(res.statusCode) },
         seconds,

@@ -33,8 +33,8 @@ function sameSecret(given: string, expected: string): boolean {
 
 /**
  * Prometheus' text format. Counters and histograms are kept as things happen; lag and queue
- * depths are read from the stores at each scrape, so a scrape costs a few reads, and a
- * request to the API nothing.
+ * depths are counted from the stores at a scrape (up to LAG_CAP events per projection and
+ * consumer while they lag, one count at a time), and a request to the API costs nothing.
  */
 @ApiTags('health')
 @Controller()
@@ -89,7 +89,17 @@ export class MetricsController implements OnModuleInit {
     return metricsRegistry.metrics();
   }
 
-  private async readGauges(): Promise<void> {
+  /** Scrapes that arrive while a count runs share it. */
+  private reading: Promise<void> | null = null;
+
+  private readGauges(): Promise<void> {
+    this.reading ??= this.countGauges().finally(() => {
+      this.reading = null;
+    });
+    return this.reading;
+  }
+
+  private async countGauges(): Promise<void> {
     const lags = await this.projections.eventsBehind(LAG_CAP);
     projectionLag.reset();
     for (const { name, eventsBehind } of lags)

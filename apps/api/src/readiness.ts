@@ -30,7 +30,7 @@ function within<T>(work: Promise<T>, ms: number): Promise<T> {
  */
 @Injectable()
 export class ReadinessProbe {
-  private lag: { at: number; answer: Promise<Readiness> } | null = null;
+  private lag: { at: number; answer: Promise<Readiness>; settled: boolean } | null = null;
 
   constructor(
     private readonly events: EventStore,
@@ -57,8 +57,15 @@ export class ReadinessProbe {
     }
     if (!this.lease.keeper?.isRunning) return { ready: true };
     const now = Date.now();
-    if (!this.lag || now - this.lag.at > LAG_REUSE_MS) {
-      this.lag = { at: now, answer: this.lagged() };
+    // One count at a time: while a slow count runs (a projection far behind), every probe
+    // waits for it rather than starting another that would take the loop from the projections.
+    if (!this.lag || (this.lag.settled && now - this.lag.at > LAG_REUSE_MS)) {
+      const lag = { at: now, answer: this.lagged(), settled: false };
+      void lag.answer.finally(() => {
+        lag.settled = true;
+        lag.at = Date.now();
+      });
+      this.lag = lag;
     }
     return this.lag.answer;
   }

@@ -75,12 +75,15 @@ const SECRET_VARIABLES = new Set([
   'METRICS_TOKEN',
 ]);
 
+/** Connection strings whose user-info may hold a password: an error shows only the host part. */
+const URL_VARIABLES = new Set(['SMTP_URL', 'MONGO_URL', 'EVENTSTORE_URL']);
+
 /** Variables whose value may hold a secret: an error shows them without it. */
 function shown(property: string, value: unknown): string {
   if (SECRET_VARIABLES.has(property) && typeof value === 'string') {
     return `<${value.length} characters, not shown>`;
   }
-  if (property === 'SMTP_URL' && typeof value === 'string') {
+  if (URL_VARIABLES.has(property) && typeof value === 'string') {
     // Whatever precedes the last @ may be a password, however malformed the rest is.
     const at = value.lastIndexOf('@');
     return JSON.stringify(at < 0 ? value : `***${value.slice(at)}`);

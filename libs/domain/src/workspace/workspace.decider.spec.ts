@@ -132,6 +132,17 @@ describe('workspace decider', () => {
     expect(d.decide(issue({ secretHash: 'h1' }), state)).toEqual([]);
   });
 
+  it('given a credential rotated away and in its grace, when its secret is issued again, then it is issued anew without an expiry', () => {
+    const state = fold(d, [
+      created,
+      auditorKey,
+      ...d.decide(rotate('2030-01-01T00:00:00.000Z'), fold(d, [created, auditorKey])),
+    ]);
+    const events = d.decide(issue(), state);
+    expect(events).toEqual([auditorKey]);
+    expect(fold(d, [created, auditorKey, ...events]).credentials.get('k2')?.expiresAt).toBeNull();
+  });
+
   it('given a credential id in use for another secret, when issued, then it is refused', () => {
     const state = fold(d, [created, legacy]);
     expect(() => d.decide(issue({ credentialId: 'k1' }), state)).toThrow(WrongState);

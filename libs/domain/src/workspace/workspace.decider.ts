@@ -155,9 +155,10 @@ export const workspaceDecider: Decider<WorkspaceCommand, WorkspaceEvent, Workspa
       }
       case 'IssueCredential': {
         if (!state.workspaceId) throw new WrongState('workspace does not exist');
-        // The same secret twice (a restart with the same ADMIN_API_KEY) is already issued.
+        // The same secret twice (a restart with the same ADMIN_API_KEY) is already issued; one
+        // rotated away and in its grace is not (the variable still names it: it comes back).
         for (const c of state.credentials.values()) {
-          if (c.secretHash === command.secretHash && !c.revoked) return [];
+          if (c.secretHash === command.secretHash && !c.revoked && c.expiresAt === null) return [];
         }
         const known = state.credentials.get(command.credentialId);
         // A revoked id comes back only for the same secret (ADMIN_API_KEY set back to a former value).

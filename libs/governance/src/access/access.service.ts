@@ -157,7 +157,8 @@ export class AccessService {
       ctx,
       { eventId: () => deterministicId(stream, 'created') },
     );
-    const announce = options.announce ?? ((line: string) => this.logger.warn(line));
+    // Plain lines on standard output, never the JSON log: a secret there is copied wherever logs go.
+    const announce = options.announce ?? ((line: string) => void process.stdout.write(`${line}\n`));
     await this.fromEnvironment(DEFAULT_WORKSPACE_ID, 'api_key', options.adminApiKey, (key) =>
       announce(`Admin API key (shown once, store it now): ${key}`),
     );
@@ -216,7 +217,10 @@ export class AccessService {
     // The former value of the variable (or a bootstrap key from before origins were recorded).
     const keep = current?.credentialId ?? deterministicId('credential', kind, peppered);
     for (const c of usable) {
-      const former = c.origin === origin || (c.origin === undefined && c.name === name);
+      // Before origins and roles were recorded, the bootstrap key was the only one by that name;
+      // a key issued since through the API (a role, no origin) is a person's, never the variable's.
+      const former =
+        c.origin === origin || (c.origin === undefined && c.role === undefined && c.name === name);
       if (former && c.credentialId !== keep) {
         await this.commands.execute(
           stream,

@@ -121,7 +121,7 @@ export function rolesTable(routes: readonly RouteRole[]): string {
         r.kind === 'rest'
           ? `\`${r.method} ${r.path}\``
           : `GraphQL ${r.method.toLowerCase()} \`${r.path}\``;
-      const role = r.role ?? '(none: refused)';
+      const role = r.role ?? 'admin (default)';
       const dry = r.dryRunRole ? `; a dry run (\`"dryRun": true\`): ${r.dryRunRole}` : '';
       return [what, `${role}${dry}`];
     });

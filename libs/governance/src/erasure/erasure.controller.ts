@@ -20,7 +20,7 @@ export class ErasureController {
   @HttpCode(200)
   @RequiresRole('admin')
   @ApiOkResponse({ type: ErasureModel })
-  @ApiErrors(400)
+  @ApiErrors(400, 409)
   erase(@CurrentCaller() caller: Caller, @Body() body: ErasePersonDto): Promise<ErasureModel> {
     return this.erasure.erase(caller, body);
   }

@@ -8,7 +8,7 @@ export class ScrubReportModel {
 
 export class CompactedStoreModel {
   @TextField({ description: 'a SQLite file under DATA_DIR (its name only)' }) file!: string;
-  @BoolField({ description: 'false when a reader held the WAL; the next start retries' })
+  @BoolField({ description: 'false when a reader held the WAL; sending the erasure again retries' })
   walTruncated!: boolean;
 }
 

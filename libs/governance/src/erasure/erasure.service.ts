@@ -8,6 +8,7 @@ import {
   personDecider,
   personStream,
   type PersonErased,
+  WrongState,
 } from '@app/domain';
 import { type EventFilter, EventStore } from '@app/eventstore';
 import {
@@ -15,6 +16,7 @@ import {
   compactStores,
   type PersonKeyStore,
   personalDataOf,
+  WorkerLease,
 } from '@app/infrastructure';
 import { ProjectionRunner } from '@app/projections';
 import { type Caller, contextOf } from '../access/access.service';
@@ -71,10 +73,12 @@ function namesIn(data: unknown, into: Set<string>): void {
 }
 
 /**
- * Erasure (GDPR art. 17) inside the immutable log: the tombstone is appended first (a crash
- * after it is finished by the next start, which destroys the keys of every tombstone), then the
- * person's keys are destroyed, the copies outside the log scrubbed, the read models rebuilt to
- * show `erased-<personId>`, and every store's WAL truncated. Re-running converges.
+ * Erasure (GDPR art. 17) inside the immutable log: the tombstone is appended first, then the
+ * copies outside the log are scrubbed while the person's names can still be read, then the
+ * person's keys are destroyed, the read models rebuilt to show `erased-<personId>`, and every
+ * store's WAL truncated. A crash after the tombstone: the next start destroys the keys of every
+ * tombstone, and the same request sent again finishes the rest (scrubbers find the person by
+ * email and by `erased-<personId>`; the rebuild and the WAL truncation run again).
  */
 @Injectable()
 export class ErasureService implements OnModuleInit {
@@ -86,6 +90,7 @@ export class ErasureService implements OnModuleInit {
     private readonly env: Environment,
     @Optional() private readonly runner?: ProjectionRunner,
     @Optional() @Inject(ERASURE_SCRUBBERS) private readonly scrubbers?: ErasureScrubber[],
+    @Optional() private readonly lease?: WorkerLease,
   ) {}
 
   /** How many copies outside the log this process scrubs (the scrubbers registered). */
@@ -101,6 +106,13 @@ export class ErasureService implements OnModuleInit {
   }
 
   async erase(caller: Caller, body: ErasePersonDto): Promise<ErasureModel> {
+    // The rebuild resets read models: done beside another process's running projections, its
+    // next batch would move the checkpoint past events the rebuild has not applied yet.
+    if (this.lease && !this.lease.keeper?.isRunning)
+      throw new WrongState(
+        'erasure rebuilds the read models: send it to the process that runs the projections (SERVICE_ROLE all or worker)',
+        { reason: 'projections_elsewhere' },
+      );
     const keys = this.keys();
     // The caller's workspace's person only: the same email in another workspace is another
     // person, with another key, whom this erasure never reaches.
@@ -134,13 +146,12 @@ export class ErasureService implements OnModuleInit {
       contextOf(caller),
     );
     const personIds = [...new Set([personId, ...reach, ...result.state.linkedPersonIds])];
-    const keysDestroyed = keys.erase(personIds);
-
     const scrubbed: ScrubReport[] = [];
     for (const scrubber of this.scrubbers ?? [])
       scrubbed.push(
         await scrubber.scrub({ workspaceId, personId, email: body.email, names: [...names] }),
       );
+    const keysDestroyed = keys.erase(personIds);
 
     const projectionsRebuilt: string[] = [];
     for (const projection of this.runner?.projections ?? []) {
