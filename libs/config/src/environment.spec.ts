@@ -96,6 +96,22 @@ describe('validateEnvironment', () => {
     expect(parseSmtpUrl('smtp://relay.example')).toMatchObject({ port: 587, user: null });
   });
 
+  it('given a bad MONGO_URL or EVENTSTORE_URL holding a password, when validated, then it is refused by name and the password is not shown', () => {
+    for (const [name, value] of [
+      ['MONGO_URL', 'mongo://root:hunter2@db:27017'],
+      ['EVENTSTORE_URL', 'http://admin:hunter2@esdb:2113'],
+    ]) {
+      let message = '';
+      try {
+        validateEnvironment({ [name]: value });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(new RegExp(`${name}="\\*\\*\\*@`));
+      expect(message).not.toContain('hunter2');
+    }
+  });
+
   it('given a bad SMTP_URL, when validated, then it is refused by name and its password is not shown', () => {
     for (const bad of [
       'http://u:topsecret@mail.example',
