@@ -124,17 +124,16 @@ describe('docker-compose.yml and the Dockerfile (read, not run: no Docker here)'
     expect(services.mongo.command).toEqual(['--replSet', 'rs0', '--bind_ip_all']);
   });
 
-  it('starts the api and the worker only once the stores and the simulator are healthy, and checks them too', () => {
+  it('starts the api and the worker only once the stores and the simulator are healthy, and checks them too (the api ready, the worker alive: catching up is its job)', () => {
     for (const name of ['api', 'worker']) {
       expect(services[name].depends_on).toEqual({
         eventstore: { condition: 'service_healthy' },
         mongo: { condition: 'service_healthy' },
         sim: { condition: 'service_healthy' },
       });
-      expect(services[name].healthcheck?.test.join(' ')).toMatch(
-        /127\.0\.0\.1:3000\/health\/ready/,
-      );
     }
+    expect(services.api.healthcheck?.test.join(' ')).toMatch(/127\.0\.0\.1:3000\/health\/ready/);
+    expect(services.worker.healthcheck?.test.join(' ')).toMatch(/127\.0\.0\.1:3000\/health\/live/);
     expect(services.sim.healthcheck?.test.join(' ')).toMatch(/127\.0\.0\.1:3100\/__sim\/state/);
   });
 });
