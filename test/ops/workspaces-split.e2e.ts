@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoFixture, type RunningSimulator, startSimulator } from '@app/simulator';
-import { cli, ServiceProcess, sleep } from '../actions/service-process';
+import { cli, cliEvents, ServiceProcess, sleep } from '../actions/service-process';
 
 /**
  * Production's shape: an `api` process that runs no projection and a `worker` that runs them
@@ -13,12 +13,13 @@ describe('a workspace created by the CLI while an api and a worker process run',
   let dataDir: string;
   let sim: RunningSimulator;
   let api: ServiceProcess;
+  let worker: ServiceProcess;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'workspaces-split-'));
     sim = await startSimulator({ fixture: demoFixture() });
     const options = { dataDir, pinterestBaseUrl: sim.url };
-    await ServiceProcess.start({ ...options, env: { SERVICE_ROLE: 'worker' } }, 180_000);
+    worker = await ServiceProcess.start({ ...options, env: { SERVICE_ROLE: 'worker' } }, 180_000);
     api = await ServiceProcess.start({ ...options, env: { SERVICE_ROLE: 'api' } }, 180_000);
   }, 400_000);
 
@@ -50,5 +51,24 @@ describe('a workspace created by the CLI while an api and a worker process run',
     };
     expect(await waitFor('/api/integrations', adminKey)).toBeLessThan(2_000);
     expect(await waitFor('/scim/v2/Users', scimToken)).toBeLessThan(2_000);
+  }, 120_000);
+
+  it('given an api process that runs no projection, when an erasure is sent to it, then 409 names why and nothing is recorded; the worker accepts it', async () => {
+    // when
+    const refused = await api.api<{ details?: { reason?: string } }>('POST', '/api/people/erase', {
+      email: 'nobody.split@acme.example',
+      reason: 'erasure request 42',
+    });
+
+    // then
+    expect(refused.status).toBe(409);
+    expect(refused.body.details?.reason).toBe('projections_elsewhere');
+    expect(await cliEvents(dataDir, 'person')).toEqual([]);
+    const accepted = await worker.api('POST', '/api/people/erase', {
+      email: 'nobody.split@acme.example',
+      reason: 'erasure request 42',
+    });
+    expect(accepted.status).toBe(200);
+    expect((await cliEvents(dataDir, 'person')).map((e) => e.type)).toEqual(['PersonErased']);
   }, 120_000);
 });
