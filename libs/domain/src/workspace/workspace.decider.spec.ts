@@ -119,6 +119,16 @@ describe('workspace decider', () => {
     ]);
   });
 
+  it('given no workspace, when created with its credentials, then the workspace and each credential come in one decision (one append)', () => {
+    const { type: _issue, ...fields } = issue();
+    expect(
+      d.decide(
+        { type: 'CreateWorkspace', workspaceId: 'w1', name: 'Acme', credentials: [fields] },
+        d.initialState,
+      ),
+    ).toEqual([created, auditorKey]);
+  });
+
   it('given no workspace, when a credential is issued, then it is refused', () => {
     expect(() => d.decide(issue(), d.initialState)).toThrow(WrongState);
   });

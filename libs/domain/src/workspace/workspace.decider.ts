@@ -17,16 +17,24 @@ export interface NewCredential {
   hashScheme?: CredentialHashScheme;
 }
 
+/** A credential as a command issues it. */
+export type CredentialFields = {
+  kind: CredentialKind;
+  name: string;
+  role?: CredentialRole;
+  person?: CredentialPerson;
+  origin?: CredentialOrigin;
+} & NewCredential;
+
 export type WorkspaceCommand =
-  | { type: 'CreateWorkspace'; workspaceId: string; name: string }
-  | ({
-      type: 'IssueCredential';
-      kind: CredentialKind;
+  | {
+      type: 'CreateWorkspace';
+      workspaceId: string;
       name: string;
-      role?: CredentialRole;
-      person?: CredentialPerson;
-      origin?: CredentialOrigin;
-    } & NewCredential)
+      /** Issued in the same decision, so one append: a workspace never exists without them. */
+      credentials?: CredentialFields[];
+    }
+  | ({ type: 'IssueCredential' } & CredentialFields)
   | {
       type: 'RevokeCredential';
       credentialId: string;
@@ -151,6 +159,7 @@ export const workspaceDecider: Decider<WorkspaceCommand, WorkspaceEvent, Workspa
             type: 'WorkspaceCreated',
             data: { workspaceId: command.workspaceId, name },
           },
+          ...(command.credentials ?? []).map((c) => issued(command.workspaceId, c)),
         ];
       }
       case 'IssueCredential': {

@@ -2,6 +2,7 @@ import { type KeyObject, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Environment } from '@app/config';
 import {
+  type CredentialFields,
   type CredentialKind,
   type CredentialOrigin,
   type CredentialPerson,
@@ -383,16 +384,37 @@ export class AccessService {
    */
   async createWorkspace(name: string, actor = 'system'): Promise<CreatedWorkspace> {
     const workspaceId = randomUUID();
-    const ctx = { workspaceId, actor };
+    const adminKey = newSecret('api_key');
+    const scimToken = newSecret('scim_token');
+    const credential = (
+      kind: CredentialKind,
+      name: string,
+      fresh: { credentialId: string; secret: string },
+    ): CredentialFields => ({
+      credentialId: fresh.credentialId,
+      kind,
+      name,
+      role: 'admin',
+      secretHash: hmacSecret(this.pepper, fresh.secret),
+      hashScheme: 'hmac-sha256',
+    });
+    // One append: a crash leaves either no workspace or one with both credentials.
     await this.commands.execute(
       workspaceStream(workspaceId),
       workspaceDecider,
-      { type: 'CreateWorkspace', workspaceId, name },
-      ctx,
+      {
+        type: 'CreateWorkspace',
+        workspaceId,
+        name,
+        credentials: [
+          credential('api_key', 'admin', adminKey),
+          credential('scim_token', 'scim', scimToken),
+        ],
+      },
+      { workspaceId, actor },
     );
-    const adminKey = await this.issueApiKey(workspaceId, { name: 'admin', role: 'admin' }, ctx);
-    const scimToken = await this.issueScimToken(workspaceId, { name: 'scim', role: 'admin' }, ctx);
-    return { workspaceId, adminKey: adminKey.key, scimToken: scimToken.key };
+    await this.index.refresh();
+    return { workspaceId, adminKey: adminKey.secret, scimToken: scimToken.secret };
   }
 
   /**
