@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoFixture, type RunningSimulator, startSimulator } from '@app/simulator';
@@ -70,5 +70,21 @@ describe('a workspace created by the CLI while an api and a worker process run',
     });
     expect(accepted.status).toBe(200);
     expect((await cliEvents(dataDir, 'person')).map((e) => e.type)).toEqual(['PersonErased']);
+  }, 120_000);
+
+  it('given a worker running on the data directory, when `migrate encrypt-personal-data` runs, then it refuses, naming the worker, and touches no file', async () => {
+    // given
+    const before = readdirSync(dataDir).sort();
+
+    // when
+    const migrated = await cli(dataDir, ['migrate', 'encrypt-personal-data']);
+
+    // then
+    expect(migrated.status).toBe(2);
+    expect(migrated.stderr).toMatch(
+      /the service is running on this data directory .*stop it first/,
+    );
+    expect(readdirSync(dataDir).sort()).toEqual(before);
+    expect((await worker.api('GET', '/api/integrations')).status).toBe(200);
   }, 120_000);
 });

@@ -14,7 +14,7 @@ import {
   openReadModelStore,
   personalDataOf,
 } from '@app/infrastructure';
-import { ProjectionRunner } from '@app/projections';
+import { ProjectionRunner, workerLeaseStatus } from '@app/projections';
 import { createReadModelStore } from '@app/readmodels';
 import { eventsCommand } from './commands/events.command';
 import {
@@ -151,6 +151,18 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError(
         'migrate encrypt-personal-data rewrites the embedded SQLite log; EventStoreDB logs are written encrypted from the start',
       );
+    // The swap replaces the file under a running service, whose later appends would be lost:
+    // a live worker lease (any process running projections) stops it here.
+    const stores = await openReadModelStore(env);
+    try {
+      const { running, runner } = await workerLeaseStatus(stores.leases);
+      if (running)
+        throw new Error(
+          `the service is running on this data directory (worker ${runner?.host ?? '?'} pid ${runner?.pid ?? '?'}): stop it first`,
+        );
+    } finally {
+      await stores.close();
+    }
     const encryption = openPersonalData(env);
     try {
       return await migrateEncryptPersonalData(env.DATA_DIR, encryption, out);
