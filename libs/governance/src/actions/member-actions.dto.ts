@@ -20,9 +20,8 @@ import {
   PROFILE_PERMISSIONS,
 } from '@app/domain';
 import { BusinessRoleArg, MatchRoleArg } from '../graphql/graphql.enums';
+import { trim } from '../input-fields';
 
-const trim = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.trim() : value;
 const ALL_PERMISSIONS = [
   ...new Set([...AD_ACCOUNT_PERMISSIONS, ...PROFILE_PERMISSIONS, ...CATALOG_PERMISSIONS]),
 ];

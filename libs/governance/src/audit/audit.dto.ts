@@ -2,8 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQuery } from '../integrations/integration.dto';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trim } from '../input-fields';
 
 /** Instants are checked by the service (malformed or future → 400 naming the field). */
 export class HistoryQuery extends PageQuery {}

@@ -14,6 +14,7 @@ import {
   SafeguardModel,
 } from '../views';
 import { MemberTabArg, TaskStatusArg } from './graphql.enums';
+import { trim } from '../input-fields';
 
 /**
  * GraphQL's arguments and connections. The mutations' inputs are REST's DTOs themselves
@@ -21,9 +22,6 @@ import { MemberTabArg, TaskStatusArg } from './graphql.enums';
  * both: the app's global validation pipe runs on resolvers' arguments as on controllers'
  * bodies.
  */
-const trim = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.trim() : value;
-
 /** The members' and tasks' pages: `first` 1–500 (default 50), `after` a previous endCursor. */
 @ArgsType()
 export class PageArgs {

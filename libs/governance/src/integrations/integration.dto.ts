@@ -19,9 +19,7 @@ import {
 } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsSafeText, registerPlainCheck } from '@app/infrastructure';
-
-const trim = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.trim() : value;
+import { trim } from '../input-fields';
 
 /** Either an existing account (`{ id }`) or a new one (`{ label, email, password, phone }`). */
 export class AutomationAccountInput {
