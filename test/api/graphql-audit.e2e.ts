@@ -1,4 +1,9 @@
-import { eventually, type ServiceHarness, startService } from '../support/service-harness';
+import {
+  eventually,
+  memberIdsByFirstName,
+  type ServiceHarness,
+  startService,
+} from '../support/service-harness';
 import { AUTOMATION, BUSINESS_ID, fixtureOf, trickyBusiness } from '../governance/fixture';
 
 /*
@@ -155,13 +160,7 @@ describe('GraphQL audit reads and the deprovision report answer like REST (simul
       (card) => card.memberCounts.onboarded === 3,
       30_000,
     );
-    for (const tab of ['unmatched', 'onboarded']) {
-      const page = await svc.api<{ items: { id: string; name: string }[] }>(
-        'GET',
-        `/api/integrations/${integrationId}/members?tab=${tab}`,
-      );
-      for (const m of page.body.items) member[m.name.split(' ')[0].toLowerCase()] = m.id;
-    }
+    Object.assign(member, await memberIdsByFirstName(svc, integrationId));
     // Instants resolve to the last event recorded at or before them: keep the steps apart.
     await sleep(1100);
     t.matched = new Date().toISOString();

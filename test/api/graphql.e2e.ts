@@ -2,7 +2,12 @@ import { workspaceDecider, workspaceStream } from '@app/domain';
 import { hashSecret } from '@app/governance';
 import { CommandExecutor, READ_MODEL_STORE } from '@app/infrastructure';
 import type { Collection, ReadModelStore } from '@app/readmodels';
-import { eventually, type ServiceHarness, startService } from '../support/service-harness';
+import {
+  eventually,
+  memberIdsByFirstName,
+  type ServiceHarness,
+  startService,
+} from '../support/service-harness';
 import { AUTOMATION, BUSINESS_ID, fixtureOf, trickyBusiness } from '../governance/fixture';
 
 const OTHER_KEY = 'other-workspace-key-0123456789';
@@ -131,13 +136,7 @@ describe('GraphQL over the same services as REST (simulator in Chromium)', () =>
       (card) => card.memberCounts.onboarded === 2,
       30_000,
     );
-    for (const tab of ['unmatched', 'onboarded']) {
-      const page = await svc.api<{ items: { id: string; name: string }[] }>(
-        'GET',
-        `/api/integrations/${integrationId}/members?tab=${tab}`,
-      );
-      for (const m of page.body.items) member[m.name.split(' ')[0].toLowerCase()] = m.id;
-    }
+    Object.assign(member, await memberIdsByFirstName(svc, integrationId));
     // and another workspace with its own key
     const executor = svc.app.get(CommandExecutor);
     const ctx = { workspaceId: 'other', actor: 'test' };

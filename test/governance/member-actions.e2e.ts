@@ -1,6 +1,11 @@
 import { existsSync } from 'node:fs';
 import type { BusinessFixture, LogEntry } from '@app/simulator';
-import { eventually, type ServiceHarness, startService } from '../support/service-harness';
+import {
+  eventually,
+  memberIdsByFirstName,
+  type ServiceHarness,
+  startService,
+} from '../support/service-harness';
 import { AUTOMATION, BUSINESS_ID, fixtureOf, trickyBusiness } from './fixture';
 
 const EMPLOYEE_BUSINESS = '222000333444555666';
@@ -113,13 +118,7 @@ describe('member actions through the saga, end to end (simulator in Chromium)', 
     });
     integrationId = await connect(BUSINESS_ID, AUTOMATION);
     expect((await check(integrationId)).status).toBe('completed');
-    for (const tab of ['unmatched', 'onboarded']) {
-      const page = await svc.api<{ items: Member[] }>(
-        'GET',
-        `/api/integrations/${integrationId}/members?tab=${tab}`,
-      );
-      for (const m of page.body.items) member[m.name.split(' ')[0].toLowerCase()] = m.id;
-    }
+    Object.assign(member, await memberIdsByFirstName(svc, integrationId));
   }, 120_000);
 
   afterAll(async () => svc?.close());

@@ -3,6 +3,7 @@ import type { BusinessFixture } from '@app/simulator';
 import {
   ADMIN_KEY,
   eventually,
+  memberIdsByFirstName,
   type ServiceHarness,
   startService,
 } from '../support/service-harness';
@@ -135,11 +136,7 @@ describe('member rules end to end: what the log says, who may be touched, one co
       `/api/integrations/${integrationId}/check-for-updates`,
     );
     expect((await finished(check.body.taskId)).status).toBe('completed');
-    const page = await svc.api<{ items: Member[] }>(
-      'GET',
-      `/api/integrations/${integrationId}/members?tab=unmatched`,
-    );
-    for (const m of page.body.items) member[m.name.split(' ')[0].toLowerCase()] = m.id;
+    Object.assign(member, await memberIdsByFirstName(svc, integrationId, ['unmatched']));
     expect(Object.keys(member).sort()).toEqual(['acme', 'ann', 'bob', 'cid']);
   }, 120_000);
 

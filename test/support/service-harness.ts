@@ -108,6 +108,23 @@ export async function startService(
   };
 }
 
+/** The members of the tabs named, by lower-cased first name: how the tests name members. */
+export async function memberIdsByFirstName(
+  svc: ServiceHarness,
+  integrationId: string,
+  tabs: readonly string[] = ['unmatched', 'onboarded'],
+): Promise<Record<string, string>> {
+  const ids: Record<string, string> = {};
+  for (const tab of tabs) {
+    const page = await svc.api<{ items: { id: string; name: string }[] }>(
+      'GET',
+      `/api/integrations/${integrationId}/members?tab=${tab}&limit=100`,
+    );
+    for (const m of page.body.items) ids[m.name.split(' ')[0].toLowerCase()] = m.id;
+  }
+  return ids;
+}
+
 export async function eventually<T>(
   probe: () => Promise<T>,
   accept: (value: T) => boolean,
