@@ -27,7 +27,9 @@ export async function hasPendingEvents(
   position: Position | null,
 ): Promise<boolean> {
   if (position === null || events.isAtOrAfter(checkpoint, position)) return false;
-  for await (const e of events.readAll({ after: checkpoint ?? undefined, filter, maxCount: 1 })) {
+  // The adapter's read: positions are all this needs, so nothing is decrypted or upcast.
+  const read = events.adapter.readAll({ after: checkpoint ?? undefined, filter, maxCount: 1 });
+  for await (const e of read) {
     return events.comparePositions(e.position, position) <= 0;
   }
   return false;
@@ -42,8 +44,8 @@ export async function countAfter(
 ): Promise<number> {
   if (cap <= 0) return 0;
   let count = 0;
-  for await (const _ of events.readAll({ after: checkpoint ?? undefined, filter, maxCount: cap })) {
-    count += 1;
-  }
+  // Counted from the adapter: a count needs no event opened (decrypted, upcast).
+  const read = events.adapter.readAll({ after: checkpoint ?? undefined, filter, maxCount: cap });
+  for await (const _ of read) count += 1;
   return count;
 }
