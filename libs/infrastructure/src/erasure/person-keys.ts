@@ -1,6 +1,4 @@
 import {
-  createCipheriv,
-  createDecipheriv,
   createHmac,
   createSecretKey,
   type KeyObject,
@@ -11,6 +9,7 @@ import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, writeFileSync 
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { normalizeEmail } from '@app/domain';
+import { decrypt, encrypt } from './aes-gcm';
 
 export const PERSON_KEYS_FILE = 'person-keys.sqlite';
 export const PERSON_SECRET_FILE = 'person.key';
@@ -335,18 +334,11 @@ export class PersonKeyStore {
   }
 
   private wrap(personId: string, key: Buffer): Buffer {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.wrapKey, iv);
-    cipher.setAAD(Buffer.from(personId));
-    const body = Buffer.concat([cipher.update(key), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+    return encrypt(this.wrapKey, personId, key);
   }
 
   private unwrap(personId: string, wrapped: Buffer): Buffer {
-    const decipher = createDecipheriv('aes-256-gcm', this.wrapKey, wrapped.subarray(0, 12));
-    decipher.setAAD(Buffer.from(personId));
-    decipher.setAuthTag(wrapped.subarray(12, 28));
-    const key = Buffer.concat([decipher.update(wrapped.subarray(28)), decipher.final()]);
+    const key = decrypt(this.wrapKey, personId, wrapped);
     if (key.length !== KEY_BYTES || timingSafeEqual(key, Buffer.alloc(KEY_BYTES)))
       throw new Error(`the key of person ${personId} is damaged`);
     return key;

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, type KeyObject, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   type CatalogueEntry,
   erasedLabel,
@@ -6,6 +6,7 @@ import {
   type PersonalFields,
 } from '@app/domain';
 import type { NewEvent, PersonalDataCipher, RecordedEvent } from '@app/eventstore';
+import { decrypt, encrypt } from './aes-gcm';
 import type { PersonKeyStore } from './person-keys';
 
 /**
@@ -83,21 +84,6 @@ function openAll(value: Json, fn: (s: string) => string): Json {
   return value;
 }
 
-function encrypt(key: Buffer | KeyObject, aad: string, plaintext: Buffer): Buffer {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(aad));
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]);
-}
-
-function decrypt(key: Buffer | KeyObject, aad: string, sealed: Buffer): Buffer {
-  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
-  decipher.setAAD(Buffer.from(aad));
-  decipher.setAuthTag(sealed.subarray(12, 28));
-  return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
-}
-
 /**
  * Encrypts the personal fields the catalogue declares (`personalFields`) with each person's key
  * on append, and decrypts any sealed value on read; a destroyed key reads `erased-<personId>`.
@@ -116,11 +102,6 @@ export class PersonalDataEncryption implements PersonalDataCipher {
         .filter(([, e]) => e.personalFields && e.personalFields.length > 0)
         .map(([type, e]) => [type, e.personalFields as readonly PersonalFields[]]),
     );
-  }
-
-  /** Whether events of this type can hold sealed values. */
-  holdsPersonalData(type: string): boolean {
-    return this.declared.has(type);
   }
 
   seal(stream: string, event: NewEvent): NewEvent {
