@@ -1,5 +1,5 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
-import { NotFound } from '@app/domain';
+import { ISO_INSTANT, NotFound } from '@app/domain';
 import { EventStore, InvalidPosition, type Position } from '@app/eventstore';
 import { READ_MODEL_STORE } from '@app/infrastructure';
 import {
@@ -129,7 +129,6 @@ export interface PartnersPage {
 
 export type Tab = 'unmatched' | 'onboarded' | 'exempted';
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const BATCH = 500;
 
 /** An ISO-8601 instant from the wire, in UTC; malformed or future → 400 naming the field. */
@@ -377,10 +376,10 @@ export class AuditService {
     const items = docs.map(historyItem);
     const ids = [...new Set(items.map((i) => i.actorKeyId).filter((id): id is string => !!id))];
     const credentials = this.readModels.collection<CredentialDoc>(CREDENTIALS);
+    // One read for the page's keys; a key without a record shows no person.
     const people = new Map<string, HistoryItem['actorPerson']>();
-    for (const id of ids) {
-      const doc = await credentials.get(id);
-      people.set(id, doc?.person ? { name: doc.person.name, email: doc.person.email } : null);
+    for (const doc of ids.length ? await credentials.getMany(ids) : []) {
+      people.set(doc.id, doc.person ? { name: doc.person.name, email: doc.person.email } : null);
     }
     for (const item of items) {
       if (item.actorKeyId) item.actorPerson = people.get(item.actorKeyId) ?? null;
