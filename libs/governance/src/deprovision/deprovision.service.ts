@@ -252,13 +252,17 @@ export class DeprovisionService {
   private async removable(
     integrationId: string,
   ): Promise<{ targets: DeprovisionReportItem[]; skipped: ApplyAnswer['skipped'] }> {
-    const targets = await this.all(integrationId, REMOVABLE);
-    const skipped = (await this.all(integrationId, ['blocked'])).map((item) => ({
-      memberId: item.memberId,
-      name: item.name,
-      email: item.email,
-      reason: item.blockedReason ?? 'blocked',
-    }));
+    // One read of the report, split by status (each part keeps its order).
+    const items = await this.all(integrationId, [...REMOVABLE, 'blocked']);
+    const targets = items.filter((item) => item.status !== 'blocked');
+    const skipped = items
+      .filter((item) => item.status === 'blocked')
+      .map((item) => ({
+        memberId: item.memberId,
+        name: item.name,
+        email: item.email,
+        reason: item.blockedReason ?? 'blocked',
+      }));
     return { targets, skipped };
   }
 
