@@ -5,7 +5,12 @@ import { isDeepStrictEqual, promisify } from 'node:util';
 import { memberDecider, memberStream } from '@app/domain';
 import { CommandExecutor } from '@app/infrastructure';
 import type { LogEntry } from '@app/simulator';
-import { eventually, type ServiceHarness, startService } from '../support/service-harness';
+import {
+  eventually,
+  finishedTask,
+  type ServiceHarness,
+  startService,
+} from '../support/service-harness';
 import { AUTOMATION, BUSINESS_ID, fixtureOf, trickyBusiness } from '../governance/fixture';
 
 interface Item {
@@ -120,12 +125,7 @@ describe('leavers and the deprovision report, end to end (simulator in Chromium)
         await fetch(`${svc.simulator.url}/__sim/log?businessId=${BUSINESS_ID}`)
       ).json()) as LogEntry[]
     ).filter((e) => e.action === 'remove_member' && e.target === memberPinterestId);
-  const finished = (taskId: string) =>
-    eventually(
-      async () => (await svc.api<Task>('GET', `/api/automation-tasks/${taskId}`)).body,
-      (t) => t?.status === 'completed' || t?.status === 'not_completed',
-      60_000,
-    );
+  const finished = (taskId: string) => finishedTask<Task>(svc, taskId, 60_000);
 
   beforeAll(async () => {
     const business = trickyBusiness();

@@ -1,7 +1,7 @@
 import type { LogEntry } from '@app/simulator';
 
 import { BOTH_SCOPES, registerApp } from '../pinterest/api-support';
-import { eventually, type ServiceHarness, startService } from '../support/service-harness';
+import { finishedTask, type ServiceHarness, startService } from '../support/service-harness';
 import { BUSINESS_ID, fixtureOf, trickyBusiness } from './fixture';
 
 const SECOND_BUSINESS = '987000000000000001';
@@ -30,12 +30,7 @@ interface Member {
 describe('the API connector, end to end (service, saga, simulator over REST)', () => {
   let svc: ServiceHarness;
 
-  const finished = (taskId: string) =>
-    eventually(
-      async () => (await svc.api<Task>('GET', `/api/automation-tasks/${taskId}`)).body,
-      (t) => t.status === 'completed' || t.status === 'not_completed',
-      60_000,
-    );
+  const finished = (taskId: string) => finishedTask<Task>(svc, taskId, 60_000);
   const check = async (id: string) =>
     finished(
       (await svc.api<{ taskId: string }>('POST', `/api/integrations/${id}/check-for-updates`)).body

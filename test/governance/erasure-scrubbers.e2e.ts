@@ -29,6 +29,7 @@ import { pendingReportItem } from '../support/report-item';
 import {
   ADMIN_KEY,
   eventually,
+  finishedTask,
   type ServiceHarness,
   startService,
 } from '../support/service-harness';
@@ -133,12 +134,7 @@ describe('erasure of the copies outside the log (service, simulator in Chromium)
     });
     expect(res.status).toBeLessThan(300);
   };
-  const finished = (taskId: string): Promise<Task> =>
-    eventually(
-      async () => (await svc.api<Task>('GET', `/api/automation-tasks/${taskId}`)).body,
-      (t) => t.status === 'completed' || t.status === 'not_completed',
-      120_000,
-    );
+  const finished = (taskId: string) => finishedTask<Task>(svc, taskId, 120_000);
   const runCheck = async (): Promise<Task> => {
     const res = await svc.api<{ taskId: string }>(
       'POST',

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { BusinessFixture, LogEntry } from '@app/simulator';
 import {
-  eventually,
+  finishedTask,
   memberIdsByFirstName,
   type ServiceHarness,
   startService,
@@ -69,12 +69,7 @@ describe('member actions through the saga, end to end (simulator in Chromium)', 
 
   const base = (name: string) => `/api/integrations/${integrationId}/members/${member[name]}`;
   const get = async (name: string) => (await svc.api<Member>('GET', base(name))).body;
-  const finished = (taskId: string) =>
-    eventually(
-      async () => (await svc.api<Task>('GET', `/api/automation-tasks/${taskId}`)).body,
-      (t) => t.status === 'completed' || t.status === 'not_completed',
-      60_000,
-    );
+  const finished = (taskId: string) => finishedTask<Task>(svc, taskId, 60_000);
   const simLog = async (businessId = BUSINESS_ID): Promise<LogEntry[]> =>
     (await (
       await fetch(`${svc.simulator.url}/__sim/log?businessId=${businessId}`)

@@ -2,7 +2,7 @@ import type { RecordedEvent } from '@app/eventstore';
 import type { BusinessFixture } from '@app/simulator';
 import {
   ADMIN_KEY,
-  eventually,
+  finishedTask,
   memberIdsByFirstName,
   type ServiceHarness,
   startService,
@@ -80,12 +80,7 @@ describe('member rules end to end: what the log says, who may be touched, one co
 
   const base = (name: string) => `/api/integrations/${integrationId}/members/${member[name]}`;
   const get = async (name: string) => (await svc.api<Member>('GET', base(name))).body;
-  const finished = (taskId: string) =>
-    eventually(
-      async () => (await svc.api<Task>('GET', `/api/automation-tasks/${taskId}`)).body,
-      (t) => t.status === 'completed' || t.status === 'not_completed',
-      60_000,
-    );
+  const finished = (taskId: string) => finishedTask<Task>(svc, taskId, 60_000);
   const provision = async (email: string): Promise<string> => {
     const res = await svc.scim<{ id: string }>('POST', '/Users', {
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],

@@ -21,6 +21,7 @@ import type { BusinessFixture } from '@app/simulator';
 import {
   ADMIN_KEY,
   eventually,
+  finishedTask,
   type ServiceHarness,
   startService,
 } from '../support/service-harness';
@@ -127,12 +128,7 @@ describe('replay a sync for an investigation (service + simulator in Chromium, C
     expect(res.status).toBe(202);
     return ((await res.json()) as { taskId: string }).taskId;
   };
-  const finished = (taskId: string) =>
-    eventually(
-      async () => (await svc.api<Task>('GET', `/api/automation-tasks/${taskId}`)).body,
-      (t) => t.status === 'completed' || t.status === 'not_completed',
-      60_000,
-    );
+  const finished = (taskId: string) => finishedTask<Task>(svc, taskId, 60_000);
   const taskEvents = async (taskId: string, limit: number): Promise<TaskEventView[]> => {
     const all: TaskEventView[] = [];
     let cursor: string | null = null;

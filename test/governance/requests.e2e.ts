@@ -7,6 +7,8 @@ import {
   ADMIN_KEY,
   type ServiceHarness,
   eventually,
+  finishedTask,
+  memberIdsByFirstName,
   startService,
 } from '../support/service-harness';
 import { AUTOMATION, BUSINESS_ID, fixtureOf, trickyBusiness } from './fixture';
@@ -68,12 +70,7 @@ describe('requests and answers (issue 10, points 12-16)', () => {
   const member: Record<string, string> = {};
   const members = (query = '') => `/api/integrations/${integrationId}/members${query}`;
 
-  const finished = (taskId: string) =>
-    eventually(
-      async () => (await svc.api<Task>('GET', `/api/automation-tasks/${taskId}`)).body,
-      (t) => t.status === 'completed' || t.status === 'not_completed',
-      60_000,
-    );
+  const finished = (taskId: string) => finishedTask<Task>(svc, taskId, 60_000);
   const check = async () => {
     const queued = await svc.api<{ taskId: string }>(
       'POST',
@@ -113,8 +110,7 @@ describe('requests and answers (issue 10, points 12-16)', () => {
     accountId = connected.body.automationAccountId;
     expect((await check()).status).toBe('completed');
     expect((await check()).status).toBe('completed');
-    const page = await svc.api<Page<Member>>('GET', members('?tab=unmatched&limit=100'));
-    for (const m of page.body.items) member[m.name.split(' ')[0].toLowerCase()] = m.id;
+    Object.assign(member, await memberIdsByFirstName(svc, integrationId, ['unmatched']));
   }, 180_000);
 
   afterAll(async () => svc?.close());

@@ -8,6 +8,7 @@ import { cli } from '../actions/service-process';
 import {
   ADMIN_KEY,
   eventually,
+  finishedTask,
   SCIM_TOKEN,
   type ServiceHarness,
   startService,
@@ -307,11 +308,7 @@ describe('workspace isolation (every route of the router, every GraphQL field, S
   }
 
   const finished = (taskId: string) =>
-    eventually(
-      async () => (await svc.api<Task>('GET', `/api/automation-tasks/${taskId}`)).body,
-      (t) => t.status === 'completed' || t.status === 'not_completed' || t.status === 'failed',
-      120_000,
-    );
+    finishedTask<Task>(svc, taskId, 120_000, ['completed', 'not_completed', 'failed']);
 
   async function settle(): Promise<void> {
     await svc.app.get(ProjectionRunner).waitFor(await svc.head(), 30_000);

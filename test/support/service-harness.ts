@@ -108,6 +108,20 @@ export async function startService(
   };
 }
 
+/** The automation task once it ends (by default completed or not completed). */
+export function finishedTask<T extends { status: string }>(
+  svc: ServiceHarness,
+  taskId: string,
+  timeoutMs = 60_000,
+  ends: readonly string[] = ['completed', 'not_completed'],
+): Promise<T> {
+  return eventually(
+    async () => (await svc.api<T>('GET', `/api/automation-tasks/${taskId}`)).body,
+    (t) => ends.includes(t?.status),
+    timeoutMs,
+  );
+}
+
 /** The members of the tabs named, by lower-cased first name: how the tests name members. */
 export async function memberIdsByFirstName(
   svc: ServiceHarness,
