@@ -148,10 +148,14 @@ export class MembersQuery {
 
   private async viewsJson(rows: readonly StoredJson[]): Promise<string[]> {
     // Taken with the asset cache: views built from assets that have since moved go with it.
-    const { views } = await this.assetsAt();
+    const cache = await this.assetsAt();
+    const { views } = cache;
     const stale = rows.filter((row) => views.get(row.id)?.doc !== row.json);
     if (stale.length > 0) {
-      const built = await this.views(stale.map((row) => JSON.parse(row.json) as MemberDoc));
+      const built = await this.views(
+        stale.map((row) => JSON.parse(row.json) as MemberDoc),
+        cache,
+      );
       if (views.size + stale.length > VIEW_CACHE_SIZE) views.clear();
       stale.forEach((row, i) =>
         views.set(row.id, { doc: row.json, view: JSON.stringify(built[i]) }),
@@ -226,9 +230,12 @@ export class MembersQuery {
     return this.assetCache;
   }
 
-  private async assets(ids: readonly string[]): Promise<ReadonlyMap<string, AssetDoc | null>> {
+  private async assets(
+    ids: readonly string[],
+    cache?: AssetCache,
+  ): Promise<ReadonlyMap<string, AssetDoc | null>> {
     // Kept by reference: a request that sees a newer checkpoint meanwhile starts another map.
-    const { docs } = await this.assetsAt();
+    const { docs } = cache ?? (await this.assetsAt());
     const missing = ids.filter((id) => !docs.has(id));
     if (missing.length > 0) {
       const found = await this.readModels.collection<AssetDoc>(ASSETS).getMany(missing);
@@ -238,13 +245,14 @@ export class MembersQuery {
     return docs;
   }
 
-  private async views(docs: MemberDoc[]): Promise<MemberView[]> {
+  /** `cache`: the asset cache the caller already took (one checkpoint read per request). */
+  private async views(docs: MemberDoc[], cache?: AssetCache): Promise<MemberView[]> {
     const ids = [
       ...new Set(
         docs.flatMap((d) => Object.keys(d.assets).map((a) => assetDocId(d.integrationId, a))),
       ),
     ];
-    const assets = await this.assets(ids);
+    const assets = await this.assets(ids, cache);
     return docs.map((d) =>
       memberView(d, (assetId) => assets.get(assetDocId(d.integrationId, assetId)) ?? null),
     );
